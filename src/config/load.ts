@@ -1,0 +1,63 @@
+import { readFileSync } from "node:fs";
+import { configError, usageError } from "../shared/errors.ts";
+import { checkName } from "../shared/names.ts";
+import { csmPaths, expandHome, type CsmPaths } from "./paths.ts";
+import { validateConfig, type CsmConfig } from "./schema.ts";
+
+/** The config file plus environment overrides, with paths expanded. */
+export interface Settings {
+  paths: CsmPaths;
+  config: CsmConfig;
+  tmuxSocket?: string;
+  claudeBin: string;
+  apiPort: number;
+  worktreeBase: string;
+}
+
+export const DEFAULT_API_PORT = 7437;
+
+/** Reads and validates the config file; a missing file is an empty config, a bad one an error. */
+export function readConfig(path: string): CsmConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return validateConfig({}, path);
+    throw configError(path, "(file)", `cannot be read: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw configError(path, "(file)", `is not valid JSON: ${(error as Error).message}`);
+  }
+  return validateConfig(raw, path);
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const paths = csmPaths(env);
+  const config = readConfig(paths.configFile);
+  const tmuxSocket = env.CSM_TMUX_SOCKET || config.tmuxSocket;
+  if (env.CSM_TMUX_SOCKET) {
+    try {
+      checkName("tmux socket", env.CSM_TMUX_SOCKET);
+    } catch (error) {
+      throw usageError(`CSM_TMUX_SOCKET: ${(error as Error).message}`);
+    }
+  }
+  let apiPort = config.apiPort ?? DEFAULT_API_PORT;
+  if (env.CSM_PORT) {
+    apiPort = Number(env.CSM_PORT);
+    if (!Number.isInteger(apiPort) || apiPort < 1 || apiPort > 65535) {
+      throw usageError(`CSM_PORT must be an integer port from 1 to 65535 (got ${JSON.stringify(env.CSM_PORT)})`);
+    }
+  }
+  return {
+    paths,
+    config,
+    tmuxSocket,
+    claudeBin: env.CSM_CLAUDE_BIN || (config.claudeBin ? expandHome(config.claudeBin, env) : "claude"),
+    apiPort,
+    worktreeBase: config.worktreeBase ? expandHome(config.worktreeBase, env) : paths.defaultWorktreeBase,
+  };
+}

@@ -1,0 +1,123 @@
+import { configError } from "../shared/errors.ts";
+import { checkName } from "../shared/names.ts";
+
+// The config file's schema, checked field by field so an error names the exact field.
+// Unknown fields are refused too: a misspelt `worktreBase` silently ignored would send
+// worktrees somewhere the user did not choose.
+
+export type RuleAction = "allow" | "deny" | "ask";
+
+export interface ToolRule {
+  tool: string;
+  pattern?: string;
+  action: RuleAction;
+}
+
+export interface HostConfig {
+  host: string;
+  port?: number;
+  user?: string;
+  identityFile?: string;
+  defaultRepo?: string;
+  csmPath?: string;
+  env?: Record<string, string>;
+}
+
+export interface ProjectConfig {
+  repo: string;
+  /** A script path (relative to the worktree) or an argv array; never a shell string. */
+  setupScript?: string | string[];
+  /** Gitignored files (relative paths) copied from the repo into each new worktree. */
+  copyFiles?: string[];
+}
+
+export interface CsmConfig {
+  defaultRepo?: string;
+  worktreeBase?: string;
+  tmuxSocket?: string;
+  claudeBin?: string;
+  claudeArgs?: string[];
+  apiPort?: number;
+  hosts: Record<string, HostConfig>;
+  projects: Record<string, ProjectConfig>;
+  toolApprovalRules: ToolRule[];
+}
+
+type Check = (value: unknown, field: string) => void;
+
+export function validateConfig(raw: unknown, path: string): CsmConfig {
+  const fail = (field: string, problem: string): never => {
+    throw configError(path, field, problem);
+  };
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const string: Check = (v, f) => {
+    if (typeof v !== "string" || v === "") fail(f, "must be a non-empty string");
+    if ((v as string).includes("\0")) fail(f, "must not contain NUL");
+  };
+  const port: Check = (v, f) => {
+    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 65535) fail(f, "must be an integer port from 1 to 65535");
+  };
+  const stringArray: Check = (v, f) => {
+    if (!Array.isArray(v)) fail(f, "must be an array of strings");
+    (v as unknown[]).forEach((item, i) => string(item, `${f}[${i}]`));
+  };
+  const name = (kind: "host" | "project" | "tmux socket"): Check => (v, f) => {
+    string(v, f);
+    try {
+      checkName(kind, v as string);
+    } catch (error) {
+      fail(f, (error as Error).message);
+    }
+  };
+  const record = (v: unknown, f: string, fields: Record<string, Check>, required: string[] = []) => {
+    if (!isObject(v)) fail(f, "must be an object");
+    const object = v as Record<string, unknown>;
+    for (const key of Object.keys(object)) {
+      const check = fields[key];
+      if (!check) fail(f ? `${f}.${key}` : key, `unknown field (known: ${Object.keys(fields).join(", ")})`);
+      check!(object[key], f ? `${f}.${key}` : key);
+    }
+    for (const key of required) if (!(key in object)) fail(f ? `${f}.${key}` : key, "is required");
+  };
+  const map = (item: (v: unknown, f: string) => void, kind: "host" | "project"): Check => (v, f) => {
+    if (!isObject(v)) fail(f, "must be an object");
+    for (const [key, value] of Object.entries(v as object)) {
+      name(kind)(key, `${f}.${key}`);
+      item(value, `${f}.${key}`);
+    }
+  };
+  const env: Check = (v, f) => {
+    if (!isObject(v)) fail(f, "must be an object of strings");
+    for (const [key, value] of Object.entries(v as object)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) fail(`${f}.${key}`, "is not a valid environment variable name");
+      if (typeof value !== "string") fail(`${f}.${key}`, "must be a string");
+    }
+  };
+  const host: Check = (v, f) =>
+    record(v, f, { host: string, port, user: string, identityFile: string, defaultRepo: string, csmPath: string, env }, ["host"]);
+  const setupScript: Check = (v, f) => (Array.isArray(v) ? stringArray(v, f) : string(v, f));
+  const project: Check = (v, f) => record(v, f, { repo: string, setupScript, copyFiles: stringArray }, ["repo"]);
+  const rule: Check = (v, f) => {
+    record(v, f, { tool: string, pattern: string, action: string }, ["tool", "action"]);
+    const action = (v as ToolRule).action;
+    if (!["allow", "deny", "ask"].includes(action)) fail(`${f}.action`, `must be allow, deny or ask (got ${JSON.stringify(action)})`);
+  };
+  const rules: Check = (v, f) => {
+    if (!Array.isArray(v)) fail(f, "must be an array of rules");
+    (v as unknown[]).forEach((item, i) => rule(item, `${f}[${i}]`));
+  };
+
+  record(raw, "", {
+    defaultRepo: string,
+    worktreeBase: string,
+    tmuxSocket: name("tmux socket"),
+    claudeBin: string,
+    claudeArgs: stringArray,
+    apiPort: port,
+    hosts: map(host, "host"),
+    projects: map(project, "project"),
+    toolApprovalRules: rules,
+  });
+  const config = raw as Partial<CsmConfig>;
+  return { ...config, hosts: config.hosts ?? {}, projects: config.projects ?? {}, toolApprovalRules: config.toolApprovalRules ?? [] };
+}

@@ -1,0 +1,52 @@
+// The one interface through which csm starts processes and touches files on a host.
+// LocalHost implements it with Bun's spawn; SshHost (later) implements it over ssh2,
+// so adapters (tmux, git) work the same on every machine.
+
+export interface RunOptions {
+  cwd?: string;
+  /** Complete environment for the child. Omit to inherit csm's own. */
+  env?: Record<string, string>;
+  input?: string;
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Runner {
+  /** "local" or the configured SSH host name. */
+  readonly hostName: string;
+  /** Runs argv (never through a shell) and collects its output; a non-zero exit is not an error. */
+  run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** Runs argv attached to csm's own terminal; resolves with the exit code. */
+  runAttached(argv: readonly string[], options?: RunOptions): Promise<number>;
+  /** Absolute path of an executable found on PATH, or null. */
+  which(command: string): Promise<string | null>;
+  readonly files: HostFiles;
+}
+
+/** The file operations csm needs on a host: few, so SFTP can provide them too. */
+export interface HostFiles {
+  exists(path: string): Promise<boolean>;
+  mkdirp(path: string): Promise<void>;
+  /** Atomic: writes a temporary sibling, then renames it over the target. */
+  writeAtomic(path: string, content: string, mode?: number): Promise<void>;
+  read(path: string): Promise<string | null>;
+  copy(from: string, to: string): Promise<void>;
+  remove(path: string): Promise<void>;
+  realpath(path: string): Promise<string | null>;
+}
+
+/** Thrown when argv[0] cannot be started at all (not found, not executable). */
+export class SpawnError extends Error {
+  constructor(
+    readonly command: string,
+    readonly reason: string,
+  ) {
+    super(`cannot run ${command}: ${reason}`);
+    this.name = "SpawnError";
+  }
+}

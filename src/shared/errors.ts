@@ -1,0 +1,39 @@
+// Errors a user can meet. Each has a stable name and a one-line message that says what
+// to do next; the CLI prints `csm: <message>` and exits with `exitCode`. They serialise
+// as {name, message, data} so the hub, CLI and TUI print the same words for one failure.
+
+export class CsmError extends Error {
+  readonly exitCode: number;
+  readonly data: Record<string, unknown>;
+  constructor(name: string, message: string, options: { exitCode?: number; data?: Record<string, unknown> } = {}) {
+    super(message);
+    this.name = name;
+    this.exitCode = options.exitCode ?? 1;
+    this.data = options.data ?? {};
+  }
+  toJSON() {
+    return { name: this.name, message: this.message, data: this.data };
+  }
+}
+
+/** Bad command-line input: exit code 2, nothing touched. */
+export const usageError = (message: string, data?: Record<string, unknown>) =>
+  new CsmError("UsageError", message, { exitCode: 2, data });
+
+export const invalidNameError = (kind: string, value: string, why: string) =>
+  new CsmError("InvalidName", `invalid ${kind} name ${JSON.stringify(value)}: ${why}`, {
+    exitCode: 2,
+    data: { kind, value },
+  });
+
+export const configError = (path: string, field: string, problem: string) =>
+  new CsmError("ConfigInvalid", `config ${path}: ${field}: ${problem} (fix the file; csm never rewrites it)`, {
+    exitCode: 78,
+    data: { path, field },
+  });
+
+export const notFoundError = (what: string, name: string, hint: string) =>
+  new CsmError("NotFound", `no ${what} named ${JSON.stringify(name)}; ${hint}`, { data: { what, name } });
+
+export const toolMissingError = (tool: string, fix: string) =>
+  new CsmError("ToolMissing", `${tool} not found: ${fix}`, { data: { tool } });
