@@ -1,0 +1,101 @@
+import { join } from "node:path";
+import type { Runner, RunResult } from "../host/runner.ts";
+import { isNoServer, PANE_FORMAT, parsePanes, type PaneInfo } from "./tmux-format.ts";
+
+// Every tmux call goes through here: it adds `-L <socket>` when one is set and uses
+// exact targets (`=name`), because a bare `-t name` prefix-matches another session.
+
+export class TmuxError extends Error {
+  constructor(
+    readonly argv: readonly string[],
+    readonly result: RunResult,
+  ) {
+    super(`tmux ${argv.join(" ")} failed: ${result.stderr.trim() || `exit ${result.code}`}`);
+    this.name = "TmuxError";
+  }
+}
+
+export interface NewSessionSpec {
+  session: string;
+  window: string;
+  cwd: string;
+  /** Program and arguments, run without a shell. Must have at least two elements. */
+  argv: readonly string[];
+}
+
+export class Tmux {
+  constructor(
+    private readonly runner: Runner,
+    readonly socket: string | undefined,
+  ) {}
+
+  argv(args: readonly string[]): string[] {
+    return this.socket ? ["tmux", "-L", this.socket, ...args] : ["tmux", ...args];
+  }
+
+  private async call(args: readonly string[]): Promise<RunResult> {
+    const result = await this.runner.run(this.argv(args));
+    if (result.code !== 0) throw new TmuxError(args, result);
+    return result;
+  }
+
+  async version(): Promise<string | null> {
+    const result = await this.runner.run(["tmux", "-V"]).catch(() => null);
+    return result && result.code === 0 ? result.stdout.trim() : null;
+  }
+
+  /** Every pane of every session; empty when no server is running. */
+  async listPanes(): Promise<PaneInfo[]> {
+    const args = ["list-panes", "-a", "-F", PANE_FORMAT];
+    const result = await this.runner.run(this.argv(args));
+    if (result.code !== 0) {
+      if (isNoServer(result.stderr)) return [];
+      throw new TmuxError(args, result);
+    }
+    return parsePanes(result.stdout);
+  }
+
+  async hasSession(session: string): Promise<boolean> {
+    const result = await this.runner.run(this.argv(["has-session", "-t", `=${session}`]));
+    return result.code === 0;
+  }
+
+  /**
+   * tmux runs a lone argument through `sh -c`, so a one-element argv would become a shell
+   * string. Refuse it: every program csm starts in a pane has arguments.
+   */
+  private commandArgs(argv: readonly string[]): string[] {
+    if (argv.length < 2) throw new Error("tmux: a pane command needs at least two argv elements (a single one runs through sh -c)");
+    return ["--", ...argv];
+  }
+
+  async newSession(spec: NewSessionSpec): Promise<void> {
+    await this.call([
+      "new-session", "-d", "-s", spec.session, "-n", spec.window, "-c", spec.cwd, "-x", "200", "-y", "50",
+      ...this.commandArgs(spec.argv),
+    ]);
+  }
+
+  /** A new window running the user's default shell (no command given). */
+  async newShellWindow(session: string, window: string, cwd: string): Promise<void> {
+    await this.call(["new-window", "-d", "-t", `=${session}:`, "-n", window, "-c", cwd]);
+  }
+
+  async setWindowOption(session: string, window: string, option: string, value: string): Promise<void> {
+    await this.call(["set-option", "-w", "-t", `=${session}:${window}`, option, value]);
+  }
+
+  async killSession(session: string): Promise<void> {
+    const args = ["kill-session", "-t", `=${session}`];
+    const result = await this.runner.run(this.argv(args));
+    if (result.code !== 0 && !/can't find session|no server running|error connecting/i.test(result.stderr)) {
+      throw new TmuxError(args, result);
+    }
+  }
+
+  /** Where this server's socket lives, as tmux computes it for `-L` (for comparing with $TMUX). */
+  socketPath(env: NodeJS.ProcessEnv, uid: number): string {
+    const directory = join(env.TMUX_TMPDIR || "/tmp", `tmux-${uid}`);
+    return join(directory, this.socket ?? "default");
+  }
+}

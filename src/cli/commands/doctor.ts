@@ -1,0 +1,75 @@
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { Git } from "../../adapters/git.ts";
+import { parseGitVersion } from "../../adapters/git-format.ts";
+import { Tmux } from "../../adapters/tmux.ts";
+import { parseTmuxVersion } from "../../adapters/tmux-format.ts";
+import { loadSettings, type Settings } from "../../config/load.ts";
+import { csmPaths } from "../../config/paths.ts";
+import { LocalHost } from "../../host/local.ts";
+import type { Output } from "../io.ts";
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+export async function run(_argv: string[], io: Output): Promise<number> {
+  const host = new LocalHost();
+  const checks: Check[] = [];
+  let settings: Settings | null = null;
+  try {
+    settings = loadSettings();
+    checks.push({ name: "config", ok: true, detail: `${settings.paths.configFile} is valid` });
+  } catch (error) {
+    checks.push({ name: "config", ok: false, detail: (error as Error).message, fix: `edit ${csmPaths().configFile}; see the README's config reference` });
+  }
+
+  checks.push({ name: "bun", ok: true, detail: `bun ${process.versions.bun}` });
+
+  const tmuxVersion = await new Tmux(host, settings?.tmuxSocket).version();
+  const tmuxParsed = tmuxVersion ? parseTmuxVersion(tmuxVersion) : null;
+  checks.push(
+    !tmuxVersion
+      ? { name: "tmux", ok: false, detail: "not found", fix: "install tmux 3.0 or newer (apt-get install tmux / brew install tmux)" }
+      : tmuxParsed && tmuxParsed[0] >= 3
+        ? { name: "tmux", ok: true, detail: `${tmuxVersion}${settings?.tmuxSocket ? ` (socket -L ${settings.tmuxSocket})` : ""}` }
+        : { name: "tmux", ok: false, detail: `${tmuxVersion} is older than 3.0`, fix: "upgrade tmux to 3.0 or newer" },
+  );
+
+  const gitVersion = await new Git(host).version();
+  const gitParsed = gitVersion ? parseGitVersion(gitVersion) : null;
+  checks.push(
+    !gitVersion
+      ? { name: "git", ok: false, detail: "not found", fix: "install git 2.17 or newer" }
+      : gitParsed && (gitParsed[0] > 2 || (gitParsed[0] === 2 && gitParsed[1] >= 17))
+        ? { name: "git", ok: true, detail: gitVersion }
+        : { name: "git", ok: false, detail: `${gitVersion} is older than 2.17 (no \`git worktree remove\`)`, fix: "upgrade git" },
+  );
+
+  checks.push(await checkClaude(host, settings?.claudeBin ?? "claude"));
+
+  const stateDir = settings?.paths.stateDir ?? csmPaths().stateDir;
+  try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    accessSync(stateDir, constants.W_OK);
+    checks.push({ name: "state", ok: true, detail: `${stateDir} is writable` });
+  } catch (error) {
+    checks.push({ name: "state", ok: false, detail: `${stateDir}: ${(error as Error).message}`, fix: "make the directory writable or set XDG_STATE_HOME" });
+  }
+
+  for (const check of checks) {
+    io.out(`${check.ok ? "ok  " : "FAIL"}  ${check.name.padEnd(6)}  ${check.detail}${check.fix ? `\n        fix: ${check.fix}` : ""}`);
+  }
+  return checks.every((check) => check.ok) ? 0 : 1;
+}
+
+async function checkClaude(host: LocalHost, bin: string): Promise<Check> {
+  const fix = "install it with `npm install -g @anthropic-ai/claude-code`, or point claudeBin (config) / CSM_CLAUDE_BIN at it";
+  const path = bin.includes("/") ? ((await host.files.exists(bin)) ? bin : null) : await host.which(bin);
+  if (!path) return { name: "claude", ok: false, detail: `${JSON.stringify(bin)} not found`, fix };
+  const result = await host.run([path, "--version"], { timeoutMs: 15_000 }).catch((error: Error) => ({ code: -1, stdout: "", stderr: error.message }));
+  if (result.code !== 0) return { name: "claude", ok: false, detail: `${path} --version failed: ${result.stderr.trim() || `exit ${result.code}`}`, fix };
+  return { name: "claude", ok: true, detail: `${result.stdout.trim()} at ${path}` };
+}

@@ -1,0 +1,40 @@
+import { CsmError } from "../shared/errors.ts";
+import { findCommand } from "./commands/registry.ts";
+import { processOutput, type Output } from "./io.ts";
+import { VERSION } from "./version.ts";
+
+export async function main(argv: string[], io: Output = processOutput): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === "--version" || first === "-V" || first === "version") {
+    io.out(`csm ${VERSION}`);
+    return 0;
+  }
+  if (first === undefined) {
+    io.err("csm: the dashboard arrives with the TUI; for now see `csm help`");
+    return 2;
+  }
+  if (first === "--help" || first === "-h") return (await import("./commands/help.ts")).run(rest, io);
+  const command = findCommand(first);
+  if (!command) {
+    io.err(`csm: unknown command ${JSON.stringify(first)} (see \`csm help\`)`);
+    return 2;
+  }
+  try {
+    const module = await command.load();
+    if (rest.includes("--help") || rest.includes("-h")) return (await import("./commands/help.ts")).run([command.name], io);
+    return await module.run(rest, io);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: Output): number {
+  if (error instanceof CsmError) {
+    io.err(`csm: ${error.message}`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.err(`csm: ${message}`);
+  if (process.env.CSM_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
+  return 1;
+}

@@ -1,0 +1,135 @@
+import { basename, isAbsolute, join, resolve } from "node:path";
+import type { ProjectConfig } from "../../config/schema.ts";
+import { agentPaneArgv, claudeArgv, sessionEnvironment, type LaunchSpec } from "../../link/launch.ts";
+import { CsmError } from "../../shared/errors.ts";
+import { checkName } from "../../shared/names.ts";
+import type { SessionRecord } from "../../store/sessions.ts";
+import { AGENT_WINDOW, SHELL_WINDOW, tmuxSessionName, type Context } from "../context.ts";
+import { checkRelativePath, findProject, requireClaude, requireNewName, requireTmux, resolveRepo } from "./preflight.ts";
+import { Rollback } from "./rollback.ts";
+import { mergeSessions, type SessionView } from "./session-view.ts";
+
+export interface CreateRequest {
+  name: string;
+  repo?: string;
+  base?: string;
+  prompt?: string;
+  noWorktree?: boolean;
+  project?: string;
+  /** Where relative paths and "the current repo" are resolved. */
+  cwd: string;
+}
+
+export interface CreateResult {
+  session: SessionView;
+  warnings: string[];
+}
+
+/** `csm/<name>-YYYYMMDD-HHMMSS` in UTC: unique per second, sortable, valid as a ref. */
+export function branchName(name: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+  return `csm/${name}-${stamp}`;
+}
+
+export async function createSession(ctx: Context, request: CreateRequest): Promise<CreateResult> {
+  const name = checkName("session", request.name);
+  await requireTmux(ctx);
+  const claudeBin = await requireClaude(ctx);
+  const repo = await resolveRepo(ctx, request.repo, request.cwd);
+  await requireNewName(ctx, name);
+  const project = await findProject(ctx, repo, request.project);
+  const baseCommit = await ctx.git.resolveCommit(repo, request.base ?? "HEAD");
+  if (!baseCommit) {
+    throw new CsmError("BaseNotFound", `base ${JSON.stringify(request.base ?? "HEAD")} names no commit in ${repo} (check the branch, tag or commit)`);
+  }
+  const baseRef = request.base ?? (await ctx.git.currentBranch(repo)) ?? baseCommit;
+  const now = new Date();
+  const branch = request.noWorktree ? null : branchName(name, now);
+  const worktree = request.noWorktree ? repo : join(ctx.settings.worktreeBase, basename(repo), name);
+  if (!request.noWorktree && (await ctx.host.files.exists(worktree))) {
+    throw new CsmError("WorktreeExists", `${worktree} already exists; remove it or pick another session name`);
+  }
+
+  const rollback = new Rollback();
+  const warnings: string[] = [];
+  try {
+    if (branch) {
+      await ctx.git.addWorktree(repo, worktree, branch, baseCommit);
+      rollback.onFailure("remove worktree", async () => {
+        await ctx.git.removeWorktree(repo, worktree, true);
+        await ctx.git.deleteBranch(repo, branch);
+      });
+      if (project) warnings.push(...(await prepareWorktree(ctx, project[1], repo, worktree)));
+    }
+    const record: SessionRecord = {
+      host: ctx.host.hostName,
+      name,
+      repo,
+      worktree,
+      branch,
+      baseRef,
+      baseCommit,
+      createdBranch: branch !== null,
+      createdWorktree: branch !== null,
+      createdAt: now.toISOString(),
+      options: { prompt: request.prompt, project: project?.[0], noWorktree: request.noWorktree || undefined },
+      claudeSessionId: null,
+      favourite: false,
+      exitStatus: null,
+      exitedAt: null,
+    };
+    ctx.sessions().insert(record);
+    rollback.onFailure("forget session", () => ctx.sessions().remove(record.host, name));
+
+    const spec: LaunchSpec = {
+      host: record.host,
+      session: name,
+      cwd: worktree,
+      argv: claudeArgv(claudeBin, ctx.settings.config.claudeArgs ?? [], request.prompt),
+      env: sessionEnvironment(ctx.env),
+    };
+    const specFile = join(ctx.settings.paths.launchDir, `${name}.json`);
+    await ctx.host.files.writeAtomic(specFile, JSON.stringify(spec), 0o600);
+    rollback.onFailure("remove launch spec", () => ctx.host.files.remove(specFile));
+
+    const tmuxSession = tmuxSessionName(name);
+    await ctx.tmux.newSession({ session: tmuxSession, window: AGENT_WINDOW, cwd: worktree, argv: agentPaneArgv(specFile) });
+    rollback.onFailure("kill tmux session", () => ctx.tmux.killSession(tmuxSession));
+    // A claude that exits stays visible as a dead pane (and `dead` in the list) instead of
+    // taking its window with it.
+    await ctx.tmux.setWindowOption(tmuxSession, AGENT_WINDOW, "remain-on-exit", "on");
+    await ctx.tmux.newShellWindow(tmuxSession, SHELL_WINDOW, worktree);
+
+    const [session] = mergeSessions(record.host, [record], await ctx.tmux.listPanes());
+    return { session: { ...session!, status: session!.status === "unknown" ? "starting" : session!.status }, warnings };
+  } catch (error) {
+    return rollback.fail(error);
+  }
+}
+
+/** Copies the project's gitignored files and runs its setup script in the new worktree. */
+async function prepareWorktree(ctx: Context, project: ProjectConfig, repo: string, worktree: string): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const file of project.copyFiles ?? []) {
+    checkRelativePath("copyFiles", file);
+    const source = join(repo, file);
+    if (!(await ctx.host.files.exists(source))) {
+      warnings.push(`copyFiles: ${file} is not in ${repo}; not copied`);
+      continue;
+    }
+    await ctx.host.files.copy(source, join(worktree, file));
+  }
+  if (project.setupScript !== undefined) {
+    const argv = Array.isArray(project.setupScript)
+      ? project.setupScript
+      : [isAbsolute(project.setupScript) ? project.setupScript : resolve(worktree, project.setupScript)];
+    const result = await ctx.host.run(argv, { cwd: worktree, env: { ...(ctx.env as Record<string, string>), CSM_REPO: repo, CSM_WORKTREE: worktree } });
+    if (result.code !== 0) {
+      const detail = (result.stderr.trim() || result.stdout.trim()).split("\n").at(-1) ?? "";
+      throw new CsmError("SetupScriptFailed", `setup script ${argv[0]} failed with exit ${result.code}${detail ? `: ${detail}` : ""}`, {
+        data: { code: result.code },
+      });
+    }
+  }
+  return warnings;
+}

@@ -1,0 +1,74 @@
+import { join } from "node:path";
+import { CsmError, notFoundError } from "../../shared/errors.ts";
+import { checkName } from "../../shared/names.ts";
+import type { SessionRecord } from "../../store/sessions.ts";
+import { tmuxSessionName, type Context } from "../context.ts";
+
+export interface KillRequest {
+  name: string;
+  deleteBranch?: boolean;
+  force?: boolean;
+}
+
+export interface UnsavedWork {
+  uncommitted: string[];
+  unpushed: string[];
+}
+
+/** What removing this session's worktree (and branch) would lose. */
+export async function findUnsavedWork(ctx: Context, record: SessionRecord): Promise<UnsavedWork> {
+  const none = { uncommitted: [], unpushed: [] };
+  if (!record.createdWorktree || !(await ctx.host.files.exists(record.worktree))) return none;
+  const uncommitted = await ctx.git.uncommittedFiles(record.worktree);
+  let unpushed: string[] = [];
+  if (record.repo && record.branch && (await ctx.git.branchExists(record.repo, record.branch))) {
+    // Compare with the base as it is now (work merged since counts as saved); fall back
+    // to the commit the session started from when the base ref is gone.
+    const base = record.baseRef && (await ctx.git.resolveCommit(record.repo, record.baseRef)) ? record.baseRef : record.baseCommit;
+    if (base) unpushed = await ctx.git.unpushedCommits(record.repo, record.branch, base);
+  }
+  return { uncommitted, unpushed };
+}
+
+export function unsavedWorkError(name: string, work: UnsavedWork): CsmError {
+  const lines = [`refusing to kill ${name}: it has work that would be lost (commit and push it, or use --force)`];
+  if (work.uncommitted.length > 0) lines.push("uncommitted changes:", ...work.uncommitted.map((file) => `  ${file}`));
+  if (work.unpushed.length > 0) lines.push("commits on no remote and not in the base:", ...work.unpushed.map((commit) => `  ${commit}`));
+  return new CsmError("UnsavedWork", lines.join("\n"), { data: { name, ...work } });
+}
+
+export async function killSession(ctx: Context, request: KillRequest): Promise<string[]> {
+  const name = checkName("session", request.name);
+  const tmuxSession = tmuxSessionName(name);
+  const record = ctx.sessions().get(ctx.host.hostName, name);
+  const running = await ctx.tmux.hasSession(tmuxSession);
+  if (!record && !running) throw notFoundError("session", name, "see `csm list`");
+
+  if (record && !request.force) {
+    const work = await findUnsavedWork(ctx, record);
+    if (work.uncommitted.length > 0 || work.unpushed.length > 0) throw unsavedWorkError(name, work);
+  }
+
+  const done: string[] = [];
+  if (running) {
+    await ctx.tmux.killSession(tmuxSession);
+    done.push(`tmux session ${tmuxSession}`);
+  }
+  if (record?.createdWorktree && record.repo) {
+    if (await ctx.host.files.exists(record.worktree)) {
+      await ctx.git.removeWorktree(record.repo, record.worktree, request.force ?? false);
+      done.push(`worktree ${record.worktree}`);
+    } else {
+      await ctx.git.pruneWorktrees(record.repo);
+    }
+    if (request.deleteBranch && record.createdBranch && record.branch && (await ctx.git.branchExists(record.repo, record.branch))) {
+      await ctx.git.deleteBranch(record.repo, record.branch);
+      done.push(`branch ${record.branch}`);
+    }
+  }
+  if (record) {
+    ctx.sessions().remove(record.host, name);
+    await ctx.host.files.remove(join(ctx.settings.paths.launchDir, `${name}.json`));
+  }
+  return done;
+}

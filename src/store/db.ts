@@ -1,0 +1,47 @@
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+// One SQLite file per host under the XDG state dir. WAL so the hub (later) can write
+// while CLI commands read. Migrations are append-only: index i upgrades to version i+1.
+const MIGRATIONS: string[] = [
+  `CREATE TABLE sessions (
+     host TEXT NOT NULL,
+     name TEXT NOT NULL,
+     repo TEXT,
+     worktree TEXT NOT NULL,
+     branch TEXT,
+     base_ref TEXT,
+     base_commit TEXT,
+     created_branch INTEGER NOT NULL DEFAULT 0,
+     created_worktree INTEGER NOT NULL DEFAULT 0,
+     created_at TEXT NOT NULL,
+     options TEXT NOT NULL DEFAULT '{}',
+     claude_session_id TEXT,
+     favourite INTEGER NOT NULL DEFAULT 0,
+     exit_status INTEGER,
+     exited_at TEXT,
+     PRIMARY KEY (host, name)
+   )`,
+];
+
+export function openDatabase(path: string): Database {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const db = new Database(path, { create: true });
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Database): void {
+  const current = (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`the state database ${db.filename} was written by a newer csm (schema ${current}); upgrade csm`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
+    })();
+  }
+}
