@@ -1,6 +1,9 @@
-import { chmod, copyFile, mkdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { SpawnError, type HostFiles, type RunOptions, type RunResult, type Runner } from "./runner.ts";
+
+// node:fs/promises loads on first use: `csm list` never needs it, and every module on
+// its path costs start-up time.
+const fs = () => import("node:fs/promises");
 
 // Bun.spawn rather than execa: execa costs ~30 ms to import, and `csm list` has a budget
 // of a few milliseconds above a bare `bun -e 0` (see `bun run bench`).
@@ -50,15 +53,17 @@ export class LocalHost implements Runner {
 
   readonly files: HostFiles = {
     async exists(path) {
+      const { stat } = await fs();
       return stat(path).then(
         () => true,
         () => false,
       );
     },
     async mkdirp(path) {
-      await mkdir(path, { recursive: true });
+      await (await fs()).mkdir(path, { recursive: true });
     },
     async writeAtomic(path, content, mode = 0o644) {
+      const { chmod, mkdir, rename, writeFile } = await fs();
       await mkdir(dirname(path), { recursive: true });
       const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
       await writeFile(temporary, content, { mode });
@@ -66,20 +71,21 @@ export class LocalHost implements Runner {
       await rename(temporary, path);
     },
     async read(path) {
-      return readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+      return (await fs()).readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
         if (error.code === "ENOENT") return null;
         throw error;
       });
     },
     async copy(from, to) {
+      const { copyFile, mkdir } = await fs();
       await mkdir(dirname(to), { recursive: true });
       await copyFile(from, to);
     },
     async remove(path) {
-      await rm(path, { recursive: true, force: true });
+      await (await fs()).rm(path, { recursive: true, force: true });
     },
     async realpath(path) {
-      return realpath(path).catch(() => null);
+      return (await fs()).realpath(path).catch(() => null);
     },
   };
 }
