@@ -70,7 +70,7 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     }
   };
   const record = (v: unknown, f: string, fields: Record<string, Check>, required: string[] = []) => {
-    if (!isObject(v)) fail(f, "must be an object");
+    if (!isObject(v)) fail(f || "(top level)", "must be a JSON object");
     const object = v as Record<string, unknown>;
     for (const key of Object.keys(object)) {
       const check = fields[key];

@@ -1,0 +1,49 @@
+import { expect, test } from "bun:test";
+import { validateConfig } from "../../src/config/schema.ts";
+
+const path = "/home/u/.config/csm/config.json";
+const fails = (raw: unknown, field: string) => {
+  expect(() => validateConfig(raw, path)).toThrow(`config ${path}: ${field}:`);
+};
+
+test("an empty config gets empty collections", () => {
+  expect(validateConfig({}, path)).toEqual({ hosts: {}, projects: {}, toolApprovalRules: [] });
+});
+
+test("a full valid config passes unchanged", () => {
+  const raw = {
+    defaultRepo: "~/src/app",
+    worktreeBase: "~/wt",
+    tmuxSocket: "csm",
+    claudeBin: "/usr/bin/claude",
+    claudeArgs: ["--model", "opus"],
+    apiPort: 7437,
+    hosts: { devbox: { host: "10.0.0.2", port: 22, user: "me", identityFile: "~/.ssh/id", env: { PATH: "/usr/bin" } } },
+    projects: { app: { repo: "~/src/app", setupScript: ["npm", "ci"], copyFiles: [".env"] } },
+    toolApprovalRules: [{ tool: "Bash", pattern: "git status*", action: "allow" }],
+  };
+  expect(validateConfig(raw, path)).toEqual(raw);
+});
+
+test.each([
+  [[], "(top level)"],
+  ["text", "(top level)"],
+  [{ apiPort: "x" }, "apiPort"],
+  [{ apiPort: 70000 }, "apiPort"],
+  [{ worktreBase: "/x" }, "worktreBase"],
+  [{ tmuxSocket: "a;b" }, "tmuxSocket"],
+  [{ defaultRepo: "" }, "defaultRepo"],
+  [{ claudeArgs: "--x" }, "claudeArgs"],
+  [{ claudeArgs: [1] }, "claudeArgs[0]"],
+  [{ hosts: { "bad name": { host: "h" } } }, "hosts.bad name"],
+  [{ hosts: { dev: {} } }, "hosts.dev.host"],
+  [{ hosts: { dev: { host: "h", port: 0 } } }, "hosts.dev.port"],
+  [{ hosts: { dev: { host: "h", env: { "A-B": "x" } } } }, "hosts.dev.env.A-B"],
+  [{ projects: { app: { setupScript: "x" } } }, "projects.app.repo"],
+  [{ projects: { app: { repo: "/r", copyFiles: [""] } } }, "projects.app.copyFiles[0]"],
+  [{ toolApprovalRules: [{ tool: "Bash", action: "maybe" }] }, "toolApprovalRules[0].action"],
+  [{ toolApprovalRules: [{ tool: "Bash" }] }, "toolApprovalRules[0].action"],
+  [{ toolApprovalRules: {} }, "toolApprovalRules"],
+] as [unknown, string][])("%p is refused at field %p", (raw, field) => {
+  fails(raw, field);
+});
