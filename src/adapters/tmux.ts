@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import type { Runner, RunResult } from "../host/runner.ts";
 import { isNoServer, PANE_FORMAT, parsePanes, type PaneInfo } from "./tmux-format.ts";
 
@@ -95,7 +94,6 @@ export class Tmux {
 
   /** Where this server's socket lives, as tmux computes it for `-L` (for comparing with $TMUX). */
   socketPath(env: NodeJS.ProcessEnv, uid: number): string {
-    const directory = join(env.TMUX_TMPDIR || "/tmp", `tmux-${uid}`);
-    return join(directory, this.socket ?? "default");
+    return `${(env.TMUX_TMPDIR || "/tmp").replace(/\/+$/, "")}/tmux-${uid}/${this.socket ?? "default"}`;
   }
 }

@@ -4,6 +4,14 @@ import { processOutput, type Output } from "./io.ts";
 import { VERSION } from "./version.ts";
 
 export async function main(argv: string[], io: Output = processOutput): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } finally {
+    await io.flush();
+  }
+}
+
+async function dispatch(argv: string[], io: Output): Promise<number> {
   const [first, ...rest] = argv;
   if (first === "--version" || first === "-V" || first === "version") {
     io.out(`csm ${VERSION}`);

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { configError, usageError } from "../shared/errors.ts";
 import { checkName } from "../shared/names.ts";
 import { csmPaths, expandHome, type CsmPaths } from "./paths.ts";
@@ -17,10 +16,10 @@ export interface Settings {
 export const DEFAULT_API_PORT = 7437;
 
 /** Reads and validates the config file; a missing file is an empty config, a bad one an error. */
-export function readConfig(path: string): CsmConfig {
+export async function readConfig(path: string): Promise<CsmConfig> {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = await Bun.file(path).text();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return validateConfig({}, path);
     throw configError(path, "(file)", `cannot be read: ${(error as Error).message}`);
@@ -34,9 +33,9 @@ export function readConfig(path: string): CsmConfig {
   return validateConfig(raw, path);
 }
 
-export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
   const paths = csmPaths(env);
-  const config = readConfig(paths.configFile);
+  const config = await readConfig(paths.configFile);
   const tmuxSocket = env.CSM_TMUX_SOCKET || config.tmuxSocket;
   if (env.CSM_TMUX_SOCKET) {
     try {

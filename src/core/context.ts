@@ -20,8 +20,8 @@ export interface Context {
   close(): void;
 }
 
-export function createContext(env: NodeJS.ProcessEnv = process.env): Context {
-  const settings = loadSettings(env);
+export async function createContext(env: NodeJS.ProcessEnv = process.env): Promise<Context> {
+  const settings = await loadSettings(env);
   const host = new LocalHost();
   let db: Database | undefined;
   let store: SessionStore | undefined;

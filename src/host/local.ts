@@ -1,9 +1,9 @@
-import { dirname } from "node:path";
 import { SpawnError, type HostFiles, type RunOptions, type RunResult, type Runner } from "./runner.ts";
 
 // node:fs/promises loads on first use: `csm list` never needs it, and every module on
 // its path costs start-up time.
 const fs = () => import("node:fs/promises");
+const dirname = (path: string) => path.slice(0, Math.max(1, path.lastIndexOf("/")));
 
 // Bun.spawn rather than execa: execa costs ~30 ms to import, and `csm list` has a budget
 // of a few milliseconds above a bare `bun -e 0` (see `bun run bench`).

@@ -1,6 +1,4 @@
 import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 
 // One SQLite file per host under the XDG state dir. WAL so the hub (later) can write
 // while CLI commands read. Migrations are append-only: index i upgrades to version i+1.
@@ -26,8 +24,15 @@ const MIGRATIONS: string[] = [
 ];
 
 export function openDatabase(path: string): Database {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const db = new Database(path, { create: true });
+  let db: Database;
+  try {
+    db = new Database(path, { create: true });
+  } catch {
+    // First run: make the state dir. node:fs loads only here, off the common path.
+    const { mkdirSync } = require("node:fs") as typeof import("node:fs");
+    mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
+    db = new Database(path, { create: true });
+  }
   db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
   migrate(db);
   return db;

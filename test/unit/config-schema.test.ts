@@ -20,7 +20,7 @@ test("a full valid config passes unchanged", () => {
     apiPort: 7437,
     hosts: { devbox: { host: "10.0.0.2", port: 22, user: "me", identityFile: "~/.ssh/id", env: { PATH: "/usr/bin" } } },
     projects: { app: { repo: "~/src/app", setupScript: ["npm", "ci"], copyFiles: [".env"] } },
-    toolApprovalRules: [{ tool: "Bash", pattern: "git status*", action: "allow" }],
+    toolApprovalRules: [{ tool: "Bash", pattern: "git status*", action: "allow" as const }],
   };
   expect(validateConfig(raw, path)).toEqual(raw);
 });

@@ -17,7 +17,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
     },
     { min: 1, max: 1 },
   );
-  const ctx = createContext();
+  const ctx = await createContext();
   try {
     const { session, warnings } = await createSession(ctx, {
       name: positionals[0]!,

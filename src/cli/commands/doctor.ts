@@ -20,7 +20,7 @@ export async function run(_argv: string[], io: Output): Promise<number> {
   const checks: Check[] = [];
   let settings: Settings | null = null;
   try {
-    settings = loadSettings();
+    settings = await loadSettings();
     checks.push({ name: "config", ok: true, detail: `${settings.paths.configFile} is valid` });
   } catch (error) {
     checks.push({ name: "config", ok: false, detail: (error as Error).message, fix: `edit ${csmPaths().configFile}; see the README's config reference` });

@@ -5,7 +5,7 @@ import { formatTable } from "../table.ts";
 
 export async function run(argv: string[], io: Output): Promise<number> {
   const { flags } = parseFlags("hosts", argv, { json: { type: "boolean" } }, { min: 0, max: 0 });
-  const settings = loadSettings();
+  const settings = await loadSettings();
   const hosts = [
     { name: "local", kind: "local", address: "this machine", tmuxSocket: settings.tmuxSocket ?? "default", supported: true },
     ...Object.entries(settings.config.hosts).map(([name, host]) => ({

@@ -10,7 +10,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
     { "delete-branch": { type: "boolean" }, force: { type: "boolean", short: "f" } },
     { min: 1, max: 1 },
   );
-  const ctx = createContext();
+  const ctx = await createContext();
   try {
     const removed = await killSession(ctx, { name: positionals[0]!, deleteBranch: flags["delete-branch"], force: flags.force });
     io.out(`killed ${positionals[0]}${removed.length ? `: removed ${removed.join(", ")}` : ""}`);

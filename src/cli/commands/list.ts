@@ -7,7 +7,7 @@ import { formatAge, formatTable } from "../table.ts";
 
 export async function run(argv: string[], io: Output): Promise<number> {
   const { flags } = parseFlags("list", argv, { json: { type: "boolean" } }, { min: 0, max: 0 });
-  const ctx = createContext();
+  const ctx = await createContext();
   try {
     const sessions = await listSessions(ctx);
     if (flags.json) printJson(io, sessions);

@@ -30,7 +30,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
     io.err(`csm: ${(error as Error).message}`);
     status = 127;
   }
-  const db = openDatabase(loadSettings(spec.env).paths.database);
+  const db = openDatabase((await loadSettings(spec.env)).paths.database);
   new SessionStore(db).recordExit(spec.host, spec.session, status, new Date().toISOString());
   db.close();
   io.err(`csm: claude exited with status ${status}`);
