@@ -38,7 +38,10 @@ export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | Thinking
 
 // ---- csm → claude ----
 
-/** A prompt. Claude ignores `session_id` on input; "" is what the SDKs send. */
+/**
+ * A prompt. Claude ignores `session_id` on input; "" is what the SDKs send. With a `uuid`,
+ * claude reports the prompt's progress in command_lifecycle messages.
+ */
 export interface UserInput {
   type: "user";
   message: { role: "user"; content: string | ContentBlock[] };
@@ -210,6 +213,13 @@ export interface ControlCancelRequest {
   request_id: string;
 }
 
+/** Progress of a prompt that was sent with a `uuid`: "queued", "started", then "completed". */
+export interface CommandLifecycle extends SessionScoped {
+  type: "command_lifecycle";
+  command_uuid: string;
+  state: "queued" | "started" | "completed" | (string & {});
+}
+
 export type ClaudeToCsm =
   | SystemMessage
   | AssistantMessage
@@ -218,7 +228,8 @@ export type ClaudeToCsm =
   | StreamEventMessage
   | IncomingControlRequest
   | ControlResponse
-  | ControlCancelRequest;
+  | ControlCancelRequest
+  | CommandLifecycle;
 
 const claudeToCsmTypes = new Set<unknown>([
   "system",
@@ -229,6 +240,7 @@ const claudeToCsmTypes = new Set<unknown>([
   "control_request",
   "control_response",
   "control_cancel_request",
+  "command_lifecycle",
 ]);
 
 /** Only checks the `type` tag; a value that fails is a message kind csm does not know yet. */
