@@ -75,6 +75,19 @@ export class Tmux {
     ]);
   }
 
+  /** Replaces the program of a window's pane (killing what runs there), without a shell. */
+  async respawnPane(session: string, window: string, cwd: string, argv: readonly string[]): Promise<void> {
+    await this.call(["respawn-pane", "-k", "-t", `=${session}:${window}`, "-c", cwd, ...this.commandArgs(argv)]);
+  }
+
+  /** Types text into a pane as one bracketed paste, then presses Enter. */
+  async pasteText(session: string, window: string, text: string): Promise<void> {
+    const buffer = `csm-paste-${process.pid}-${Date.now()}`;
+    await this.call(["set-buffer", "-b", buffer, "--", text]);
+    await this.call(["paste-buffer", "-p", "-d", "-b", buffer, "-t", `=${session}:${window}`]);
+    await this.call(["send-keys", "-t", `=${session}:${window}`, "Enter"]);
+  }
+
   /** A new window running the user's default shell (no command given). */
   async newShellWindow(session: string, window: string, cwd: string): Promise<void> {
     await this.call(["new-window", "-d", "-t", `=${session}:`, "-n", window, "-c", cwd]);

@@ -37,6 +37,8 @@ export interface CsmConfig {
   tmuxSocket?: string;
   claudeBin?: string;
   claudeArgs?: string[];
+  /** How claude is linked to the hub: auto (by claude's version), bridge or sdk-url. */
+  claudeTransport?: "auto" | "bridge" | "sdk-url";
   apiPort?: number;
   hosts: Record<string, HostConfig>;
   projects: Record<string, ProjectConfig>;
@@ -107,12 +109,17 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     (v as unknown[]).forEach((item, i) => rule(item, `${f}[${i}]`));
   };
 
+  const transport: Check = (v, f) => {
+    if (v !== "auto" && v !== "bridge" && v !== "sdk-url") fail(f, `must be auto, bridge or sdk-url (got ${JSON.stringify(v)})`);
+  };
+
   record(raw, "", {
     defaultRepo: string,
     worktreeBase: string,
     tmuxSocket: name("tmux socket"),
     claudeBin: string,
     claudeArgs: stringArray,
+    claudeTransport: transport,
     apiPort: port,
     hosts: map(host, "host"),
     projects: map(project, "project"),

@@ -16,6 +16,8 @@ export interface Context {
   host: Runner;
   tmux: Tmux;
   git: Git;
+  /** The state database, opened on first use. */
+  database(): Database;
   sessions(): SessionStore;
   close(): void;
 }
@@ -25,15 +27,16 @@ export async function createContext(env: NodeJS.ProcessEnv = process.env): Promi
   const host = new LocalHost();
   let db: Database | undefined;
   let store: SessionStore | undefined;
+  const database = () => (db ??= openDatabase(settings.paths.database));
   return {
     settings,
     env,
     host,
     tmux: new Tmux(host, settings.tmuxSocket),
     git: new Git(host),
+    database,
     sessions() {
-      db ??= openDatabase(settings.paths.database);
-      store ??= new SessionStore(db);
+      store ??= new SessionStore(database());
       return store;
     },
     close() {

@@ -1,4 +1,4 @@
-import { SpawnError, type HostFiles, type RunOptions, type RunResult, type Runner } from "./runner.ts";
+import { SpawnError, type HostFiles, type PipedProcess, type RunOptions, type RunResult, type Runner } from "./runner.ts";
 
 // node:fs/promises loads on first use: `csm list` never needs it, and every module on
 // its path costs start-up time.
@@ -45,6 +45,48 @@ export class LocalHost implements Runner {
 
   async runAttached(argv: readonly string[], options: RunOptions = {}): Promise<number> {
     return spawnOrExplain(argv, options, "inherit").exited;
+  }
+
+  spawnPiped(argv: readonly string[], options: RunOptions = {}): PipedProcess {
+    let child: ReturnType<typeof Bun.spawn<"pipe", "pipe", "pipe">>;
+    try {
+      child = Bun.spawn([...argv], {
+        cwd: options.cwd,
+        env: options.env ?? (process.env as Record<string, string>),
+        stdin: "pipe",
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+    } catch (error) {
+      throw new SpawnError(argv[0] ?? "", (error as Error).message);
+    }
+    return {
+      pid: child.pid,
+      write: (text) => {
+        child.stdin.write(text);
+        child.stdin.flush();
+      },
+      closeStdin: () => void child.stdin.end(),
+      stdout: child.stdout,
+      stderr: child.stderr,
+      exited: child.exited.then((code) => ({ code: child.signalCode ? null : code, signal: child.signalCode ? String(child.signalCode) : null })),
+      kill: (signal = "SIGTERM") => child.kill(signal),
+    };
+  }
+
+  spawnDetached(argv: readonly string[], logFile: string, options: RunOptions = {}): number {
+    const { openSync } = require("node:fs") as typeof import("node:fs");
+    const log = openSync(logFile, "a", 0o600);
+    const child = Bun.spawn([...argv], {
+      cwd: options.cwd,
+      env: options.env ?? (process.env as Record<string, string>),
+      stdin: "ignore",
+      stdout: log,
+      stderr: log,
+      detached: true,
+    });
+    child.unref();
+    return child.pid;
   }
 
   async which(command: string): Promise<string | null> {

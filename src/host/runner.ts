@@ -23,9 +23,24 @@ export interface Runner {
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** Runs argv attached to csm's own terminal; resolves with the exit code. */
   runAttached(argv: readonly string[], options?: RunOptions): Promise<number>;
+  /** Starts argv with piped stdio and hands the pipes over (the bridge talks to claude so). */
+  spawnPiped(argv: readonly string[], options?: RunOptions): PipedProcess;
+  /** Starts argv in its own session, output to `logFile`, and lets it outlive csm (the hub). */
+  spawnDetached(argv: readonly string[], logFile: string, options?: RunOptions): number;
   /** Absolute path of an executable found on PATH, or null. */
   which(command: string): Promise<string | null>;
   readonly files: HostFiles;
+}
+
+export interface PipedProcess {
+  readonly pid: number;
+  write(text: string): void;
+  closeStdin(): void;
+  readonly stdout: ReadableStream<Uint8Array>;
+  readonly stderr: ReadableStream<Uint8Array>;
+  /** Resolves with the exit code, or null and the signal's name when killed. */
+  readonly exited: Promise<{ code: number | null; signal: string | null }>;
+  kill(signal?: NodeJS.Signals): void;
 }
 
 /** The file operations csm needs on a host: few, so SFTP can provide them too. */

@@ -21,6 +21,27 @@ const MIGRATIONS: string[] = [
      exited_at TEXT,
      PRIMARY KEY (host, name)
    )`,
+  // The live link: a per-session secret for the agent socket, the transport, the last
+  // bridge frame stored (so a restarted hub asks for exactly what it has not got), a
+  // snapshot of the live state with the seq it covers (a restarted hub replays only what
+  // came after), and the event log with a per-session seq.
+  `ALTER TABLE sessions ADD COLUMN agent_secret TEXT;
+   ALTER TABLE sessions ADD COLUMN transport TEXT;
+   ALTER TABLE sessions ADD COLUMN link_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE sessions ADD COLUMN live_state TEXT;
+   ALTER TABLE sessions ADD COLUMN live_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE sessions ADD COLUMN dead_since TEXT;
+   CREATE TABLE events (
+     host TEXT NOT NULL,
+     session TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     at TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     uuid TEXT,
+     data TEXT NOT NULL,
+     PRIMARY KEY (host, session, seq)
+   );
+   CREATE UNIQUE INDEX events_uuid ON events (host, session, uuid) WHERE uuid IS NOT NULL;`,
 ];
 
 export function openDatabase(path: string): Database {

@@ -19,6 +19,9 @@ export interface SessionRecord {
   favourite: boolean;
   exitStatus: number | null;
   exitedAt: string | null;
+  /** Per-session secret of the agent socket; never printed, never in argv. */
+  agentSecret: string | null;
+  transport: string | null;
 }
 
 export interface SessionOptions {
@@ -43,6 +46,8 @@ interface Row {
   favourite: number;
   exit_status: number | null;
   exited_at: string | null;
+  agent_secret: string | null;
+  transport: string | null;
 }
 
 const fromRow = (row: Row): SessionRecord => ({
@@ -61,6 +66,8 @@ const fromRow = (row: Row): SessionRecord => ({
   favourite: row.favourite === 1,
   exitStatus: row.exit_status,
   exitedAt: row.exited_at,
+  agentSecret: row.agent_secret,
+  transport: row.transport,
 });
 
 export class SessionStore {
@@ -79,8 +86,9 @@ export class SessionStore {
     this.db
       .query(
         `INSERT INTO sessions (host, name, repo, worktree, branch, base_ref, base_commit, created_branch,
-           created_worktree, created_at, options, claude_session_id, favourite, exit_status, exited_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           created_worktree, created_at, options, claude_session_id, favourite, exit_status, exited_at,
+           agent_secret, transport)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         record.host,
@@ -98,6 +106,8 @@ export class SessionStore {
         record.favourite ? 1 : 0,
         record.exitStatus,
         record.exitedAt,
+        record.agentSecret,
+        record.transport,
       );
   }
 
@@ -105,7 +115,36 @@ export class SessionStore {
     this.db.query("UPDATE sessions SET exit_status = ?, exited_at = ? WHERE host = ? AND name = ?").run(status, at, host, name);
   }
 
+  /** A new claude process (reconnect) clears the previous one's exit. */
+  clearExit(host: string, name: string): void {
+    this.db.query("UPDATE sessions SET exit_status = NULL, exited_at = NULL, dead_since = NULL WHERE host = ? AND name = ?").run(host, name);
+  }
+
+  setClaudeSessionId(host: string, name: string, id: string): void {
+    this.db.query("UPDATE sessions SET claude_session_id = ? WHERE host = ? AND name = ? AND claude_session_id IS NOT ?").run(id, host, name, id);
+  }
+
+  saveLiveSnapshot(host: string, name: string, snapshot: unknown, seq: number, deadSince: string | null): void {
+    this.db
+      .query("UPDATE sessions SET live_state = ?, live_seq = ?, dead_since = ? WHERE host = ? AND name = ?")
+      .run(JSON.stringify(snapshot), seq, deadSince, host, name);
+  }
+
+  liveSnapshot(host: string, name: string): { snapshot: unknown; seq: number } | null {
+    const row = this.db.query("SELECT live_state, live_seq FROM sessions WHERE host = ? AND name = ?").get(host, name) as
+      | { live_state: string | null; live_seq: number }
+      | null;
+    return row?.live_state ? { snapshot: JSON.parse(row.live_state), seq: row.live_seq } : null;
+  }
+
+  setFavourite(host: string, name: string, favourite: boolean): void {
+    this.db.query("UPDATE sessions SET favourite = ? WHERE host = ? AND name = ?").run(favourite ? 1 : 0, host, name);
+  }
+
   remove(host: string, name: string): void {
-    this.db.query("DELETE FROM sessions WHERE host = ? AND name = ?").run(host, name);
+    this.db.transaction(() => {
+      this.db.query("DELETE FROM events WHERE host = ? AND session = ?").run(host, name);
+      this.db.query("DELETE FROM sessions WHERE host = ? AND name = ?").run(host, name);
+    })();
   }
 }

@@ -1,7 +1,13 @@
 import { createContext } from "../../core/context.ts";
 import { createSession } from "../../core/sessions/create.ts";
+import { ensureHub } from "../../hub/client.ts";
+import type { TransportChoice } from "../../link/transport.ts";
+import { usageError } from "../../shared/errors.ts";
+import { checkName } from "../../shared/names.ts";
 import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
+
+const TRANSPORTS = ["auto", "bridge", "sdk-url"];
 
 export async function run(argv: string[], io: Output): Promise<number> {
   const { flags, positionals } = parseFlags(
@@ -12,13 +18,20 @@ export async function run(argv: string[], io: Output): Promise<number> {
       base: { type: "string" },
       prompt: { type: "string" },
       project: { type: "string" },
+      transport: { type: "string" },
       "no-worktree": { type: "boolean" },
       json: { type: "boolean" },
     },
     { min: 1, max: 1 },
   );
+  checkName("session", positionals[0]!);
+  if (flags.transport !== undefined && !TRANSPORTS.includes(flags.transport)) {
+    throw usageError(`create: --transport must be auto, bridge or sdk-url (got ${JSON.stringify(flags.transport)})`);
+  }
   const ctx = await createContext();
   try {
+    // The hub first: the new session links to it as soon as claude starts.
+    await ensureHub(ctx);
     const { session, warnings } = await createSession(ctx, {
       name: positionals[0]!,
       repo: flags.repo,
@@ -26,6 +39,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
       prompt: flags.prompt,
       project: flags.project,
       noWorktree: flags["no-worktree"],
+      transport: (flags.transport ?? ctx.settings.config.claudeTransport ?? "auto") as TransportChoice,
       cwd: process.cwd(),
     });
     for (const warning of warnings) io.err(`csm: warning: ${warning}`);

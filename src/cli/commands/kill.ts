@@ -1,5 +1,8 @@
 import { createContext } from "../../core/context.ts";
 import { killSession } from "../../core/sessions/kill.ts";
+import { findHub } from "../../hub/client.ts";
+import { CsmError } from "../../shared/errors.ts";
+import { checkName } from "../../shared/names.ts";
 import { parseFlags } from "../args.ts";
 import type { Output } from "../io.ts";
 
@@ -10,10 +13,20 @@ export async function run(argv: string[], io: Output): Promise<number> {
     { "delete-branch": { type: "boolean" }, force: { type: "boolean", short: "f" } },
     { min: 1, max: 1 },
   );
+  const name = checkName("session", positionals[0]!);
+  const options = { deleteBranch: flags["delete-branch"], force: flags.force };
   const ctx = await createContext();
   try {
-    const removed = await killSession(ctx, { name: positionals[0]!, deleteBranch: flags["delete-branch"], force: flags.force });
-    io.out(`killed ${positionals[0]}${removed.length ? `: removed ${removed.join(", ")}` : ""}`);
+    // Through the hub when it runs, so it ends the link and forgets the session; the same
+    // core code runs either way.
+    const hub = await findHub(ctx);
+    const removed = hub
+      ? (await hub.request<{ removed: string[] }>("DELETE", `/api/sessions/${name}`, options).catch((error: unknown) => {
+          if (error instanceof CsmError && error.name === "HubUnreachable") return { removed: null };
+          throw error;
+        })).removed ?? (await killSession(ctx, { name, ...options }))
+      : await killSession(ctx, { name, ...options });
+    io.out(`killed ${name}${removed.length ? `: removed ${removed.join(", ")}` : ""}`);
     return 0;
   } finally {
     ctx.close();

@@ -1,6 +1,8 @@
-import { createContext } from "../../core/context.ts";
+import { createContext, type Context } from "../../core/context.ts";
+import type { Transport } from "../../core/live/live-state.ts";
+import { withoutLive, type LiveSessionView } from "../../core/live/live-view.ts";
 import { listSessions } from "../../core/sessions/list.ts";
-import type { SessionView } from "../../core/sessions/session-view.ts";
+import { findHub } from "../../hub/client.ts";
 import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
 import { formatAge, formatTable } from "../table.ts";
@@ -9,7 +11,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const { flags } = parseFlags("list", argv, { json: { type: "boolean" } }, { min: 0, max: 0 });
   const ctx = await createContext();
   try {
-    const sessions = await listSessions(ctx);
+    const sessions = await fromHubOrTmux(ctx);
     if (flags.json) printJson(io, sessions);
     else io.out(renderSessions(sessions, new Date()));
     return 0;
@@ -18,15 +20,37 @@ export async function run(argv: string[], io: Output): Promise<number> {
   }
 }
 
-export function renderSessions(sessions: SessionView[], now: Date): string {
+/** The hub's live view when it runs; otherwise tmux and the store alone (status `unknown`). */
+async function fromHubOrTmux(ctx: Context): Promise<LiveSessionView[]> {
+  const hub = await findHub(ctx);
+  if (hub) {
+    try {
+      return await hub.request<LiveSessionView[]>("GET", "/api/sessions");
+    } catch {
+      // A hub that does not answer must not hide the sessions: fall through to tmux.
+    }
+  }
+  const store = ctx.sessions();
+  return (await listSessions(ctx)).map((view) => {
+    const record = store.get(view.host, view.name);
+    return withoutLive(view, (record?.transport as Transport | null) ?? null, record?.claudeSessionId ?? null);
+  });
+}
+
+const money = (usd: number) => (usd === 0 ? "-" : `$${usd.toFixed(2)}`);
+
+export function renderSessions(sessions: LiveSessionView[], now: Date): string {
   if (sessions.length === 0) return "no sessions (create one with `csm create NAME --repo PATH`)";
   const rows = sessions.map((s) => [
     s.favourite ? `★ ${s.name}` : s.name,
     s.host,
-    s.status === "dead" && s.statusReason ? `dead (${s.statusReason})` : s.status,
-    s.branch ?? "-",
+    s.status === "dead" && s.statusReason ? `dead (${s.statusReason})` : s.pendingApprovals > 0 ? `${s.status} (${s.pendingApprovals} to approve)` : s.status,
+    s.model ?? "-",
+    String(s.turns),
+    money(s.costUsd),
     formatAge(s.createdAt, now),
-    s.worktree ?? "-",
+    s.branch ?? "-",
+    (s.lastMessage ?? "").replace(/\s+/g, " ").slice(0, 60),
   ]);
-  return formatTable(["NAME", "HOST", "STATUS", "BRANCH", "AGE", "WORKTREE"], rows);
+  return formatTable(["NAME", "HOST", "STATUS", "MODEL", "TURNS", "COST", "AGE", "BRANCH", "LAST MESSAGE"], rows);
 }

@@ -1,6 +1,8 @@
 import { basename, isAbsolute, join, resolve } from "node:path";
 import type { ProjectConfig } from "../../config/schema.ts";
-import { agentPaneArgv, claudeArgv, sessionEnvironment, type LaunchSpec } from "../../link/launch.ts";
+import { agentPaneArgv, agentSocketUrl, claudeArgv, newSecret, sessionEnvironment, type LaunchSpec } from "../../link/launch.ts";
+import type { Transport } from "../live/live-state.ts";
+import { chooseTransport, type TransportChoice } from "../../link/transport.ts";
 import { CsmError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
@@ -16,6 +18,7 @@ export interface CreateRequest {
   prompt?: string;
   noWorktree?: boolean;
   project?: string;
+  transport: TransportChoice;
   /** Where relative paths and "the current repo" are resolved. */
   cwd: string;
 }
@@ -35,6 +38,7 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
   const name = checkName("session", request.name);
   await requireTmux(ctx);
   const claudeBin = await requireClaude(ctx);
+  const { transport } = await chooseTransport(ctx.host, claudeBin, request.transport, transportCachePath(ctx));
   const repo = await resolveRepo(ctx, request.repo, request.cwd);
   await requireNewName(ctx, name);
   const project = await findProject(ctx, repo, request.project);
@@ -73,27 +77,21 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
       createdWorktree: branch !== null,
       createdAt: now.toISOString(),
       options: { prompt: request.prompt, project: project?.[0], noWorktree: request.noWorktree || undefined },
-      claudeSessionId: null,
+      claudeSessionId: crypto.randomUUID(),
       favourite: false,
       exitStatus: null,
       exitedAt: null,
+      agentSecret: newSecret(),
+      transport,
     };
     ctx.sessions().insert(record);
     rollback.onFailure("forget session", () => ctx.sessions().remove(record.host, name));
 
-    const spec: LaunchSpec = {
-      host: record.host,
-      session: name,
-      cwd: worktree,
-      argv: claudeArgv(claudeBin, ctx.settings.config.claudeArgs ?? [], request.prompt),
-      env: sessionEnvironment(ctx.env),
-    };
-    const specFile = join(ctx.settings.paths.launchDir, `${name}.json`);
-    await ctx.host.files.writeAtomic(specFile, JSON.stringify(spec), 0o600);
+    const specFile = await writeLaunchSpec(ctx, record, claudeBin, { resume: false, prompt: request.prompt });
     rollback.onFailure("remove launch spec", () => ctx.host.files.remove(specFile));
 
     const tmuxSession = tmuxSessionName(name);
-    await ctx.tmux.newSession({ session: tmuxSession, window: AGENT_WINDOW, cwd: worktree, argv: agentPaneArgv(specFile) });
+    await ctx.tmux.newSession({ session: tmuxSession, window: AGENT_WINDOW, cwd: worktree, argv: agentPaneArgv(transport, name) });
     rollback.onFailure("kill tmux session", () => ctx.tmux.killSession(tmuxSession));
     // A claude that exits stays visible as a dead pane (and `dead` in the list) instead of
     // taking its window with it.
@@ -106,6 +104,45 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
     return rollback.fail(error);
   }
 }
+
+/** The 0600 hand-over from csm to the agent pane; see link/launch.ts. */
+export async function writeLaunchSpec(
+  ctx: Context,
+  record: SessionRecord,
+  claudeBin: string,
+  options: { resume: boolean; prompt?: string },
+): Promise<string> {
+  const transport = (record.transport ?? "bridge") as Transport;
+  const agentUrl = agentSocketUrl(ctx.settings.apiPort, record.name);
+  const env = sessionEnvironment(ctx.env);
+  // sdk-url: claude itself sends this as `Authorization: Bearer`; the bridge reads it from the spec.
+  if (transport === "sdk-url") env.CLAUDE_CODE_SESSION_ACCESS_TOKEN = record.agentSecret!;
+  const spec: LaunchSpec = {
+    host: record.host,
+    session: record.name,
+    cwd: record.worktree,
+    transport,
+    argv: claudeArgv({
+      claudeBin,
+      extraArgs: ctx.settings.config.claudeArgs ?? [],
+      transport,
+      claudeSessionId: record.claudeSessionId!,
+      resume: options.resume,
+      agentUrl,
+    }),
+    env,
+    prompt: options.prompt,
+    agentUrl,
+    secret: record.agentSecret!,
+  };
+  const specFile = launchSpecPath(ctx, record.name);
+  await ctx.host.files.writeAtomic(specFile, JSON.stringify(spec), 0o600);
+  return specFile;
+}
+
+export const transportCachePath = (ctx: Context) => join(ctx.settings.paths.stateDir, "claude-versions.json");
+
+export const launchSpecPath = (ctx: Context, name: string) => join(ctx.settings.paths.launchDir, `${name}.json`);
 
 /** Copies the project's gitignored files and runs its setup script in the new worktree. */
 async function prepareWorktree(ctx: Context, project: ProjectConfig, repo: string, worktree: string): Promise<string[]> {

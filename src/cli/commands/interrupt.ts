@@ -1,0 +1,1 @@
+export { interrupt as run } from "./session-actions.ts";

@@ -1,0 +1,1 @@
+export { reconnect as run } from "./session-actions.ts";

@@ -1,0 +1,1 @@
+export { send as run } from "./session-actions.ts";

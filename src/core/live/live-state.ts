@@ -1,0 +1,175 @@
+import type { ClaudeToCsm, ContentBlock, CsmToClaude, ResultMessage } from "../../link/protocol.ts";
+import type { SessionStatus } from "../sessions/session-view.ts";
+
+// What the hub knows live about one session, folded from the event log. Pure: the same
+// events give the same state, so a restarted hub rebuilds it by replaying the store.
+
+export type Transport = "bridge" | "sdk-url";
+
+export interface PendingRequest {
+  requestId: string;
+  toolName: string;
+  input: Record<string, unknown>;
+  toolUseId: string | null;
+  description: string | null;
+  suggestions: unknown[];
+  blockedPath: string | null;
+  receivedAt: string;
+}
+
+export interface LiveState {
+  status: SessionStatus;
+  statusReason: string | null;
+  linked: boolean;
+  claudeSessionId: string | null;
+  model: string | null;
+  /** Completed turns (results), across every claude process of the session. */
+  turns: number;
+  /** claude's total_cost_usd is per process: costs of earlier processes are kept apart. */
+  earlierProcessesCostUsd: number;
+  processCostUsd: number;
+  lastMessage: string | null;
+  pending: PendingRequest[];
+  lastActivityAt: string | null;
+}
+
+/** Events that are not claude's own messages: the link, the process, what csm sent. */
+export type LinkEvent =
+  | { event: "linked"; transport: Transport }
+  | { event: "unlinked" }
+  | { event: "claude_started"; pid?: number; claudeSessionId?: string }
+  | { event: "claude_exited"; code: number | null; signal?: string | null }
+  | { event: "gone"; reason: string };
+
+export function initialLiveState(): LiveState {
+  return {
+    status: "starting",
+    statusReason: null,
+    linked: false,
+    claudeSessionId: null,
+    model: null,
+    turns: 0,
+    earlierProcessesCostUsd: 0,
+    processCostUsd: 0,
+    lastMessage: null,
+    pending: [],
+    lastActivityAt: null,
+  };
+}
+
+export const costUsd = (state: LiveState) => state.earlierProcessesCostUsd + state.processCostUsd;
+
+const afterActivity = (state: LiveState): SessionStatus => (state.pending.length > 0 ? "waiting" : "working");
+
+function textOf(content: string | ContentBlock[]): string | null {
+  if (typeof content === "string") return content;
+  const text = content
+    .filter((block): block is Extract<ContentBlock, { type: "text" }> => block.type === "text")
+    .map((block) => block.text)
+    .join("");
+  return text === "" ? null : text;
+}
+
+export function applyClaudeMessage(state: LiveState, message: ClaudeToCsm, at: string): LiveState {
+  const next = { ...state, lastActivityAt: at };
+  if (state.status === "dead") return next;
+  switch (message.type) {
+    case "system":
+      if (message.subtype === "init") {
+        return {
+          ...next,
+          status: afterActivity(state),
+          statusReason: null,
+          claudeSessionId: (message.session_id as string) || state.claudeSessionId,
+          model: (message.model as string) || state.model,
+        };
+      }
+      return next;
+    case "assistant": {
+      const text = textOf(message.message.content);
+      return { ...next, status: afterActivity(state), model: message.message.model === "<synthetic>" ? state.model : message.message.model, lastMessage: text ?? state.lastMessage };
+    }
+    case "user":
+    case "stream_event":
+      return { ...next, status: afterActivity(state) };
+    case "result":
+      return applyResult(next, message);
+    case "control_request": {
+      if (message.request.subtype !== "can_use_tool") return next;
+      const request = message.request as Extract<typeof message.request, { subtype: "can_use_tool" }>;
+      if (state.pending.some((p) => p.requestId === message.request_id)) return next;
+      const pending: PendingRequest = {
+        requestId: message.request_id,
+        toolName: request.tool_name,
+        input: request.input,
+        toolUseId: request.tool_use_id ?? null,
+        description: (request.description as string | undefined) ?? null,
+        suggestions: (request.permission_suggestions as unknown[] | undefined) ?? [],
+        blockedPath: (request.blocked_path as string | undefined) ?? null,
+        receivedAt: at,
+      };
+      return { ...next, status: "waiting", pending: [...state.pending, pending] };
+    }
+    case "control_cancel_request":
+      return withoutPending(next, message.request_id);
+    default:
+      return next;
+  }
+}
+
+function applyResult(state: LiveState, result: ResultMessage): LiveState {
+  return {
+    ...state,
+    status: state.pending.length > 0 ? "waiting" : "idle",
+    statusReason: result.is_error ? `last turn ended in an error (${result.terminal_reason ?? result.subtype})` : null,
+    turns: state.turns + 1,
+    processCostUsd: typeof result.total_cost_usd === "number" ? result.total_cost_usd : state.processCostUsd,
+    claudeSessionId: (result.session_id as string) || state.claudeSessionId,
+    lastMessage: typeof result.result === "string" && result.result !== "" ? result.result : state.lastMessage,
+  };
+}
+
+function withoutPending(state: LiveState, requestId: string): LiveState {
+  const pending = state.pending.filter((p) => p.requestId !== requestId);
+  if (pending.length === state.pending.length) return state;
+  return { ...state, pending, status: state.status === "waiting" && pending.length === 0 ? "working" : state.status };
+}
+
+/** What csm sent to claude: a prompt starts work, an answer settles a pending request. */
+export function applySent(state: LiveState, message: CsmToClaude, at: string): LiveState {
+  if (state.status === "dead") return state;
+  if (message.type === "user") return { ...state, status: afterActivity(state), statusReason: null, lastActivityAt: at };
+  if (message.type === "control_response") return withoutPending({ ...state, lastActivityAt: at }, message.response.request_id);
+  return state;
+}
+
+export function applyLinkEvent(state: LiveState, event: LinkEvent, at: string): LiveState {
+  switch (event.event) {
+    case "linked":
+      return { ...state, linked: true };
+    case "unlinked":
+      return { ...state, linked: false };
+    case "claude_started":
+      // A new claude process, waiting for input; its total_cost_usd starts again from zero.
+      return {
+        ...state,
+        status: "idle",
+        statusReason: null,
+        pending: [],
+        earlierProcessesCostUsd: costUsd(state),
+        processCostUsd: 0,
+        claudeSessionId: event.claudeSessionId ?? state.claudeSessionId,
+        lastActivityAt: at,
+      };
+    case "claude_exited":
+      return {
+        ...state,
+        status: "dead",
+        statusReason: event.signal ? `claude was killed by ${event.signal}` : `claude exited with status ${event.code}`,
+        pending: [],
+        lastActivityAt: at,
+      };
+    case "gone":
+      return { ...state, status: "dead", statusReason: event.reason, pending: [], linked: false, lastActivityAt: at };
+  }
+}

@@ -1,0 +1,53 @@
+import type { SessionView } from "../sessions/session-view.ts";
+import { costUsd, type LiveState, type PendingRequest, type Transport } from "./live-state.ts";
+
+// A session as the hub shows it: what tmux and the store say, plus the live link's state.
+
+export interface LiveSessionView extends SessionView {
+  claudeSessionId: string | null;
+  model: string | null;
+  turns: number;
+  costUsd: number;
+  pendingApprovals: number;
+  lastMessage: string | null;
+  transport: Transport | null;
+  linked: boolean;
+}
+
+export interface LiveSessionDetail extends LiveSessionView {
+  pending: PendingRequest[];
+  streamingText: string;
+}
+
+export function withLive(view: SessionView, live: LiveState | null, transport: Transport | null, claudeSessionId: string | null): LiveSessionView {
+  let status = view.status;
+  let statusReason = view.statusReason;
+  if (live) {
+    if (live.status === "dead") {
+      // claude's own exit explains more than "tmux says the pane is dead".
+      status = "dead";
+      statusReason = live.statusReason ?? view.statusReason;
+    } else if (view.status !== "dead") {
+      status = live.status;
+      statusReason = live.statusReason;
+    }
+  }
+  return {
+    ...view,
+    status,
+    statusReason,
+    claudeSessionId: live?.claudeSessionId ?? claudeSessionId,
+    model: live?.model ?? null,
+    turns: live?.turns ?? 0,
+    costUsd: live ? Math.round(costUsd(live) * 1e6) / 1e6 : 0,
+    pendingApprovals: status === "dead" ? 0 : (live?.pending.length ?? 0),
+    lastMessage: live?.lastMessage ?? null,
+    transport,
+    linked: live?.linked ?? false,
+  };
+}
+
+/** Without a hub: the same fields, from tmux and the store alone. */
+export function withoutLive(view: SessionView, transport: Transport | null, claudeSessionId: string | null): LiveSessionView {
+  return withLive(view, null, transport, claudeSessionId);
+}

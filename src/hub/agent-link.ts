@@ -1,0 +1,175 @@
+import type { ServerWebSocket } from "bun";
+import type { LinkEvent, Transport } from "../core/live/live-state.ts";
+import { encodeFrame, NdjsonDecoder } from "../link/ndjson.ts";
+import { errorResponse, isClaudeToCsm, userMessage, type ClaudeToCsm, type CsmToClaude } from "../link/protocol.ts";
+import { CsmError } from "../shared/errors.ts";
+import type { NewEvent } from "../store/events.ts";
+import type { LiveSessions } from "./live-sessions.ts";
+
+// One end of the live link, the same for both transports: NDJSON frames from claude
+// (sdk-url) or from `csm bridge` (bridge). Bridge frames carry `csm_seq`; the hub stores
+// them with the highest seq in one transaction and acknowledges it, so after a hub or
+// network failure the bridge resends exactly what is missing. sdk-url frames are
+// de-duplicated by claude's own `uuid` (claude replays them after a reconnect).
+
+export interface AgentSocketData {
+  session: string;
+  transport: Transport;
+}
+
+/** Frames only the bridge sends: process events, what it sent claude, delivery receipts. */
+type BridgeFrame =
+  | { type: "csm_bridge"; event: LinkEvent }
+  | { type: "csm_sent"; message: CsmToClaude; out?: string }
+  | { type: "csm_delivered"; out: string };
+
+interface Connection {
+  socket: ServerWebSocket<AgentSocketData>;
+  decoder: NdjsonDecoder;
+  lastSeq: number;
+}
+
+const DELIVERY_TIMEOUT_MS = 10_000;
+
+export class AgentLinks {
+  private readonly connections = new Map<string, Connection>();
+  private readonly deliveries = new Map<string, () => void>();
+
+  constructor(
+    private readonly live: LiveSessions,
+    private readonly linkSeqOf: (session: string) => number,
+    private readonly firstPromptOf: (session: string) => string | undefined,
+    private readonly onUnlinked: (session: string) => void,
+  ) {}
+
+  isLinked(session: string): boolean {
+    return this.connections.has(session);
+  }
+
+  open(socket: ServerWebSocket<AgentSocketData>): void {
+    const { session, transport } = socket.data;
+    // A newer connection for the same session replaces the old one (claude or the bridge reconnected).
+    this.connections.get(session)?.socket.close(4000, "replaced by a newer connection");
+    const connection = { socket, decoder: new NdjsonDecoder(), lastSeq: this.linkSeqOf(session) };
+    this.connections.set(session, connection);
+    this.live.setLinked(session, true);
+    this.live.record(session, [{ kind: "link", at: now(), data: { event: "linked", transport } }]);
+    if (transport === "bridge") {
+      socket.send(encodeFrame({ type: "csm_hello", lastSeq: connection.lastSeq }));
+      return;
+    }
+    // sdk-url: the server speaks first; claude sends nothing until it gets a user message.
+    const prompt = this.firstPromptOf(session);
+    if (prompt !== undefined) void this.send(session, userMessage(prompt));
+  }
+
+  message(socket: ServerWebSocket<AgentSocketData>, data: string | Buffer): void {
+    const connection = this.connections.get(socket.data.session);
+    if (!connection || connection.socket !== socket) return;
+    const at = now();
+    const events: NewEvent[] = [];
+    let highest: number | undefined;
+    for (const line of connection.decoder.push(typeof data === "string" ? data : new Uint8Array(data))) {
+      if (!line.ok) {
+        events.push({ kind: "link", at, data: { event: "protocol_error", line: line.line.slice(0, 500), error: line.error } });
+        continue;
+      }
+      const frame = line.value as Record<string, unknown>;
+      if (typeof frame.csm_seq === "number") {
+        if (frame.csm_seq <= connection.lastSeq) continue;
+        connection.lastSeq = frame.csm_seq;
+        highest = frame.csm_seq;
+        delete frame.csm_seq;
+      }
+      this.classify(socket, frame, at, events);
+    }
+    if (events.length > 0 || highest !== undefined) this.live.record(socket.data.session, events, highest);
+    if (highest !== undefined) socket.send(encodeFrame({ type: "csm_ack", seq: highest }));
+  }
+
+  private classify(socket: ServerWebSocket<AgentSocketData>, frame: Record<string, unknown>, at: string, events: NewEvent[]): void {
+    const session = socket.data.session;
+    switch (frame.type) {
+      case "csm_bridge":
+        events.push({ kind: "link", at, data: (frame as BridgeFrame & { type: "csm_bridge" }).event });
+        return;
+      case "csm_sent":
+        events.push({ kind: "sent", at, data: (frame as BridgeFrame & { type: "csm_sent" }).message });
+        this.settle((frame as { out?: string }).out);
+        return;
+      case "csm_delivered":
+        this.settle((frame as { out?: string }).out);
+        return;
+    }
+    if (!isClaudeToCsm(frame)) {
+      events.push({ kind: "link", at, data: { event: "unknown_frame", frame } });
+      return;
+    }
+    const message = frame as ClaudeToCsm;
+    if (message.type === "stream_event") {
+      this.live.recordTransient(session, message, at);
+      return;
+    }
+    if (message.type === "control_request" && message.request.subtype !== "can_use_tool") {
+      // A request csm does not serve (hooks, MCP): answer so claude does not wait forever.
+      socket.send(encodeFrame(errorResponse(message.request_id, `csm does not handle ${message.request.subtype}`)));
+    }
+    events.push({ kind: "claude", at, data: message, uuid: typeof frame.uuid === "string" ? frame.uuid : null });
+  }
+
+  close(socket: ServerWebSocket<AgentSocketData>): void {
+    const { session } = socket.data;
+    if (this.connections.get(session)?.socket !== socket) return;
+    this.connections.delete(session);
+    this.live.setLinked(session, false);
+    this.live.record(session, [{ kind: "link", at: now(), data: { event: "unlinked" } }]);
+    this.onUnlinked(session);
+  }
+
+  /**
+   * Sends a message to claude. Over the bridge it resolves once the bridge has written it
+   * to claude (the bridge's own csm_sent report is what gets stored); over sdk-url the hub
+   * stores it itself when sent.
+   */
+  async send(session: string, message: CsmToClaude): Promise<void> {
+    const connection = this.connections.get(session);
+    if (!connection) {
+      throw new CsmError("NotLinked", `${session} is not linked to the hub right now (is claude running? try \`csm reconnect ${session}\`)`, {
+        exitCode: 1,
+        data: { session },
+      });
+    }
+    if (connection.socket.data.transport === "sdk-url") {
+      connection.socket.send(encodeFrame(message));
+      this.live.record(session, [{ kind: "sent", at: now(), data: message }]);
+      return;
+    }
+    const out = crypto.randomUUID();
+    const delivered = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.deliveries.delete(out);
+        reject(new CsmError("NotDelivered", `${session}: the bridge did not confirm delivery within ${DELIVERY_TIMEOUT_MS / 1000} s`));
+      }, DELIVERY_TIMEOUT_MS);
+      this.deliveries.set(out, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    connection.socket.send(encodeFrame({ ...message, csm_out: out }));
+    return delivered;
+  }
+
+  private settle(out: string | undefined): void {
+    if (!out) return;
+    this.deliveries.get(out)?.();
+    this.deliveries.delete(out);
+  }
+
+  /** Ends an sdk-url claude for good (4001; a 1000 close makes it reconnect in a loop). */
+  endSdkSession(session: string): void {
+    const connection = this.connections.get(session);
+    if (connection?.socket.data.transport === "sdk-url") connection.socket.close(4001, "session ended by csm");
+  }
+}
+
+const now = () => new Date().toISOString();

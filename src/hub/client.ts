@@ -1,0 +1,83 @@
+import type { Context } from "../core/context.ts";
+import { CsmError } from "../shared/errors.ts";
+import { csmSelfArgv } from "../shared/self.ts";
+import { hubLogPath, liveHubInfo, processAlive, type HubInfo } from "./hub-files.ts";
+
+// How the CLI (and later the TUI) talks to the hub: find it through <state>/hub.json,
+// start it detached when a command needs it, and call its API with the token.
+
+const START_TIMEOUT_MS = 10_000;
+
+export class HubClient {
+  constructor(
+    readonly info: HubInfo,
+    private readonly token: string,
+  ) {}
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.info.port}`;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new CsmError("HubUnreachable", `cannot reach the csm hub on port ${this.info.port}: ${(error as Error).message} (see \`csm server status\`)`);
+    }
+    const payload = (await response.json().catch(() => null)) as { error?: { name: string; message: string; data?: Record<string, unknown> } } | null;
+    if (!response.ok) {
+      const error = payload?.error;
+      throw new CsmError(error?.name ?? "HubError", error?.message ?? `hub answered ${response.status}`, { data: { ...(error?.data ?? {}), httpStatus: response.status } });
+    }
+    return payload as T;
+  }
+
+  /** The raw response, for event streams. */
+  stream(path: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, { headers: { authorization: `Bearer ${this.token}`, ...headers }, signal });
+  }
+}
+
+async function healthy(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(1000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The running hub, or null. */
+export async function findHub(ctx: Context): Promise<HubClient | null> {
+  const info = await liveHubInfo(ctx.settings.paths.stateDir);
+  if (!info) return null;
+  // Bun.file, not token.ts's node:fs: `csm list` passes here on every run.
+  const token = (await Bun.file(`${ctx.settings.paths.configDir}/token`).text().catch(() => "")).trim();
+  if (!token) return null;
+  return new HubClient(info, token);
+}
+
+/** The running hub, started detached (so it outlives this terminal) when there is none. */
+export async function ensureHub(ctx: Context): Promise<HubClient> {
+  const found = await findHub(ctx);
+  if (found && (await healthy(found.info.port))) return found;
+  const stateDir = ctx.settings.paths.stateDir;
+  await ctx.host.files.mkdirp(stateDir);
+  const pid = ctx.host.spawnDetached(csmSelfArgv("server", "--port", String(ctx.settings.apiPort)), hubLogPath(stateDir), {
+    env: ctx.env as Record<string, string>,
+  });
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    await Bun.sleep(50);
+    const hub = await findHub(ctx);
+    if (hub && (await healthy(hub.info.port))) return hub;
+    if (!hub && !processAlive(pid)) break;
+  }
+  const log = ((await ctx.host.files.read(hubLogPath(stateDir))) ?? "").trim().split("\n").slice(-3).join(" | ");
+  throw new CsmError("HubNotStarted", `the csm hub did not start on port ${ctx.settings.apiPort}${log ? `: ${log}` : ""} (see ${hubLogPath(stateDir)})`);
+}

@@ -1,0 +1,40 @@
+// Where a running hub says where it is: <state>/hub.json with pid, port and version.
+// A file whose pid is not alive is stale and is replaced by the next hub. Read with
+// Bun.file: `csm list` checks it on every run and node:fs costs ~2 ms to load.
+
+export interface HubInfo {
+  pid: number;
+  port: number;
+  version: string;
+  startedAt: string;
+}
+
+export const hubInfoPath = (stateDir: string) => `${stateDir}/hub.json`;
+export const hubLogPath = (stateDir: string) => `${stateDir}/hub.log`;
+
+export async function readHubInfo(stateDir: string): Promise<HubInfo | null> {
+  try {
+    return (await Bun.file(hubInfoPath(stateDir)).json()) as HubInfo;
+  } catch {
+    return null;
+  }
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The recorded hub if its process is alive; a stale file is removed. */
+export async function liveHubInfo(stateDir: string): Promise<HubInfo | null> {
+  const info = await readHubInfo(stateDir);
+  if (!info) return null;
+  if (processAlive(info.pid)) return info;
+  const { rmSync } = require("node:fs") as typeof import("node:fs");
+  rmSync(hubInfoPath(stateDir), { force: true });
+  return null;
+}

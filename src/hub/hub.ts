@@ -1,0 +1,156 @@
+import type { Context } from "../core/context.ts";
+import { tmuxSessionName } from "../core/context.ts";
+import type { Transport } from "../core/live/live-state.ts";
+import { withLive, type LiveSessionDetail, type LiveSessionView } from "../core/live/live-view.ts";
+import { listSessions } from "../core/sessions/list.ts";
+import { killSession } from "../core/sessions/kill.ts";
+import { reconnectSession } from "../core/sessions/reconnect.ts";
+import { allowResponse, controlRequest, denyResponse, userMessage } from "../link/protocol.ts";
+import { notFoundError } from "../shared/errors.ts";
+import { checkName } from "../shared/names.ts";
+import { EventStore } from "../store/events.ts";
+import { AgentLinks } from "./agent-link.ts";
+import { httpError } from "./http.ts";
+import { LiveSessions } from "./live-sessions.ts";
+
+// The hub's operations, shared by the HTTP routes (and so by the CLI and TUI, which are
+// its clients). It owns the live link; tmux and git stay the truth about what exists.
+
+const DEAD_CHECK_DELAY_MS = 300;
+/** A bridge whose hub just restarted relinks within its backoff (≤ 2 s): wait for it before typing into the pane. */
+const RELINK_WAIT_MS = 2500;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+export const PRUNE_DEAD_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
+export const PRUNE_KEEP_EVENTS = 500;
+
+export class Hub {
+  readonly events: EventStore;
+  readonly live: LiveSessions;
+  readonly links: AgentLinks;
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+
+  constructor(readonly ctx: Context) {
+    this.events = new EventStore(ctx.database());
+    this.live = new LiveSessions(ctx.host.hostName, ctx.sessions(), this.events);
+    this.links = new AgentLinks(
+      this.live,
+      (session) => this.events.linkSeq(ctx.host.hostName, session),
+      (session) => this.undeliveredPrompt(session),
+      (session) => setTimeout(() => void this.checkGone(session), DEAD_CHECK_DELAY_MS),
+    );
+    this.live.subscribe((event) => {
+      if (event.kind !== "claude") return;
+      const data = event.data as { type?: string; subtype?: string; session_id?: string };
+      if (data.type === "system" && data.subtype === "init" && data.session_id) {
+        ctx.sessions().setClaudeSessionId(ctx.host.hostName, event.session, data.session_id);
+      }
+    });
+    this.timers.push(setInterval(() => this.prune(), PRUNE_EVERY_MS));
+  }
+
+  /** On start: sessions whose tmux session or claude died while no hub watched. */
+  async checkAll(): Promise<void> {
+    for (const view of await listSessions(this.ctx)) await this.checkGone(view.name);
+    this.prune();
+  }
+
+  prune(): number {
+    return this.events.pruneDead(new Date(), PRUNE_DEAD_AFTER_MS, PRUNE_KEEP_EVENTS);
+  }
+
+  private undeliveredPrompt(session: string): string | undefined {
+    const record = this.ctx.sessions().get(this.ctx.host.hostName, session);
+    const prompt = record?.options.prompt;
+    if (!prompt) return undefined;
+    const sent = this.events.after(this.ctx.host.hostName, session, 0, 10_000).some((e) => e.kind === "sent");
+    return sent ? undefined : prompt;
+  }
+
+  /** After a link drops: if tmux says the session or its claude is gone, say so, with why. */
+  private async checkGone(session: string): Promise<void> {
+    if (this.links.isLinked(session)) return;
+    const state = this.live.state(session);
+    if (state.status === "dead") return;
+    const [view] = (await listSessions(this.ctx)).filter((v) => v.name === session);
+    if (!view || view.status !== "dead") return;
+    this.live.record(session, [{ kind: "link", at: new Date().toISOString(), data: { event: "gone", reason: view.statusReason ?? "gone" } }]);
+  }
+
+  private viewOf(base: Awaited<ReturnType<typeof listSessions>>[number]): LiveSessionView {
+    const record = this.ctx.sessions().get(this.ctx.host.hostName, base.name);
+    const live = record ? this.live.state(base.name) : null;
+    return withLive(base, live, (record?.transport as Transport | null) ?? null, record?.claudeSessionId ?? null);
+  }
+
+  async list(): Promise<LiveSessionView[]> {
+    return (await listSessions(this.ctx)).map((view) => this.viewOf(view));
+  }
+
+  async get(name: string): Promise<LiveSessionDetail> {
+    checkName("session", name);
+    const base = (await listSessions(this.ctx)).find((view) => view.name === name);
+    if (!base) throw notFoundError("session", name, "see `csm list`");
+    const view = this.viewOf(base);
+    const pending = view.status === "dead" ? [] : this.live.state(name).pending;
+    return { ...view, pending, streamingText: this.live.streamingText(name) };
+  }
+
+  private requireRecord(name: string) {
+    checkName("session", name);
+    const record = this.ctx.sessions().get(this.ctx.host.hostName, name);
+    if (!record) throw notFoundError("session", name, "see `csm list`");
+    return record;
+  }
+
+  /** Over the link when linked; otherwise typed into the agent pane (the bridge reads it). */
+  async sendMessage(name: string, text: string): Promise<"link" | "paste"> {
+    this.requireRecord(name);
+    const session = tmuxSessionName(name);
+    if (!this.links.isLinked(name) && this.live.state(name).status !== "dead" && (await this.ctx.tmux.hasSession(session))) {
+      for (const until = Date.now() + RELINK_WAIT_MS; !this.links.isLinked(name) && Date.now() < until; ) await Bun.sleep(50);
+    }
+    if (this.links.isLinked(name)) {
+      await this.links.send(name, userMessage(text));
+      return "link";
+    }
+    if (!(await this.ctx.tmux.hasSession(session))) throw httpError(409, "NotRunning", `${name} is not running; \`csm reconnect ${name}\` first`);
+    await this.ctx.tmux.pasteText(session, "agent", text);
+    return "paste";
+  }
+
+  async interrupt(name: string): Promise<void> {
+    this.requireRecord(name);
+    await this.links.send(name, controlRequest(crypto.randomUUID(), { subtype: "interrupt" }));
+  }
+
+  /** Answers one pending tool request by its id; an unknown or answered id is a 409. */
+  async answer(name: string, requestId: string, action: "allow" | "deny", message?: string): Promise<void> {
+    this.requireRecord(name);
+    const request = this.live.state(name).pending.find((p) => p.requestId === requestId);
+    if (!request) throw httpError(409, "NotPending", `${name} has no pending request ${requestId} (already answered, withdrawn, or never made)`);
+    const response = action === "allow" ? allowResponse(requestId, request.input) : denyResponse(requestId, message ?? "Denied by the user in csm");
+    await this.links.send(name, response);
+  }
+
+  async reconnect(name: string): Promise<void> {
+    this.requireRecord(name);
+    const state = this.live.state(name);
+    if (this.links.isLinked(name) && state.status !== "dead") {
+      throw httpError(409, "StillRunning", `${name} is still running (${state.status}); use \`csm interrupt\` or \`csm kill\``);
+    }
+    await reconnectSession(this.ctx, name);
+  }
+
+  /** Ends the link (4001 for sdk-url, so claude does not reconnect), then core's kill. */
+  async kill(name: string, options: { deleteBranch?: boolean; force?: boolean }): Promise<string[]> {
+    this.requireRecord(name);
+    this.links.endSdkSession(name);
+    const removed = await killSession(this.ctx, { name, ...options });
+    this.live.forget(name);
+    return removed;
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearInterval(timer);
+  }
+}

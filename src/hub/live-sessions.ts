@@ -1,0 +1,123 @@
+import {
+  applyClaudeMessage,
+  applyLinkEvent,
+  applySent,
+  initialLiveState,
+  type LinkEvent,
+  type LiveState,
+} from "../core/live/live-state.ts";
+import type { ClaudeToCsm, CsmToClaude } from "../link/protocol.ts";
+import type { EventStore, NewEvent, StoredEvent } from "../store/events.ts";
+import type { SessionStore } from "../store/sessions.ts";
+
+// The hub's live view of every session: folded from the event log, kept in memory,
+// snapshotted to the store at the end of each turn so a restart replays only the tail.
+
+/** What subscribers (SSE, the TUI) receive: a stored event (with seq) or a transient delta. */
+export interface PublishedEvent {
+  session: string;
+  seq: number | null;
+  at: string;
+  kind: string;
+  data: unknown;
+}
+
+export function foldEvent(state: LiveState, event: { kind: string; at: string; data: unknown }): LiveState {
+  if (event.kind === "claude") return applyClaudeMessage(state, event.data as ClaudeToCsm, event.at);
+  if (event.kind === "sent") return applySent(state, event.data as CsmToClaude, event.at);
+  if (event.kind === "link") return applyLinkEvent(state, event.data as LinkEvent, event.at);
+  return state;
+}
+
+export class LiveSessions {
+  // Keyed by name, checked against the record's creation time: a session killed and made
+  // again under the same name starts from a clean state.
+  private readonly states = new Map<string, { createdAt: string | null; state: LiveState }>();
+  private readonly streaming = new Map<string, string>();
+  private readonly subscribers = new Set<(event: PublishedEvent) => void>();
+
+  constructor(
+    private readonly host: string,
+    private readonly sessions: SessionStore,
+    private readonly events: EventStore,
+  ) {}
+
+  state(name: string): LiveState {
+    const createdAt = this.sessions.get(this.host, name)?.createdAt ?? null;
+    const cached = this.states.get(name);
+    if (cached && cached.createdAt === createdAt) return cached.state;
+    const state = this.restore(name);
+    this.states.set(name, { createdAt, state });
+    return state;
+  }
+
+  private set(name: string, state: LiveState): void {
+    this.states.set(name, { createdAt: this.sessions.get(this.host, name)?.createdAt ?? null, state });
+  }
+
+  /** The text claude is streaming right now (cleared when its message is complete). */
+  streamingText(name: string): string {
+    return this.streaming.get(name) ?? "";
+  }
+
+  private restore(name: string): LiveState {
+    const saved = this.sessions.liveSnapshot(this.host, name);
+    let state = saved ? (saved.snapshot as LiveState) : initialLiveState();
+    let after = saved?.seq ?? 0;
+    for (;;) {
+      const batch = this.events.after(this.host, name, after, 5000);
+      for (const event of batch) state = foldEvent(state, event);
+      if (batch.length < 5000) break;
+      after = batch.at(-1)!.seq;
+    }
+    // Whatever link the previous hub had is gone with it.
+    return { ...state, linked: false };
+  }
+
+  /** Stores events (replays dropped), folds them in, publishes them. */
+  record(name: string, events: NewEvent[], linkSeq?: number): StoredEvent[] {
+    const stored = this.events.append(this.host, name, events, linkSeq);
+    let state = this.state(name);
+    let snapshot = false;
+    for (const event of stored) {
+      const before = state.status;
+      state = foldEvent(state, event);
+      if (event.kind === "claude" && (event.data as { type?: string }).type === "assistant") this.streaming.delete(name);
+      snapshot ||= state.status !== before && (state.status === "idle" || state.status === "dead");
+    }
+    this.set(name, state);
+    if (snapshot && stored.length > 0) {
+      this.sessions.saveLiveSnapshot(this.host, name, state, stored.at(-1)!.seq, state.status === "dead" ? new Date().toISOString() : null);
+    }
+    for (const event of stored) this.publish({ session: name, seq: event.seq, at: event.at, kind: event.kind, data: event.data });
+    return stored;
+  }
+
+  /** Text deltas: shown live, never stored (the complete assistant message is). */
+  recordTransient(name: string, message: ClaudeToCsm, at: string): void {
+    const event = (message as { event?: { type?: string; delta?: { type?: string; text?: string } } }).event;
+    if (event?.type === "content_block_delta" && event.delta?.type === "text_delta") {
+      this.streaming.set(name, this.streamingText(name) + (event.delta.text ?? ""));
+    }
+    this.set(name, applyClaudeMessage(this.state(name), message, at));
+    this.publish({ session: name, seq: null, at, kind: "stream", data: message });
+  }
+
+  setLinked(name: string, linked: boolean): void {
+    this.set(name, { ...this.state(name), linked });
+  }
+
+  forget(name: string): void {
+    this.states.delete(name);
+    this.streaming.delete(name);
+  }
+
+  subscribe(listener: (event: PublishedEvent) => void): () => void {
+    this.subscribers.add(listener);
+    return () => this.subscribers.delete(listener);
+  }
+
+  private publish(event: PublishedEvent): void {
+    for (const listener of this.subscribers) listener(event);
+  }
+}

@@ -1,0 +1,155 @@
+import type { PipedProcess } from "../host/runner.ts";
+import type { LaunchSpec } from "./launch.ts";
+import { encodeFrame, NdjsonDecoder } from "./ndjson.ts";
+import { isClaudeToCsm, userMessage, type ClaudeToCsm, type CsmToClaude } from "./protocol.ts";
+import { renderClaudeMessage, renderSent, type Palette } from "./render.ts";
+
+// The stdio bridge: runs claude with stream-json on stdio and relays it to the hub's
+// agent socket, for every claude version (≥ 2.1.121 refuses a local --sdk-url).
+//
+// Reliability: every frame to the hub carries `csm_seq`; frames stay in `unacked` until
+// the hub acknowledges them, and after a reconnect the hub's hello says what it already
+// stored, so nothing is lost or stored twice. Numbers continue the session's sequence:
+// a new bridge (after `csm reconnect`) takes the hub's first hello as its base, and no
+// frame leaves before that hello. claude keeps running while the hub is away.
+// Messages from the hub carry `csm_out`; one already delivered is not written to claude
+// again. The first prompt comes from the launch spec, so it does not depend on the hub.
+
+export interface AgentSocket {
+  send(text: string): void;
+  close(): void;
+}
+
+export interface BridgeDeps {
+  spawnClaude(spec: LaunchSpec): PipedProcess;
+  connect(url: string, secret: string, handlers: { open(): void; message(text: string): void; close(): void }): AgentSocket;
+  print(line: string): void;
+  /** Lines typed in the pane, sent to claude as prompts. */
+  typed: AsyncIterable<string> | null;
+  palette: Palette;
+  sleep(ms: number): Promise<void>;
+  /** How long to wait for the hub to store the last frames after claude exits (default 3 s). */
+  flushTimeoutMs?: number;
+}
+
+const BACKOFF_MS = [250, 500, 1000, 2000];
+const FLUSH_ON_EXIT_MS = 3000;
+const REMEMBERED_DELIVERIES = 1000;
+
+export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<number> {
+  let counted = 0;
+  let base: number | null = null;
+  const unacked: { local: number; frame: Record<string, unknown> }[] = [];
+  const delivered = new Set<string>();
+  let socket: AgentSocket | null = null;
+  let ready = false;
+  let attempt = 0;
+  let finished = false;
+
+  const line = (pending: { local: number; frame: Record<string, unknown> }) => encodeFrame({ ...pending.frame, csm_seq: base! + pending.local });
+  const emit = (frame: Record<string, unknown>) => {
+    counted += 1;
+    const pending = { local: counted, frame };
+    unacked.push(pending);
+    if (socket && ready) socket.send(line(pending));
+  };
+  const dropThrough = (acked: number) => {
+    while (unacked.length > 0 && base! + unacked[0]!.local <= acked) unacked.shift();
+  };
+
+  const claude = deps.spawnClaude(spec);
+  emit({ type: "csm_bridge", event: { event: "claude_started", pid: claude.pid } });
+
+  const toClaude = (message: CsmToClaude, out?: string) => {
+    claude.write(encodeFrame(message));
+    for (const line of renderSent(message as never, deps.palette)) deps.print(line);
+    emit({ type: "csm_sent", message, ...(out ? { out } : {}) });
+  };
+
+  const fromHub = new NdjsonDecoder();
+  const onHubText = (text: string) => {
+    for (const decoded of fromHub.push(text)) {
+      if (!decoded.ok) continue;
+      const frame = decoded.value as Record<string, unknown>;
+      if (frame.type === "csm_hello") {
+        base ??= frame.lastSeq as number;
+        dropThrough(frame.lastSeq as number);
+        ready = true;
+        attempt = 0;
+        for (const pending of unacked) socket?.send(line(pending));
+      } else if (frame.type === "csm_ack") {
+        dropThrough(frame.seq as number);
+      } else if (typeof frame.csm_out === "string") {
+        const out = frame.csm_out;
+        if (delivered.has(out)) {
+          emit({ type: "csm_delivered", out });
+          continue;
+        }
+        delivered.add(out);
+        if (delivered.size > REMEMBERED_DELIVERIES) delivered.delete(delivered.values().next().value!);
+        const { csm_out: _out, ...message } = frame;
+        toClaude(message as unknown as CsmToClaude, out);
+      }
+    }
+  };
+
+  const connect = () => {
+    if (finished) return;
+    ready = false;
+    socket = deps.connect(`${spec.agentUrl}?transport=bridge`, spec.secret, {
+      open: () => {},
+      message: onHubText,
+      close: () => {
+        socket = null;
+        ready = false;
+        if (finished) return;
+        const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!;
+        attempt += 1;
+        void deps.sleep(delay).then(connect);
+      },
+    });
+  };
+  connect();
+
+  if (spec.prompt) toClaude(userMessage(spec.prompt));
+
+  void (async () => {
+    if (!deps.typed) return;
+    for await (const line of deps.typed) {
+      if (finished) break;
+      if (line.trim() !== "") toClaude(userMessage(line));
+    }
+  })();
+
+  const relayStdout = (async () => {
+    const decoder = new NdjsonDecoder();
+    const handle = (decoded: ReturnType<NdjsonDecoder["push"]>) => {
+      for (const line of decoded) {
+        if (!line.ok) {
+          deps.print(deps.palette.warn(`(unreadable line from claude: ${line.line.slice(0, 200)})`));
+          emit({ type: "csm_bridge", event: { event: "protocol_error", line: line.line.slice(0, 500), error: line.error } });
+          continue;
+        }
+        if (isClaudeToCsm(line.value)) for (const text of renderClaudeMessage(line.value as ClaudeToCsm, deps.palette)) deps.print(text);
+        emit(line.value as Record<string, unknown>);
+      }
+    };
+    for await (const chunk of claude.stdout) handle(decoder.push(chunk));
+    handle(decoder.end());
+  })();
+  const relayStderr = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of claude.stderr) deps.print(deps.palette.dim(decoder.decode(chunk, { stream: true }).trimEnd()));
+  })();
+
+  const exit = await claude.exited;
+  await Promise.all([relayStdout, relayStderr]);
+  emit({ type: "csm_bridge", event: { event: "claude_exited", code: exit.code, signal: exit.signal } });
+  deps.print(deps.palette.dim(exit.signal ? `claude was killed by ${exit.signal}` : `claude exited with status ${exit.code}`));
+  // Give the hub a moment to store the last frames; claude is gone either way.
+  const deadline = Date.now() + (deps.flushTimeoutMs ?? FLUSH_ON_EXIT_MS);
+  while (unacked.length > 0 && Date.now() < deadline) await deps.sleep(50);
+  finished = true;
+  (socket as AgentSocket | null)?.close();
+  return exit.code ?? 1;
+}

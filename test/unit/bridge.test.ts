@@ -1,0 +1,117 @@
+import { expect, test } from "bun:test";
+import type { PipedProcess } from "../../src/host/runner.ts";
+import { runBridge, type AgentSocket } from "../../src/link/bridge.ts";
+import type { LaunchSpec } from "../../src/link/launch.ts";
+import { plain } from "../../src/link/render.ts";
+
+// The bridge's bookkeeping with a scripted hub socket and a scripted claude: what is sent,
+// when, with which seq, and what reaches claude's stdin.
+
+function fakeClaude() {
+  let push!: (line: string) => void;
+  let end!: () => void;
+  let exit!: (code: number) => void;
+  const written: string[] = [];
+  const stdout = new ReadableStream<Uint8Array>({
+    start(controller) {
+      push = (line) => controller.enqueue(new TextEncoder().encode(line));
+      end = () => controller.close();
+    },
+  });
+  const process: PipedProcess = {
+    pid: 42,
+    write: (text) => void written.push(text),
+    closeStdin: () => {},
+    stdout,
+    stderr: new ReadableStream({ start: (c) => c.close() }),
+    exited: new Promise((resolve) => (exit = (code) => resolve({ code, signal: null }))),
+    kill: () => {},
+  };
+  return { process, written, say: (o: object) => push(`${JSON.stringify(o)}\n`), finish: (code: number) => (end(), exit(code)) };
+}
+
+function fakeHub() {
+  const sockets: { sent: string[]; handlers: { open(): void; message(text: string): void; close(): void } }[] = [];
+  const connect = (_url: string, _secret: string, handlers: (typeof sockets)[number]["handlers"]): AgentSocket => {
+    const socket = { sent: [] as string[], handlers };
+    sockets.push(socket);
+    return { send: (text) => void socket.sent.push(text), close: () => {} };
+  };
+  const frames = (i: number) => sockets[i]!.sent.map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { sockets, connect, frames, hello: (i: number, lastSeq: number) => sockets[i]!.handlers.message(`${JSON.stringify({ type: "csm_hello", lastSeq })}\n`) };
+}
+
+const spec: LaunchSpec = { host: "local", session: "s", cwd: "/w", transport: "bridge", argv: ["claude"], env: {}, prompt: "first", agentUrl: "ws://x/ws/agent/s", secret: "k" };
+const tick = () => Bun.sleep(5);
+
+test("nothing leaves before the hub's hello; numbering continues the hub's sequence", async () => {
+  const claude = fakeClaude();
+  const hub = fakeHub();
+  const done = runBridge(spec, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50 });
+  await tick();
+  expect(JSON.parse(claude.written[0]!)).toMatchObject({ type: "user", message: { content: "first" } });
+  expect(hub.sockets[0]!.sent).toEqual([]);
+  hub.hello(0, 40);
+  const frames = hub.frames(0);
+  expect(frames.map((f) => f.csm_seq)).toEqual([41, 42]);
+  expect(frames[0]).toMatchObject({ type: "csm_bridge", event: { event: "claude_started", pid: 42 } });
+  expect(frames[1]).toMatchObject({ type: "csm_sent", message: { type: "user" } });
+  claude.finish(0);
+  expect(await done).toBe(0);
+});
+
+test("after a reconnect, only frames the hub has not stored are sent again", async () => {
+  const claude = fakeClaude();
+  const hub = fakeHub();
+  const done = runBridge({ ...spec, prompt: undefined }, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50 });
+  await tick();
+  hub.hello(0, 0);
+  claude.say({ type: "assistant", uuid: "a1", message: { content: [] } });
+  claude.say({ type: "result", uuid: "r1" });
+  await tick();
+  expect(hub.frames(0).map((f) => f.csm_seq)).toEqual([1, 2, 3]);
+  hub.sockets[0]!.handlers.close();
+  claude.say({ type: "assistant", uuid: "a2", message: { content: [] } });
+  await Bun.sleep(20);
+  expect(hub.sockets).toHaveLength(2);
+  hub.hello(1, 2);
+  expect(hub.frames(1).map((f) => [f.csm_seq, f.uuid])).toEqual([
+    [3, "r1"],
+    [4, "a2"],
+  ]);
+  claude.finish(0);
+  await done;
+});
+
+test("a message from the hub reaches claude once, even when the hub sends it again", async () => {
+  const claude = fakeClaude();
+  const hub = fakeHub();
+  const done = runBridge({ ...spec, prompt: undefined }, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50 });
+  await tick();
+  hub.hello(0, 0);
+  const message = `${JSON.stringify({ type: "user", message: { role: "user", content: "hi" }, parent_tool_use_id: null, session_id: "", csm_out: "o1" })}\n`;
+  hub.sockets[0]!.handlers.message(message);
+  hub.sockets[0]!.handlers.message(message);
+  expect(claude.written).toHaveLength(1);
+  expect(JSON.parse(claude.written[0]!).csm_out).toBeUndefined();
+  const replies = hub.frames(0).filter((f) => f.type !== "csm_bridge");
+  expect(replies.map((f) => [f.type, f.out])).toEqual([
+    ["csm_sent", "o1"],
+    ["csm_delivered", "o1"],
+  ]);
+  claude.finish(0);
+  await done;
+});
+
+test("claude's exit is reported with its status and becomes the bridge's exit code", async () => {
+  const claude = fakeClaude();
+  const hub = fakeHub();
+  const done = runBridge({ ...spec, prompt: undefined }, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50 });
+  await tick();
+  hub.hello(0, 0);
+  claude.finish(3);
+  await tick();
+  hub.sockets[0]!.handlers.message(`${JSON.stringify({ type: "csm_ack", seq: 99 })}\n`);
+  expect(await done).toBe(3);
+  expect(hub.frames(0).at(-1)).toMatchObject({ type: "csm_bridge", event: { event: "claude_exited", code: 3 } });
+});
