@@ -33,20 +33,25 @@ export function openDatabase(path: string): Database {
     mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
     db = new Database(path, { create: true });
   }
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+  // busy_timeout first: switching to WAL takes a lock that concurrent first runs share.
+  db.exec("PRAGMA busy_timeout = 5000;");
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;");
   migrate(db);
   return db;
 }
 
+const schemaVersion = (db: Database) => (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+
 function migrate(db: Database): void {
-  const current = (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`the state database ${db.filename} was written by a newer csm (schema ${current}); upgrade csm`);
-  }
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.exec(`PRAGMA user_version = ${version + 1}`);
-    })();
-  }
+  if (schemaVersion(db) === MIGRATIONS.length) return;
+  // IMMEDIATE: two csm processes starting at once must not both run a migration; the
+  // second waits for the lock, then sees the version the first one wrote.
+  db.transaction(() => {
+    const current = schemaVersion(db);
+    if (current > MIGRATIONS.length) {
+      throw new Error(`the state database ${db.filename} was written by a newer csm (schema ${current}); upgrade csm`);
+    }
+    for (let version = current; version < MIGRATIONS.length; version++) db.exec(MIGRATIONS[version]!);
+    db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+  }).immediate();
 }
