@@ -118,6 +118,17 @@ export class LocalHost implements Runner {
         throw error;
       });
     },
+    async createExclusive(path, content) {
+      const { mkdir, writeFile } = await fs();
+      await mkdir(dirname(path), { recursive: true });
+      try {
+        await writeFile(path, content, { flag: "wx", mode: 0o600 });
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+        throw error;
+      }
+    },
     async copy(from, to) {
       const { copyFile, mkdir } = await fs();
       await mkdir(dirname(to), { recursive: true });

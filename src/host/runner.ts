@@ -50,6 +50,8 @@ export interface HostFiles {
   /** Atomic: writes a temporary sibling, then renames it over the target. */
   writeAtomic(path: string, content: string, mode?: number): Promise<void>;
   read(path: string): Promise<string | null>;
+  /** Creates the file only if it does not exist (O_EXCL); false when it already does. */
+  createExclusive(path: string, content: string): Promise<boolean>;
   copy(from: string, to: string): Promise<void>;
   remove(path: string): Promise<void>;
   realpath(path: string): Promise<string | null>;

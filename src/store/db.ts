@@ -54,20 +54,44 @@ export function openDatabase(path: string): Database {
     mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
     db = new Database(path, { create: true });
   }
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
-  migrate(db);
+  db.exec("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+  // Several csm processes may create the database at once (`csm create a & csm create b`).
+  // Switching to WAL (persistent, so only the first time) can answer BUSY without waiting
+  // on busy_timeout, so opening retries on BUSY for a while.
+  retryWhileBusy(() => {
+    if ((db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode !== "wal") db.exec("PRAGMA journal_mode = WAL");
+    migrate(db);
+  });
   return db;
 }
 
+const BUSY_RETRY_MS = 10_000;
+
+function retryWhileBusy(work: () => void): void {
+  const deadline = Date.now() + BUSY_RETRY_MS;
+  for (;;) {
+    try {
+      return work();
+    } catch (error) {
+      const busy = /database is locked|SQLITE_BUSY/i.test(String((error as Error).message)) || (error as { code?: string }).code === "SQLITE_BUSY";
+      if (!busy || Date.now() > deadline) throw error;
+      Bun.sleepSync(10 + Math.random() * 20);
+    }
+  }
+}
+
+const schemaVersion = (db: Database) => (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+
 function migrate(db: Database): void {
-  const current = (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`the state database ${db.filename} was written by a newer csm (schema ${current}); upgrade csm`);
-  }
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.exec(`PRAGMA user_version = ${version + 1}`);
-    })();
-  }
+  if (schemaVersion(db) === MIGRATIONS.length) return;
+  // IMMEDIATE: two csm processes starting at once must not both run a migration; the
+  // second waits for the lock, then sees the version the first one wrote.
+  db.transaction(() => {
+    const current = schemaVersion(db);
+    if (current > MIGRATIONS.length) {
+      throw new Error(`the state database ${db.filename} was written by a newer csm (schema ${current}); upgrade csm`);
+    }
+    for (let version = current; version < MIGRATIONS.length; version++) db.exec(MIGRATIONS[version]!);
+    db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+  }).immediate();
 }

@@ -8,6 +8,7 @@ import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import { AGENT_WINDOW, SHELL_WINDOW, tmuxSessionName, type Context } from "../context.ts";
 import { checkRelativePath, findProject, requireClaude, requireNewName, requireTmux, resolveRepo } from "./preflight.ts";
+import { withRepoLock } from "./repo-lock.ts";
 import { Rollback } from "./rollback.ts";
 import { mergeSessions, type SessionView } from "./session-view.ts";
 
@@ -58,11 +59,13 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
   const warnings: string[] = [];
   try {
     if (branch) {
-      await ctx.git.addWorktree(repo, worktree, branch, baseCommit);
-      rollback.onFailure("remove worktree", async () => {
-        await ctx.git.removeWorktree(repo, worktree, true);
-        await ctx.git.deleteBranch(repo, branch);
-      });
+      await withRepoLock(ctx, repo, () => ctx.git.addWorktree(repo, worktree, branch, baseCommit));
+      rollback.onFailure("remove worktree", () =>
+        withRepoLock(ctx, repo, async () => {
+          await ctx.git.removeWorktree(repo, worktree, true);
+          await ctx.git.deleteBranch(repo, branch);
+        }),
+      );
       if (project) warnings.push(...(await prepareWorktree(ctx, project[1], repo, worktree)));
     }
     const record: SessionRecord = {

@@ -3,6 +3,7 @@ import { CsmError, notFoundError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import { tmuxSessionName, type Context } from "../context.ts";
+import { withRepoLock } from "./repo-lock.ts";
 
 export interface KillRequest {
   name: string;
@@ -54,17 +55,20 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
     await ctx.tmux.killSession(tmuxSession);
     done.push(`tmux session ${tmuxSession}`);
   }
-  if (record?.createdWorktree && record.repo) {
-    if (await ctx.host.files.exists(record.worktree)) {
-      await ctx.git.removeWorktree(record.repo, record.worktree, request.force ?? false);
-      done.push(`worktree ${record.worktree}`);
-    } else {
-      await ctx.git.pruneWorktrees(record.repo);
-    }
-    if (request.deleteBranch && record.createdBranch && record.branch && (await ctx.git.branchExists(record.repo, record.branch))) {
-      await ctx.git.deleteBranch(record.repo, record.branch);
-      done.push(`branch ${record.branch}`);
-    }
+  const repo = record?.repo;
+  if (record?.createdWorktree && repo) {
+    await withRepoLock(ctx, repo, async () => {
+      if (await ctx.host.files.exists(record.worktree)) {
+        await ctx.git.removeWorktree(repo, record.worktree, request.force ?? false);
+        done.push(`worktree ${record.worktree}`);
+      } else {
+        await ctx.git.pruneWorktrees(repo);
+      }
+      if (request.deleteBranch && record.createdBranch && record.branch && (await ctx.git.branchExists(repo, record.branch))) {
+        await ctx.git.deleteBranch(repo, record.branch);
+        done.push(`branch ${record.branch}`);
+      }
+    });
   }
   if (record) {
     ctx.sessions().remove(record.host, name);

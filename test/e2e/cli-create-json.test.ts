@@ -1,0 +1,15 @@
+import { expect, test } from "bun:test";
+import { makeSandbox } from "../helpers/sandbox.ts";
+import { branchPattern, findSession } from "../helpers/sessions.ts";
+
+test("`create --json` prints the session object that `list --json` shows", async () => {
+  await using sb = await makeSandbox();
+  const repo = await sb.makeRepo("app");
+  const result = await sb.csm(["create", "scripted", "--repo", repo, "--json"]);
+  expect(result).toMatchObject({ code: 0 });
+  const created = JSON.parse(result.stdout);
+  expect(created.name).toBe("scripted");
+  expect(created.branch).toMatch(branchPattern("scripted"));
+  const listed = await findSession(sb, "scripted");
+  expect(listed).toMatchObject({ name: created.name, branch: created.branch, worktree: created.worktree, createdAt: created.createdAt });
+});

@@ -1,0 +1,16 @@
+import { expect, test } from "bun:test";
+import { makeSandbox } from "../helpers/sandbox.ts";
+import { expectNothingLeft } from "../helpers/sessions.ts";
+
+test("a claude that cannot be found is refused before anything is created", async () => {
+  await using sb = await makeSandbox();
+  const repo = await sb.makeRepo("app");
+
+  const result = await sb.csm(["create", "fix-login", "--repo", repo], { env: { CSM_CLAUDE_BIN: "/nonexistent/claude" } });
+  expect(result.code).not.toBe(0);
+  expect(result.stderr).toStartWith("csm: ");
+  expect(result.stderr).toMatch(/claude/i);
+  expect(result.stderr).toContain("/nonexistent/claude");
+
+  await expectNothingLeft(sb, repo, "fix-login");
+});

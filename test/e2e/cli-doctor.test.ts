@@ -1,0 +1,34 @@
+import { expect, test } from "bun:test";
+import { makeSandbox } from "../helpers/sandbox.ts";
+
+test("doctor passes when tmux, git, claude, bun and the config are fine", async () => {
+  await using sb = await makeSandbox();
+  const result = await sb.csm(["doctor"]);
+  expect(result).toMatchObject({ code: 0 });
+  const report = result.stdout + result.stderr;
+  for (const check of ["tmux", "git", "claude", "bun", "config"]) expect(report.toLowerCase()).toContain(check);
+  // The stand-in's version, so doctor really ran the binary it found.
+  expect(report).toContain("2.1.330");
+});
+
+test("doctor fails on a missing claude and says how to fix it", async () => {
+  await using sb = await makeSandbox();
+  const result = await sb.csm(["doctor"], { env: { CSM_CLAUDE_BIN: "/nonexistent/claude" } });
+  expect(result.code).not.toBe(0);
+  const claudeLines = (result.stdout + result.stderr).split("\n").filter((line) => /claude/i.test(line));
+  expect(claudeLines.join("\n")).toContain("/nonexistent/claude");
+  // A fix, not just a complaint: it points at the install or the setting to change.
+  expect(claudeLines.join("\n")).toMatch(/install|CSM_CLAUDE_BIN|claudeBin/);
+});
+
+test("doctor fails on an invalid config, names it, and leaves it untouched", async () => {
+  await using sb = await makeSandbox();
+  const text = '{ "apiPort": "x" }';
+  const path = await sb.writeConfig(text);
+  const result = await sb.csm(["doctor"]);
+  expect(result.code).not.toBe(0);
+  const report = result.stdout + result.stderr;
+  expect(report).toContain(path);
+  expect(report).toContain("apiPort");
+  expect(await Bun.file(path).text()).toBe(text);
+});

@@ -1,0 +1,31 @@
+import { expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { makeSandbox } from "../helpers/sandbox.ts";
+import { createSession, expectNothingLeft, hasTmuxSession, worktreePath } from "../helpers/sessions.ts";
+
+// Removing a worktree with uncommitted work loses it: kill refuses, names the files,
+// and changes nothing until --force.
+test("kill refuses a worktree with uncommitted changes until --force", async () => {
+  await using sb = await makeSandbox();
+  const repo = await sb.makeRepo("app");
+  await createSession(sb, "dirty", repo);
+  const worktree = worktreePath(sb, repo, "dirty");
+  await writeFile(join(worktree, "README.md"), "# app, edited\n");
+  await writeFile(join(worktree, "notes.txt"), "untracked work\n");
+
+  const refused = await sb.csm(["kill", "dirty", "--delete-branch"]);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toStartWith("csm: ");
+  expect(refused.stderr).toContain("README.md");
+  expect(refused.stderr).toContain("notes.txt");
+  expect(refused.stderr).toContain("--force");
+
+  expect(await hasTmuxSession(sb, "dirty")).toBe(true);
+  expect(existsSync(join(worktree, "notes.txt"))).toBe(true);
+
+  const forced = await sb.csm(["kill", "dirty", "--delete-branch", "--force"]);
+  expect(forced).toMatchObject({ code: 0 });
+  await expectNothingLeft(sb, repo, "dirty");
+});

@@ -1,0 +1,245 @@
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { waitFor } from "./wait-for.ts";
+
+// A private world for one test: its own HOME and XDG dirs, its own tmux server (socket
+// name and TMUX_TMPDIR), and the stand-in claude. Nothing a test does can reach the
+// user's tmux, config or repos, and `dispose` removes everything it made.
+
+export const PROJECT_ROOT = resolve(import.meta.dir, "../..");
+export const CSM_ENTRY = join(PROJECT_ROOT, "bin", "csm");
+export const FAKE_CLAUDE = join(PROJECT_ROOT, "test", "fixtures", "fake-claude");
+
+/** Environment values; `undefined` removes a variable from the inherited set. */
+export type EnvPatch = Record<string, string | undefined>;
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: EnvPatch;
+  cwd?: string;
+  /** The child is killed after this long, so a hung command fails the test instead of the run. */
+  timeoutMs?: number;
+}
+
+export interface SandboxPaths {
+  root: string;
+  home: string;
+  configHome: string;
+  stateHome: string;
+  dataHome: string;
+  tmuxTmpdir: string;
+  configFile: string;
+  /** csm's default worktree base: `$XDG_DATA_HOME/csm/worktrees`. */
+  worktreeBase: string;
+  /** Where the stand-in claude appends a record of each launch (FAKE_CLAUDE_LOG). */
+  claudeLog: string;
+}
+
+export interface MakeRepoOptions {
+  /** Also create a bare `origin` next to it and push `main` there. */
+  remote?: boolean;
+}
+
+export interface Sandbox extends AsyncDisposable {
+  readonly paths: SandboxPaths;
+  /** The private tmux socket name, also exported as CSM_TMUX_SOCKET. */
+  readonly socket: string;
+  /** The environment every command in the sandbox starts from. */
+  readonly env: Record<string, string>;
+  csm(args: string[], options?: RunOptions): Promise<RunResult>;
+  /** tmux on the sandbox socket (`-L` is always added). */
+  tmux(args: string[], options?: RunOptions): Promise<RunResult>;
+  /** tmux on another private socket of this sandbox (it is killed on dispose too). */
+  tmuxOn(socket: string, args: string[], options?: RunOptions): Promise<RunResult>;
+  /** A fresh socket name for a second tmux server, registered for cleanup. */
+  extraSocket(label: string): string;
+  /** Runs git and returns trimmed stdout; throws with git's stderr when it fails. */
+  git(cwd: string, args: string[]): Promise<string>;
+  run(argv: string[], options?: RunOptions): Promise<RunResult>;
+  makeRepo(name?: string, options?: MakeRepoOptions): Promise<string>;
+  /** Writes the csm config file: an object as JSON, a string byte for byte. */
+  writeConfig(config: object | string): Promise<string>;
+  waitFor: typeof waitFor;
+  dispose(): Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+function randomSuffix(): string {
+  return crypto.randomUUID().replaceAll("-", "").slice(0, 12);
+}
+
+/** The inherited environment minus everything that could point a test at real state. */
+function cleanInheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined) continue;
+    if (key === "TMUX" || key === "TMUX_PANE") continue;
+    if (/^(CSM_|XDG_|GIT_|ANTHROPIC_|CLAUDE_|FAKE_CLAUDE_)/.test(key)) continue;
+    env[key] = value;
+  }
+  return env;
+}
+
+function applyPatch(base: Record<string, string>, patch: EnvPatch = {}): Record<string, string> {
+  const env = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
+async function runProcess(argv: string[], env: Record<string, string>, options: RunOptions = {}): Promise<RunResult> {
+  const child = Bun.spawn(argv, {
+    cwd: options.cwd,
+    env,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, timeoutMs);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  clearTimeout(timer);
+  if (timedOut) throw new Error(`${argv.join(" ")} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`);
+  return { code, stdout, stderr };
+}
+
+/** Still running: a zombie (exited, not yet reaped by init) counts as gone. */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" && existsSync("/proc/self")) return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function makeSandbox(): Promise<Sandbox> {
+  // realpath: on systems where the temp dir is a symlink, csm and git report the
+  // resolved path, and tests compare paths with what they report.
+  const root = await realpath(await mkdtemp(join(tmpdir(), "csm-test-")));
+  const paths: SandboxPaths = {
+    root,
+    home: join(root, "home"),
+    configHome: join(root, "config"),
+    stateHome: join(root, "state"),
+    dataHome: join(root, "data"),
+    tmuxTmpdir: join(root, "tmux"),
+    configFile: join(root, "config", "csm", "config.json"),
+    worktreeBase: join(root, "data", "csm", "worktrees"),
+    claudeLog: join(root, "fake-claude.log"),
+  };
+  await Promise.all([paths.home, paths.configHome, paths.stateHome, paths.dataHome, paths.tmuxTmpdir].map((dir) => mkdir(dir, { recursive: true })));
+
+  const socket = `csm-test-${randomSuffix()}`;
+  const sockets = [socket];
+  const env: Record<string, string> = {
+    ...cleanInheritedEnv(),
+    HOME: paths.home,
+    XDG_CONFIG_HOME: paths.configHome,
+    XDG_STATE_HOME: paths.stateHome,
+    XDG_DATA_HOME: paths.dataHome,
+    TMUX_TMPDIR: paths.tmuxTmpdir,
+    CSM_TMUX_SOCKET: socket,
+    CSM_CLAUDE_BIN: FAKE_CLAUDE,
+    // A port nobody else uses, in case a command starts the hub.
+    CSM_PORT: String(20_000 + Math.floor(Math.random() * 40_000)),
+    FAKE_CLAUDE_LOG: paths.claudeLog,
+    // The shell window should not read a login profile; /bin/sh starts fast everywhere.
+    SHELL: "/bin/sh",
+    GIT_TERMINAL_PROMPT: "0",
+  };
+
+  const run = (argv: string[], options: RunOptions = {}) =>
+    runProcess(argv, applyPatch(env, options.env), { ...options, cwd: options.cwd ?? root });
+  const tmuxOn = (name: string, args: string[], options: RunOptions = {}) => run(["tmux", "-L", name, ...args], options);
+  let disposed = false;
+
+  const sandbox: Sandbox = {
+    paths,
+    socket,
+    env,
+    run,
+    csm: (args, options) => run([process.execPath, CSM_ENTRY, ...args], options),
+    tmux: (args, options) => tmuxOn(socket, args, options),
+    tmuxOn,
+    extraSocket(label) {
+      const name = `csm-test-${label}-${randomSuffix()}`;
+      sockets.push(name);
+      return name;
+    },
+    async git(cwd, args) {
+      const result = await run(["git", ...args], { cwd });
+      if (result.code !== 0) throw new Error(`git ${args.join(" ")} (in ${cwd}) exited ${result.code}: ${result.stderr.trim()}`);
+      return result.stdout.trim();
+    },
+    async makeRepo(name = "app", options = {}) {
+      const repo = join(root, "repos", name);
+      await mkdir(repo, { recursive: true });
+      const git = (args: string[]) => sandbox.git(repo, args);
+      await git(["init", "-q", "-b", "main"]);
+      await git(["config", "user.name", "csm test"]);
+      await git(["config", "user.email", "csm-test@example.invalid"]);
+      await git(["config", "commit.gpgsign", "false"]);
+      await writeFile(join(repo, "README.md"), `# ${name}\n`);
+      await git(["add", "README.md"]);
+      await git(["commit", "-q", "-m", "initial commit"]);
+      if (options.remote) {
+        const remote = join(root, "remotes", `${name}.git`);
+        await mkdir(remote, { recursive: true });
+        await sandbox.git(remote, ["init", "-q", "--bare", "-b", "main"]);
+        await git(["remote", "add", "origin", remote]);
+        await git(["push", "-q", "-u", "origin", "main"]);
+      }
+      return repo;
+    },
+    async writeConfig(config) {
+      await mkdir(join(paths.configHome, "csm"), { recursive: true });
+      await writeFile(paths.configFile, typeof config === "string" ? config : JSON.stringify(config, null, 2));
+      return paths.configFile;
+    },
+    waitFor,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      // Only the servers on this sandbox's own sockets: never anyone else's tmux.
+      const panePids: number[] = [];
+      for (const name of sockets) {
+        const panes = await tmuxOn(name, ["list-panes", "-a", "-F", "#{pane_pid}"]).catch(() => undefined);
+        if (panes?.code === 0) panePids.push(...panes.stdout.split("\n").filter(Boolean).map(Number));
+        await tmuxOn(name, ["kill-server"]).catch(() => undefined);
+      }
+      // Let the panes' processes (run-agent, the stand-in) finish exiting so none of them
+      // writes into the directory after it is removed.
+      await waitFor(() => panePids.every((pid) => !isAlive(pid)), { timeoutMs: 3_000, what: "tmux panes to exit" }).catch(() => undefined);
+      await rm(root, { recursive: true, force: true });
+    },
+    [Symbol.asyncDispose]() {
+      return sandbox.dispose();
+    },
+  };
+  return sandbox;
+}
