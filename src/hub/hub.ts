@@ -27,7 +27,8 @@ export class Hub {
   readonly events: EventStore;
   readonly live: LiveSessions;
   readonly links: AgentLinks;
-  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private stopped = false;
 
   constructor(readonly ctx: Context) {
     this.events = new EventStore(ctx.database());
@@ -36,7 +37,7 @@ export class Hub {
       this.live,
       (session) => this.events.linkSeq(ctx.host.hostName, session),
       (session) => this.undeliveredPrompt(session),
-      (session) => setTimeout(() => void this.checkGone(session), DEAD_CHECK_DELAY_MS),
+      (session) => this.later(DEAD_CHECK_DELAY_MS, () => this.checkGone(session)),
     );
     this.live.subscribe((event) => {
       if (event.kind !== "claude") return;
@@ -45,7 +46,16 @@ export class Hub {
         ctx.sessions().setClaudeSessionId(ctx.host.hostName, event.session, data.session_id);
       }
     });
-    this.timers.push(setInterval(() => this.prune(), PRUNE_EVERY_MS));
+    this.timers.add(setInterval(() => this.prune(), PRUNE_EVERY_MS));
+  }
+
+  /** A timer the hub cancels when it stops, so nothing touches the closed store after. */
+  private later(delayMs: number, work: () => Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.stopped) void work().catch(() => undefined);
+    }, delayMs);
+    this.timers.add(timer);
   }
 
   /** On start: sessions whose tmux session or claude died while no hub watched. */
@@ -151,6 +161,8 @@ export class Hub {
   }
 
   stop(): void {
-    for (const timer of this.timers) clearInterval(timer);
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
   }
 }

@@ -8,6 +8,7 @@ import { hubInfoPath, type HubInfo } from "./hub-files.ts";
 import { errorResponse, httpError, json } from "./http.ts";
 import { findRoute } from "./routes.ts";
 import { bearer, ensureToken, secretsMatch } from "./token.ts";
+import { CsmError } from "../shared/errors.ts";
 import { isValidName } from "../shared/names.ts";
 
 // The hub: one Bun.serve on 127.0.0.1 carrying the API (token), the event streams and
@@ -28,7 +29,15 @@ export async function startHub(ctx: Context, options: { port: number; hostname?:
   const startedAt = Date.now();
   const hostname = options.hostname ?? "127.0.0.1";
 
-  const server = Bun.serve<AgentSocketData, never>({
+  let server: Server<AgentSocketData>;
+  try {
+    server = serve();
+  } catch (error) {
+    hub.stop();
+    throw new CsmError("HubCannotListen", `the hub cannot listen on ${hostname}:${options.port}: ${(error as Error).message} (set apiPort in the config or CSM_PORT)`);
+  }
+  function serve() {
+    return Bun.serve<AgentSocketData, never>({
     hostname,
     port: options.port,
     idleTimeout: 0,
@@ -54,7 +63,8 @@ export async function startHub(ctx: Context, options: { port: number; hostname?:
       sendPings: true,
       idleTimeout: 60,
     },
-  });
+    });
+  }
 
   const port = server.port!;
   const info: HubInfo = { pid: process.pid, port, version: VERSION, startedAt: new Date(startedAt).toISOString() };

@@ -1,10 +1,11 @@
+import { hubSection } from "./hub.ts";
 import { listSection } from "./list.ts";
 import type { BenchSection } from "./section.ts";
 
 // `bun run bench [SECTION…]`: runs every section, or only the named ones, one after
 // another so they never compete for the machine.
 
-const SECTIONS: BenchSection[] = [listSection];
+const SECTIONS: BenchSection[] = [listSection, hubSection];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));

@@ -1,4 +1,4 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,6 +21,7 @@ import {
   type StreamEventMessage,
 } from "../../src/link/protocol.ts";
 import {
+
   bashReply,
   errorReply,
   lastToolResultText,
@@ -29,6 +30,9 @@ import {
   startFakeAnthropic,
   textReply,
 } from "../fixtures/fake-anthropic.ts";
+
+// The real claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 // The real claude binary in stream-json mode against the fake API: the protocol csm's
 // bridge transport is built on (/work/shared/docs/claude-code.md §3). If claude changes

@@ -1,9 +1,12 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { attachedClients, csmCommandLine } from "../helpers/attach.ts";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { createSession } from "../helpers/sessions.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 // Inside tmux (TMUX names csm's own server) `csm attach` must switch the current client
 // rather than nest a second one. A person sits on session `desk` of the test server,

@@ -1,9 +1,12 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { attachedClients, csmCommandLine } from "../helpers/attach.ts";
 import { makeSandbox, type Sandbox } from "../helpers/sandbox.ts";
 import { createSession } from "../helpers/sessions.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 // Outside csm's tmux server `csm attach` must attach a new client. "Outside" is both a
 // terminal with no tmux at all and a pane of a different tmux server (TMUX set, but not

@@ -1,6 +1,9 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { readFile, stat } from "node:fs/promises";
 import { makeSandbox } from "../helpers/sandbox.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 // A broken config is the user's file: csm names the file and the field, exits 78,
 // and never "repairs" it with defaults.

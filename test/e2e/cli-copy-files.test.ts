@@ -1,8 +1,11 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { createSession, worktreePath } from "../helpers/sessions.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 // Gitignored files (.env and friends) do not come with `git worktree add`; copyFiles
 // brings them over from the repo.

@@ -1,6 +1,9 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { listSessions } from "../helpers/sessions.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 // Scripts start several sessions at once (`for t in a b c; do csm create $t & done`);
 // creates that overlap must share the store instead of failing on each other, even on

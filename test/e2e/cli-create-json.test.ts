@@ -1,6 +1,9 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { branchPattern, findSession } from "../helpers/sessions.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 test("`create --json` prints the session object that `list --json` shows", async () => {
   await using sb = await makeSandbox();

@@ -1,9 +1,12 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { mkdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { csmBranches, gitWorktrees, worktreePath } from "../helpers/sessions.ts";
 import { existsSync } from "node:fs";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 // A PATH with git, a shell and bun but no tmux.
 test("without tmux on PATH, create says so and leaves nothing", async () => {

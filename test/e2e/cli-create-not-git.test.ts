@@ -1,9 +1,12 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { hasTmuxSession, listSessions, worktreePath } from "../helpers/sessions.ts";
 import { existsSync } from "node:fs";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 test("a --repo that is not a git repository is refused and leaves nothing", async () => {
   await using sb = await makeSandbox();

@@ -1,6 +1,9 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { createSession, expectNothingLeft, findSession } from "../helpers/sessions.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 // tmux is the truth about what runs: a session whose tmux session vanished behind csm's
 // back is listed as dead (not dropped), and `kill` still cleans up what is left.

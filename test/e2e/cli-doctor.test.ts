@@ -1,5 +1,8 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { makeSandbox } from "../helpers/sandbox.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 test("doctor passes when tmux, git, claude, bun and the config are fine", async () => {
   await using sb = await makeSandbox();
@@ -31,4 +34,17 @@ test("doctor fails on an invalid config, names it, and leaves it untouched", asy
   expect(report).toContain(path);
   expect(report).toContain("apiPort");
   expect(await Bun.file(path).text()).toBe(text);
+});
+
+test("doctor reports the link transport chosen from claude's version", async () => {
+  await using sb = await makeSandbox();
+  expect((await sb.csm(["doctor"])).stdout).toMatch(/link\s+bridge \(claude 2\.1\.330 .*refuses a local --sdk-url/);
+
+  const oldClaude = `${sb.paths.root}/old-claude`;
+  await Bun.write(oldClaude, "#!/bin/sh\necho '2.1.120 (Claude Code)'\n");
+  await sb.run(["chmod", "+x", oldClaude]);
+  expect((await sb.csm(["doctor"], { env: { CSM_CLAUDE_BIN: oldClaude } })).stdout).toMatch(/link\s+sdk-url \(claude 2\.1\.120 .*accepts a local --sdk-url/);
+
+  await sb.writeConfig({ claudeTransport: "bridge" });
+  expect((await sb.csm(["doctor"], { env: { CSM_CLAUDE_BIN: oldClaude } })).stdout).toMatch(/link\s+bridge \(configured: bridge\)/);
 });

@@ -1,8 +1,11 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { createSession, waitForClaudeLaunches } from "../helpers/sessions.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 // A tmux server keeps the environment it was started with. The session's claude must get
 // the environment of the `csm create` that made it, even when the server predates it.

@@ -1,6 +1,9 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { join } from "node:path";
 import { PROJECT_ROOT, makeSandbox } from "../helpers/sandbox.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 test("--version prints the version from package.json", async () => {
   await using sb = await makeSandbox();

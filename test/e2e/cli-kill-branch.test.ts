@@ -1,7 +1,10 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync } from "node:fs";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { createSession, csmBranches, findSession, hasTmuxSession, worktreePath } from "../helpers/sessions.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 test("kill keeps the branch unless --delete-branch is given", async () => {
   await using sb = await makeSandbox();

@@ -1,9 +1,12 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { createSession, expectNothingLeft, hasTmuxSession, worktreePath } from "../helpers/sessions.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 // Removing a worktree with uncommitted work loses it: kill refuses, names the files,
 // and changes nothing until --force.

@@ -1,7 +1,8 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync } from "node:fs";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import {
+
   ISO_8601,
   SESSION_STATUSES,
   branchPattern,
@@ -11,6 +12,9 @@ import {
   waitForClaudeLaunches,
   worktreePath,
 } from "../helpers/sessions.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 // The whole life of one session against real tmux and git: create, list, look inside,
 // kill with --delete-branch, and nothing remains.

@@ -1,6 +1,9 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { createSession, findSession } from "../helpers/sessions.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 test("`csm list` and `csm ls` print a table with one row per session", async () => {
   await using sb = await makeSandbox();

@@ -1,7 +1,10 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { findCanaries } from "../helpers/canary.ts";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { csmBranches, gitWorktrees, listSessions } from "../helpers/sessions.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 // Names end up in tmux targets, branch names and paths, so anything outside
 // [A-Za-z0-9][A-Za-z0-9._-]{0,63} is refused at the door: exit 2, one line, nothing made.

@@ -1,9 +1,12 @@
-import { expect, test } from "bun:test";
+import { expect, test, setDefaultTimeout } from "bun:test";
 import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readClaudeLaunches } from "../helpers/fake-claude-log.ts";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { expectNothingLeft } from "../helpers/sessions.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
 
 // Start is all-or-nothing: a setupScript that fails after the worktree exists takes the
 // worktree, the branch and the tmux session with it, and the message says what failed.

@@ -7,17 +7,24 @@ export interface ClaudeLaunch {
   args: string[];
   cwd: string;
   env: Record<string, string>;
+  /** Lines csm wrote to this claude's stdin (stream-json frames from the bridge), parsed. */
+  stdin: unknown[];
 }
 
 /** Complete launch records, oldest first; a record still being written is left out. */
 export async function readClaudeLaunches(logPath: string): Promise<ClaudeLaunch[]> {
   const text = await readFile(logPath, "utf8").catch(() => "");
   const launches: ClaudeLaunch[] = [];
+  const stdin = new Map<number, unknown[]>();
   let current: ClaudeLaunch | undefined;
   for (const line of text.split("\n")) {
     const start = /^=== launch pid=(\d+)$/.exec(line);
-    if (start) {
-      current = { pid: Number(start[1]), args: [], cwd: "", env: {} };
+    const input = /^stdin pid=(\d+) (.*)$/.exec(line);
+    if (input) {
+      const pid = Number(input[1]);
+      stdin.set(pid, [...(stdin.get(pid) ?? []), JSON.parse(input[2]!)]);
+    } else if (start) {
+      current = { pid: Number(start[1]), args: [], cwd: "", env: {}, stdin: [] };
     } else if (line === "=== end" && current) {
       launches.push(current);
       current = undefined;
@@ -31,5 +38,6 @@ export async function readClaudeLaunches(logPath: string): Promise<ClaudeLaunch[
       current.env[assignment.slice(0, equals)] = assignment.slice(equals + 1);
     }
   }
+  for (const launch of launches) launch.stdin = stdin.get(launch.pid) ?? [];
   return launches;
 }

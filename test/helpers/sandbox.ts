@@ -8,6 +8,14 @@ import { waitFor } from "./wait-for.ts";
 // name and TMUX_TMPDIR), and the stand-in claude. Nothing a test does can reach the
 // user's tmux, config or repos, and `dispose` removes everything it made.
 
+/** A port the kernel says is free right now (random picks collide with ephemeral ports). */
+function freePort(): number {
+  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = listener.port;
+  listener.stop(true);
+  return port;
+}
+
 export const PROJECT_ROOT = resolve(import.meta.dir, "../..");
 export const CSM_ENTRY = join(PROJECT_ROOT, "bin", "csm");
 export const FAKE_CLAUDE = join(PROJECT_ROOT, "test", "fixtures", "fake-claude");
@@ -166,7 +174,7 @@ export async function makeSandbox(): Promise<Sandbox> {
     CSM_TMUX_SOCKET: socket,
     CSM_CLAUDE_BIN: FAKE_CLAUDE,
     // A port nobody else uses, in case a command starts the hub.
-    CSM_PORT: String(20_000 + Math.floor(Math.random() * 40_000)),
+    CSM_PORT: String(freePort()),
     FAKE_CLAUDE_LOG: paths.claudeLog,
     // The shell window should not read a login profile; /bin/sh starts fast everywhere.
     SHELL: "/bin/sh",
@@ -225,6 +233,13 @@ export async function makeSandbox(): Promise<Sandbox> {
     async dispose() {
       if (disposed) return;
       disposed = true;
+      // The hub `csm create` started for this sandbox: its pid is in the sandbox's own state dir.
+      const hubFile = join(paths.stateHome, "csm", "hub.json");
+      if (existsSync(hubFile)) {
+        const hubPid = (JSON.parse(readFileSync(hubFile, "utf8")) as { pid: number }).pid;
+        if (isAlive(hubPid)) process.kill(hubPid, "SIGTERM");
+        await waitFor(() => !isAlive(hubPid), { timeoutMs: 3_000, what: "the sandbox's hub to exit" }).catch(() => undefined);
+      }
       // Only the servers on this sandbox's own sockets: never anyone else's tmux.
       const panePids: number[] = [];
       for (const name of sockets) {

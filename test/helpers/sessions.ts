@@ -58,6 +58,17 @@ export async function waitForClaudeLaunches(sandbox: Sandbox, count = 1): Promis
   );
 }
 
+/** The first launch once it has been sent `lines` stdin lines (the bridge's prompts). */
+export async function waitForClaudeInput(sandbox: Sandbox, lines = 1): Promise<ClaudeLaunch> {
+  return sandbox.waitFor(
+    async () => {
+      const [launch] = await readClaudeLaunches(sandbox.paths.claudeLog);
+      return launch && launch.stdin.length >= lines ? launch : undefined;
+    },
+    { what: `${lines} line(s) on claude's stdin in ${sandbox.paths.claudeLog}`, timeoutMs: 15_000 },
+  );
+}
+
 export async function hasTmuxSession(sandbox: Sandbox, name: string): Promise<boolean> {
   return (await sandbox.tmux(["has-session", "-t", `=csm-${name}`])).code === 0;
 }

@@ -44,9 +44,15 @@ test("branch names are csm/NAME-YYYYMMDD-HHMMSS in UTC", () => {
   expect(branchName("fix-login", new Date("2026-11-21T09:05:07.123Z"))).toBe("csm/fix-login-20261121-090507");
 });
 
-test("the prompt is one operand after --, so a prompt starting with - is not a flag", () => {
-  expect(claudeArgv("/bin/claude", ["--model", "opus"], "--help; rm -rf ~")).toEqual(["/bin/claude", "--model", "opus", "--", "--help; rm -rf ~"]);
-  expect(claudeArgv("/bin/claude", [], undefined)).toEqual(["/bin/claude"]);
+test("claude's argv: stream-json on stdio for the bridge, --sdk-url otherwise; resume by id", () => {
+  const base = { claudeBin: "/bin/claude", extraArgs: ["--model", "opus"], claudeSessionId: "S1", agentUrl: "ws://127.0.0.1:1/ws/agent/a" };
+  const bridge = claudeArgv({ ...base, transport: "bridge", resume: false });
+  expect(bridge.slice(0, 2)).toEqual(["/bin/claude", "-p"]);
+  expect(bridge).toContain("--permission-prompt-tool");
+  expect(bridge.slice(-4)).toEqual(["--session-id", "S1", "--model", "opus"]);
+  expect(bridge).not.toContain("--sdk-url");
+  const sdk = claudeArgv({ ...base, transport: "sdk-url", resume: true });
+  expect(sdk).toEqual(["/bin/claude", "--sdk-url", "ws://127.0.0.1:1/ws/agent/a", "--verbose", "--resume", "S1", "--model", "opus"]);
 });
 
 test("the session environment keeps the creator's variables but not its terminal's", () => {

@@ -19,6 +19,8 @@ const record = (name: string, extra: Partial<SessionRecord> = {}): SessionRecord
   favourite: false,
   exitStatus: null,
   exitedAt: null,
+  agentSecret: null,
+  transport: null,
   ...extra,
 });
 

@@ -30,8 +30,6 @@ export async function run(argv: string[], io: Output): Promise<number> {
   }
   const ctx = await createContext();
   try {
-    // The hub first: the new session links to it as soon as claude starts.
-    await ensureHub(ctx);
     const { session, warnings } = await createSession(ctx, {
       name: positionals[0]!,
       repo: flags.repo,
@@ -41,6 +39,9 @@ export async function run(argv: string[], io: Output): Promise<number> {
       noWorktree: flags["no-worktree"],
       transport: (flags.transport ?? ctx.settings.config.claudeTransport ?? "auto") as TransportChoice,
       cwd: process.cwd(),
+      // The hub before the session (it links as soon as claude starts), after the checks
+      // (bad input starts nothing).
+      beforeMaking: async () => void (await ensureHub(ctx)),
     });
     for (const warning of warnings) io.err(`csm: warning: ${warning}`);
     if (flags.json) printJson(io, session);

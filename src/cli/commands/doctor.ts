@@ -6,6 +6,8 @@ import { parseTmuxVersion } from "../../adapters/tmux-format.ts";
 import { loadSettings, type Settings } from "../../config/load.ts";
 import { csmPaths } from "../../config/paths.ts";
 import { LocalHost } from "../../host/local.ts";
+import { liveHubInfo } from "../../hub/hub-files.ts";
+import { chooseTransport } from "../../link/transport.ts";
 import type { Output } from "../io.ts";
 
 interface Check {
@@ -13,6 +15,7 @@ interface Check {
   ok: boolean;
   detail: string;
   fix?: string;
+  path?: string;
 }
 
 export async function run(_argv: string[], io: Output): Promise<number> {
@@ -48,7 +51,15 @@ export async function run(_argv: string[], io: Output): Promise<number> {
         : { name: "git", ok: false, detail: `${gitVersion} is older than 2.17 (no \`git worktree remove\`)`, fix: "upgrade git" },
   );
 
-  checks.push(await checkClaude(host, settings?.claudeBin ?? "claude"));
+  const claude = await checkClaude(host, settings?.claudeBin ?? "claude");
+  checks.push(claude);
+  if (claude.ok && claude.path) {
+    const choice = settings?.config.claudeTransport ?? "auto";
+    const decision = await chooseTransport(host, claude.path, choice, `${settings?.paths.stateDir ?? csmPaths().stateDir}/claude-versions.json`);
+    checks.push({ name: "link", ok: true, detail: `${decision.transport} (${choice === "auto" ? decision.reason : `configured: ${choice}`})` });
+  }
+  const hub = settings ? await liveHubInfo(settings.paths.stateDir) : null;
+  checks.push({ name: "hub", ok: true, detail: hub ? `running: pid ${hub.pid}, 127.0.0.1:${hub.port}` : "not running (csm starts it when needed)" });
 
   const stateDir = settings?.paths.stateDir ?? csmPaths().stateDir;
   try {
@@ -71,5 +82,5 @@ async function checkClaude(host: LocalHost, bin: string): Promise<Check> {
   if (!path) return { name: "claude", ok: false, detail: `${JSON.stringify(bin)} not found`, fix };
   const result = await host.run([path, "--version"], { timeoutMs: 15_000 }).catch((error: Error) => ({ code: -1, stdout: "", stderr: error.message }));
   if (result.code !== 0) return { name: "claude", ok: false, detail: `${path} --version failed: ${result.stderr.trim() || `exit ${result.code}`}`, fix };
-  return { name: "claude", ok: true, detail: `${result.stdout.trim()} at ${path}` };
+  return { name: "claude", ok: true, detail: `${result.stdout.trim()} at ${path}`, path };
 }

@@ -20,6 +20,8 @@ export interface CreateRequest {
   noWorktree?: boolean;
   project?: string;
   transport: TransportChoice;
+  /** Runs after every check passed and before anything is made (the CLI starts the hub here). */
+  beforeMaking?: () => Promise<void>;
   /** Where relative paths and "the current repo" are resolved. */
   cwd: string;
 }
@@ -55,6 +57,7 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
     throw new CsmError("WorktreeExists", `${worktree} already exists; remove it or pick another session name`);
   }
 
+  await request.beforeMaking?.();
   const rollback = new Rollback();
   const warnings: string[] = [];
   try {

@@ -1,0 +1,91 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { prepareClaudeEnv, startFakeAnthropic, type FakeAnthropic } from "../fixtures/fake-anthropic.ts";
+import { makeSandbox, PROJECT_ROOT, type Sandbox } from "./sandbox.ts";
+import { createSession } from "./sessions.ts";
+
+// A sandbox for tests of the live link: the real claude binary (the devDependency)
+// talking to the fake Anthropic API, and the csm hub's API at hand.
+
+export const REAL_CLAUDE = join(PROJECT_ROOT, "node_modules", ".bin", "claude");
+
+export interface LiveSession {
+  name: string;
+  status: string;
+  statusReason: string | null;
+  claudeSessionId: string | null;
+  model: string | null;
+  turns: number;
+  costUsd: number;
+  lastMessage: string | null;
+  pendingApprovals: number;
+  linked: boolean;
+  transport: string | null;
+  pending?: { requestId: string; toolName: string; input: Record<string, unknown> }[];
+}
+
+export interface LiveSandbox extends AsyncDisposable {
+  sb: Sandbox;
+  fake: FakeAnthropic;
+  repo: string;
+  /** The environment `csm create` runs with, so claude reaches the fake API. */
+  claudeEnv: Record<string, string>;
+  create(name: string, args?: string[]): Promise<void>;
+  api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  session(name: string): Promise<LiveSession>;
+  waitForSession(name: string, what: string, predicate: (s: LiveSession) => boolean, timeoutMs?: number): Promise<LiveSession>;
+  hubPid(): number;
+}
+
+export async function makeLiveSandbox(): Promise<LiveSandbox> {
+  const sb = await makeSandbox();
+  const fake = await startFakeAnthropic();
+  const repo = await sb.makeRepo("app");
+  const { HOME: _home, ...claudeEnv } = prepareClaudeEnv({ root: join(sb.paths.root, "claude"), apiUrl: fake.url, projectDir: repo });
+  const createEnv = { ...claudeEnv, CSM_CLAUDE_BIN: REAL_CLAUDE, CLAUDE_CODE_MAX_RETRIES: "0" };
+  const token = () => readFileSync(join(sb.paths.configHome, "csm", "token"), "utf8").trim();
+  const port = () => (JSON.parse(readFileSync(join(sb.paths.stateHome, "csm", "hub.json"), "utf8")) as { port: number }).port;
+
+  const live: LiveSandbox = {
+    sb,
+    fake,
+    repo,
+    claudeEnv: createEnv,
+    async create(name, args = []) {
+      await createSession(sb, name, repo, args, { env: createEnv });
+    },
+    async api<T>(method: string, path: string, body?: unknown) {
+      const response = await fetch(`http://127.0.0.1:${port()}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token()}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as T };
+    },
+    async session(name) {
+      const { status, body } = await live.api<LiveSession>("GET", `/api/sessions/${name}`);
+      if (status !== 200) throw new Error(`GET /api/sessions/${name}: ${status} ${JSON.stringify(body)}`);
+      return body;
+    },
+    waitForSession(name, what, predicate, timeoutMs = 20_000) {
+      let last: LiveSession | undefined;
+      return sb
+        .waitFor(
+          async () => {
+            last = await live.session(name);
+            return predicate(last) ? last : undefined;
+          },
+          { what: `${name}: ${what}`, timeoutMs },
+        )
+        .catch((error: Error) => {
+          throw new Error(`${error.message}; last seen: ${JSON.stringify(last)}`);
+        });
+    },
+    hubPid: () => (JSON.parse(readFileSync(join(sb.paths.stateHome, "csm", "hub.json"), "utf8")) as { pid: number }).pid,
+    async [Symbol.asyncDispose]() {
+      await sb.dispose();
+      await fake.stop();
+    },
+  };
+  return live;
+}
