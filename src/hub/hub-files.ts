@@ -2,6 +2,10 @@
 // A file whose pid is not alive is stale and is replaced by the next hub. Read with
 // Bun.file: `csm list` checks it on every run and node:fs costs ~2 ms to load.
 
+import { processAlive } from "../shared/process-alive.ts";
+
+export { processAlive };
+
 export interface HubInfo {
   pid: number;
   port: number;
@@ -17,15 +21,6 @@ export async function readHubInfo(stateDir: string): Promise<HubInfo | null> {
     return (await Bun.file(hubInfoPath(stateDir)).json()) as HubInfo;
   } catch {
     return null;
-  }
-}
-
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

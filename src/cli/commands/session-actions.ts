@@ -4,47 +4,47 @@ import { checkName } from "../../shared/names.ts";
 import { parseFlags } from "../args.ts";
 import type { Output } from "../io.ts";
 
-// Commands that ask the hub to act on one session: send, interrupt, reconnect.
+// Commands that ask the hub to act on one session: send, interrupt, reconnect. Each is a
+// POST to /api/sessions/NAME/<action>; they differ only in arguments and what they print.
 
-async function hubFor(name: string) {
-  checkName("session", name);
-  const ctx = await createContext();
-  return { ctx, hub: await ensureHub(ctx) };
+interface SessionAction {
+  command: string;
+  action: string;
+  /** Positional arguments after NAME, and the request body built from them. */
+  extra: number;
+  body?: (args: string[]) => unknown;
+  done(name: string, reply: Record<string, unknown>): string;
 }
 
-export async function send(argv: string[], io: Output): Promise<number> {
-  const { positionals } = parseFlags("send", argv, {}, { min: 2, max: 2 });
-  const [name, text] = positionals as [string, string];
-  const { ctx, hub } = await hubFor(name);
-  try {
-    const { delivered } = await hub.request<{ delivered: "link" | "paste" }>("POST", `/api/sessions/${name}/message`, { text });
-    io.out(delivered === "link" ? `sent to ${name}` : `typed into ${name}'s agent window (not linked)`);
-    return 0;
-  } finally {
-    ctx.close();
-  }
+function sessionAction(spec: SessionAction) {
+  return async (argv: string[], io: Output): Promise<number> => {
+    const { positionals } = parseFlags(spec.command, argv, {}, { min: 1 + spec.extra, max: 1 + spec.extra });
+    const name = checkName("session", positionals[0]!);
+    const ctx = await createContext();
+    try {
+      const hub = await ensureHub(ctx);
+      const reply = await hub.request<Record<string, unknown>>("POST", `/api/sessions/${name}/${spec.action}`, spec.body?.(positionals.slice(1)));
+      io.out(spec.done(name, reply));
+      return 0;
+    } finally {
+      ctx.close();
+    }
+  };
 }
 
-export async function interrupt(argv: string[], io: Output): Promise<number> {
-  const { positionals } = parseFlags("interrupt", argv, {}, { min: 1, max: 1 });
-  const { ctx, hub } = await hubFor(positionals[0]!);
-  try {
-    await hub.request("POST", `/api/sessions/${positionals[0]}/interrupt`);
-    io.out(`interrupted ${positionals[0]}`);
-    return 0;
-  } finally {
-    ctx.close();
-  }
-}
+export const send = sessionAction({
+  command: "send",
+  action: "message",
+  extra: 1,
+  body: ([text]) => ({ text }),
+  done: (name, reply) => (reply.delivered === "link" ? `sent to ${name}` : `typed into ${name}'s agent window (not linked)`),
+});
 
-export async function reconnect(argv: string[], io: Output): Promise<number> {
-  const { positionals } = parseFlags("reconnect", argv, {}, { min: 1, max: 1 });
-  const { ctx, hub } = await hubFor(positionals[0]!);
-  try {
-    await hub.request("POST", `/api/sessions/${positionals[0]}/reconnect`);
-    io.out(`reconnecting ${positionals[0]}: claude resumes its conversation`);
-    return 0;
-  } finally {
-    ctx.close();
-  }
-}
+export const interrupt = sessionAction({ command: "interrupt", action: "interrupt", extra: 0, done: (name) => `interrupted ${name}` });
+
+export const reconnect = sessionAction({
+  command: "reconnect",
+  action: "reconnect",
+  extra: 0,
+  done: (name) => `reconnecting ${name}: claude resumes its conversation`,
+});

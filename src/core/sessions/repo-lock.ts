@@ -1,4 +1,5 @@
 import { CsmError } from "../../shared/errors.ts";
+import { processAlive } from "../../shared/process-alive.ts";
 import type { Context } from "../context.ts";
 
 // git races when two `git worktree add`/`remove` run on one repository at once (one reads
@@ -11,22 +12,13 @@ const POLL_MS = 25;
 
 const lockName = (repo: string) => `repo-${Bun.hash(repo).toString(16)}.lock`;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 export async function withRepoLock<T>(ctx: Context, repo: string, work: () => Promise<T>): Promise<T> {
   const path = `${ctx.settings.paths.stateDir}/locks/${lockName(repo)}`;
   const files = ctx.host.files;
   const deadline = Date.now() + WAIT_MS;
   while (!(await files.createExclusive(path, String(process.pid)))) {
     const owner = Number((await files.read(path)) ?? "");
-    if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
+    if (Number.isInteger(owner) && owner > 0 && !processAlive(owner)) {
       await files.remove(path);
       continue;
     }
