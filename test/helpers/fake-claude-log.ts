@@ -7,7 +7,7 @@ export interface ClaudeLaunch {
   args: string[];
   cwd: string;
   env: Record<string, string>;
-  /** Lines csm wrote to this claude's stdin (stream-json frames from the bridge), parsed. */
+  /** Lines on this claude's stdin: stream-json frames from the bridge (parsed), or typed text. */
   stdin: unknown[];
 }
 
@@ -22,7 +22,7 @@ export async function readClaudeLaunches(logPath: string): Promise<ClaudeLaunch[
     const input = /^stdin pid=(\d+) (.*)$/.exec(line);
     if (input) {
       const pid = Number(input[1]);
-      stdin.set(pid, [...(stdin.get(pid) ?? []), JSON.parse(input[2]!)]);
+      stdin.set(pid, [...(stdin.get(pid) ?? []), parseOrText(input[2]!)]);
     } else if (start) {
       current = { pid: Number(start[1]), args: [], cwd: "", env: {}, stdin: [] };
     } else if (line === "=== end" && current) {
@@ -40,4 +40,12 @@ export async function readClaudeLaunches(logPath: string): Promise<ClaudeLaunch[
   }
   for (const launch of launches) launch.stdin = stdin.get(launch.pid) ?? [];
   return launches;
+}
+
+function parseOrText(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return line;
+  }
 }
