@@ -1,7 +1,16 @@
 import type { ServerWebSocket } from "bun";
 import type { LinkEvent, Transport } from "../core/live/live-state.ts";
 import { encodeFrame, NdjsonDecoder } from "../link/ndjson.ts";
-import { errorResponse, isClaudeToCsm, userMessage, type ClaudeToCsm, type CsmToClaude } from "../link/protocol.ts";
+import {
+  errorResponse,
+  isCanUseTool,
+  isClaudeToCsm,
+  userMessage,
+  type CanUseToolRequest,
+  type ClaudeToCsm,
+  type CsmToClaude,
+  type IncomingControlRequest,
+} from "../link/protocol.ts";
 import { CsmError } from "../shared/errors.ts";
 import type { NewEvent } from "../store/events.ts";
 import type { LiveSessions } from "./live-sessions.ts";
@@ -40,6 +49,7 @@ export class AgentLinks {
     private readonly linkSeqOf: (session: string) => number,
     private readonly firstPromptOf: (session: string) => string | undefined,
     private readonly onUnlinked: (session: string) => void,
+    private readonly onToolRequest: (session: string, request: IncomingControlRequest & { request: CanUseToolRequest }) => void,
   ) {}
 
   isLinked(session: string): boolean {
@@ -83,8 +93,14 @@ export class AgentLinks {
       }
       this.classify(socket, frame, at, events);
     }
-    if (events.length > 0 || highest !== undefined) this.live.record(socket.data.session, events, highest);
+    const stored = events.length > 0 || highest !== undefined ? this.live.record(socket.data.session, events, highest) : [];
     if (highest !== undefined) socket.send(encodeFrame({ type: "csm_ack", seq: highest }));
+    // Only requests stored just now: a replayed one was already decided.
+    for (const event of stored) {
+      if (event.kind === "claude" && isCanUseTool(event.data as ClaudeToCsm)) {
+        this.onToolRequest(socket.data.session, event.data as IncomingControlRequest & { request: CanUseToolRequest });
+      }
+    }
   }
 
   private classify(socket: ServerWebSocket<AgentSocketData>, frame: Record<string, unknown>, at: string, events: NewEvent[]): void {

@@ -5,11 +5,13 @@ import { withLive, type LiveSessionDetail, type LiveSessionView } from "../core/
 import { listSessions } from "../core/sessions/list.ts";
 import { killSession } from "../core/sessions/kill.ts";
 import { reconnectSession } from "../core/sessions/reconnect.ts";
-import { allowResponse, controlRequest, denyResponse, userMessage } from "../link/protocol.ts";
+import { controlRequest, userMessage } from "../link/protocol.ts";
 import { notFoundError } from "../shared/errors.ts";
 import { checkName } from "../shared/names.ts";
 import { EventStore } from "../store/events.ts";
 import { AgentLinks } from "./agent-link.ts";
+import { Approvals, type Decision } from "./approvals.ts";
+import { RuleSource } from "./rule-source.ts";
 import { httpError } from "./http.ts";
 import { LiveSessions } from "./live-sessions.ts";
 
@@ -27,6 +29,7 @@ export class Hub {
   readonly events: EventStore;
   readonly live: LiveSessions;
   readonly links: AgentLinks;
+  readonly approvals: Approvals;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
 
@@ -38,7 +41,9 @@ export class Hub {
       (session) => this.events.linkSeq(ctx.host.hostName, session),
       (session) => this.undeliveredPrompt(session),
       (session) => this.later(DEAD_CHECK_DELAY_MS, () => this.checkGone(session)),
+      (session, request) => void this.approvals.onToolRequest(session, request).catch((error: Error) => this.reportError(session, error)),
     );
+    this.approvals = new Approvals(ctx, this.live, this.links, new RuleSource(ctx.settings.paths.configFile));
     this.live.subscribe((event) => {
       if (event.kind !== "claude") return;
       const data = event.data as { type?: string; subtype?: string; session_id?: string };
@@ -134,12 +139,18 @@ export class Hub {
   }
 
   /** Answers one pending tool request by its id; an unknown or answered id is a 409. */
-  async answer(name: string, requestId: string, action: "allow" | "deny", message?: string): Promise<void> {
+  async answer(name: string, requestId: string, action: "allow" | "deny", options: { message?: string; always?: boolean } = {}): Promise<Decision> {
     this.requireRecord(name);
-    const request = this.live.state(name).pending.find((p) => p.requestId === requestId);
-    if (!request) throw httpError(409, "NotPending", `${name} has no pending request ${requestId} (already answered, withdrawn, or never made)`);
-    const response = action === "allow" ? allowResponse(requestId, request.input) : denyResponse(requestId, message ?? "Denied by the user in csm");
-    await this.links.send(name, response);
+    return this.approvals.answer(name, requestId, action, options);
+  }
+
+  /** Every pending request of every session, oldest first. */
+  pending() {
+    return this.approvals.pending(this.ctx.sessions().all(this.ctx.host.hostName).map((record) => record.name));
+  }
+
+  private reportError(session: string, error: Error): void {
+    this.live.record(session, [{ kind: "link", at: new Date().toISOString(), data: { event: "hub_error", message: error.message } }]);
   }
 
   async reconnect(name: string): Promise<void> {

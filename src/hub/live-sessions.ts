@@ -1,5 +1,6 @@
 import {
   applyClaudeMessage,
+  applyDecision,
   applyLinkEvent,
   applySent,
   initialLiveState,
@@ -26,6 +27,10 @@ export function foldEvent(state: LiveState, event: { kind: string; at: string; d
   if (event.kind === "claude") return applyClaudeMessage(state, event.data as ClaudeToCsm, event.at);
   if (event.kind === "sent") return applySent(state, event.data as CsmToClaude, event.at);
   if (event.kind === "link") return applyLinkEvent(state, event.data as LinkEvent, event.at);
+  if (event.kind === "decision") {
+    const decision = event.data as { event?: string; requestId?: string };
+    if (decision.event === "decision" && decision.requestId) return applyDecision(state, decision.requestId, event.at);
+  }
   return state;
 }
 

@@ -48,6 +48,7 @@ export const ROUTES: Route[] = [
   },
   { method: "GET", path: "/api/server", handle: ({ startedAt }) => json({ pid: process.pid, version: VERSION, startedAt: new Date(startedAt).toISOString() }) },
   { method: "GET", path: "/api/sessions", handle: async ({ hub }) => json(await hub.list()) },
+  { method: "GET", path: "/api/pending", handle: ({ hub }) => json(hub.pending()) },
   { method: "GET", path: "/api/sessions/:name", handle: async ({ hub, params }) => json(await hub.get(params.name!)) },
   {
     method: "POST",
@@ -81,8 +82,9 @@ export const ROUTES: Route[] = [
       const requestId = stringField(body, "requestId", true);
       const action = stringField(body, "action", true);
       if (action !== "allow" && action !== "deny") throw httpError(400, "BadField", "action must be allow or deny", { field: "action" });
-      await hub.answer(params.name!, requestId, action, stringField(body, "message"));
-      return json({ ok: true });
+      if (body.always !== undefined && typeof body.always !== "boolean") throw httpError(400, "BadField", "always must be true or false", { field: "always" });
+      const decision = await hub.answer(params.name!, requestId, action, { message: stringField(body, "message"), always: body.always as boolean | undefined });
+      return json({ ok: true, decision });
     },
   },
   {

@@ -5,7 +5,7 @@ import type { Database } from "bun:sqlite";
 // number advance the session's link_seq in the same transaction: a restarted hub then
 // knows precisely which frames it already holds.
 
-export type EventKind = "claude" | "sent" | "link";
+export type EventKind = "claude" | "sent" | "link" | "decision";
 
 export interface StoredEvent {
   session: string;

@@ -22,7 +22,7 @@ interface Hub {
   stop(): Promise<void>;
 }
 
-async function startHub(sb: Sandbox, sessions: number): Promise<Hub & { secrets: string[] }> {
+export async function startHub(sb: Sandbox, sessions: number): Promise<Hub & { secrets: string[] }> {
   const db = openDatabase(join(sb.paths.stateHome, "csm", "csm.sqlite"));
   const store = new SessionStore(db);
   const secrets: string[] = [];
@@ -49,14 +49,14 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-interface Agent {
+export interface Agent {
   socket: WebSocket;
   seq: number;
   ready: Promise<void>;
   acked: number;
 }
 
-function connectAgent(port: number, name: string, secret: string): Agent {
+export function connectAgent(port: number, name: string, secret: string): Agent {
   const socket = new WebSocket(`ws://127.0.0.1:${port}/ws/agent/${name}?transport=bridge`, { headers: { authorization: `Bearer ${secret}` } } as unknown as string[]);
   const agent: Agent = { socket, seq: 0, acked: 0, ready: Promise.resolve() };
   agent.ready = new Promise((resolve, reject) => {

@@ -1,7 +1,6 @@
-import { Database } from "bun:sqlite";
 import { expect, test, setDefaultTimeout } from "bun:test";
-import { join } from "node:path";
 import { makeLiveSandbox } from "../helpers/live.ts";
+import { agentEndpoint, connectPeer as connect } from "../helpers/sdk-peer.ts";
 
 // Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
 setDefaultTimeout(30_000);
@@ -9,29 +8,6 @@ setDefaultTimeout(30_000);
 // The sdk-url transport, with a WebSocket client that behaves as claude ≤ 2.1.120 does
 // (claude-code.md §2): the hub speaks first, frames are NDJSON lines, a reconnecting
 // claude replays what it sent (by uuid), and the hub ends a session with close code 4001.
-
-interface Peer {
-  socket: WebSocket;
-  frames: string[];
-  opened: Promise<boolean>;
-  closed: Promise<number>;
-  send(...messages: object[]): void;
-}
-
-function connect(url: string, secret: string | null): Peer {
-  const headers = secret === null ? {} : { authorization: `Bearer ${secret}` };
-  const socket = new WebSocket(url, { headers } as unknown as string[]);
-  const frames: string[] = [];
-  socket.onmessage = (event) => frames.push(String(event.data));
-  const opened = new Promise<boolean>((resolve) => {
-    socket.onopen = () => resolve(true);
-    socket.onerror = () => resolve(false);
-  });
-  const closed = new Promise<number>((resolve) => socket.addEventListener("close", (event) => resolve(event.code)));
-  // Two frames glued in one WebSocket message, as a stream may deliver them.
-  const send = (...messages: object[]) => socket.send(messages.map((m) => `${JSON.stringify(m)}\n`).join(""));
-  return { socket, frames, opened, closed, send };
-}
 
 const turn = (id: string) => [
   { type: "system", subtype: "init", uuid: `${id}-init`, session_id: "sdk-session", model: "claude-old", cwd: "/w", tools: [], permissionMode: "default", claude_code_version: "2.1.120" },
@@ -43,11 +19,7 @@ test("sdk-url: auth, the hub speaks first, replays are de-duplicated, approvals,
   await using live = await makeLiveSandbox();
   // The pane runs the stand-in; this test's WebSocket client plays claude.
   await live.sb.csm(["create", "old", "--repo", live.repo, "--transport", "sdk-url", "--prompt", "hello old claude"]);
-  const db = new Database(join(live.sb.paths.stateHome, "csm", "csm.sqlite"), { readonly: true });
-  const secret = (db.query("SELECT agent_secret FROM sessions WHERE name = 'old'").get() as { agent_secret: string }).agent_secret;
-  db.close();
-  const port = (await Bun.file(join(live.sb.paths.stateHome, "csm", "hub.json")).json()).port as number;
-  const url = `ws://127.0.0.1:${port}/ws/agent/old`;
+  const { url, secret, port } = await agentEndpoint(live.sb, "old");
 
   expect(await connect(url, null).opened).toBe(false);
   expect(await connect(url, "0".repeat(64)).opened).toBe(false);

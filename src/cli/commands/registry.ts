@@ -46,6 +46,25 @@ export const COMMANDS: CommandInfo[] = [
   { name: "logs", usage: "logs NAME [--follow] [--json] [--tail N]", summary: "the session's event log; --follow continues live", load: () => import("./logs.ts") },
   { name: "interrupt", usage: "interrupt NAME", summary: "stop claude's current turn", load: () => import("./interrupt.ts") },
   { name: "reconnect", usage: "reconnect NAME", summary: "restart a dead claude with --resume in the same worktree", load: () => import("./reconnect.ts") },
+  { name: "pending", usage: "pending [--json]", summary: "tool requests waiting for a person, in every session", load: () => import("./pending.ts") },
+  {
+    name: "approve",
+    usage: "approve NAME [REQUEST_ID] [--always]",
+    summary: "allow a pending tool request (the only one, or by id); --always also adds a rule",
+    load: () => import("./approve.ts"),
+  },
+  {
+    name: "deny",
+    usage: "deny NAME [REQUEST_ID] [--message TEXT] [--always]",
+    summary: "deny a pending tool request; claude sees the message; --always also adds a rule",
+    load: () => import("./deny.ts"),
+  },
+  {
+    name: "rules",
+    usage: "rules list [--json] | add --tool T [--pattern P] --action allow|deny|ask [--position N] | remove N | move N M | test TOOL INPUT",
+    summary: "the tool-approval rules: first match wins, no match asks",
+    load: () => import("./rules.ts"),
+  },
   {
     name: "server",
     usage: "server [--port P] | server status [--json] | server stop",

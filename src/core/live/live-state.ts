@@ -135,6 +135,11 @@ function withoutPending(state: LiveState, requestId: string): LiveState {
   return { ...state, pending, status: state.status === "waiting" && pending.length === 0 ? "working" : state.status };
 }
 
+/** csm decided a request (a rule or a person): it is no longer waiting for anyone. */
+export function applyDecision(state: LiveState, requestId: string, at: string): LiveState {
+  return withoutPending({ ...state, lastActivityAt: at }, requestId);
+}
+
 /** What csm sent to claude: a prompt starts work, an answer settles a pending request. */
 export function applySent(state: LiveState, message: CsmToClaude, at: string): LiveState {
   if (state.status === "dead") return state;

@@ -1,0 +1,60 @@
+import { createContext } from "../../core/context.ts";
+import type { PendingRequest } from "../../core/live/live-state.ts";
+import { pickRequest } from "../../core/live/pick-request.ts";
+import { ensureHub } from "../../hub/client.ts";
+import { primaryInputText } from "../../link/render.ts";
+import { checkName } from "../../shared/names.ts";
+import { parseFlags, type FlagSpec } from "../args.ts";
+import { printJson, type Output } from "../io.ts";
+import { formatAge, formatTable } from "../table.ts";
+
+// The person's side of tool approval: list what waits, allow or deny it by id.
+
+type Pending = PendingRequest & { session: string };
+
+export async function pending(argv: string[], io: Output): Promise<number> {
+  const { flags } = parseFlags("pending", argv, { json: { type: "boolean" } }, { min: 0, max: 0 });
+  const ctx = await createContext();
+  try {
+    const requests = await (await ensureHub(ctx)).request<Pending[]>("GET", "/api/pending");
+    if (flags.json) printJson(io, requests);
+    else if (requests.length === 0) io.out("nothing is waiting for approval");
+    else {
+      const now = new Date();
+      io.out(formatTable(["SESSION", "REQUEST", "TOOL", "AGE", "INPUT"], requests.map((r) => [r.session, r.requestId, r.toolName, formatAge(r.receivedAt, now), primaryInputText(r.toolName, r.input)])));
+    }
+    return 0;
+  } finally {
+    ctx.close();
+  }
+}
+
+function answer(action: "allow" | "deny") {
+  const command = action === "allow" ? "approve" : "deny";
+  return async (argv: string[], io: Output): Promise<number> => {
+    const spec: FlagSpec = action === "allow" ? { always: { type: "boolean" } } : { always: { type: "boolean" }, message: { type: "string" } };
+    const { flags, positionals } = parseFlags(command, argv, spec, { min: 1, max: 2 });
+    const name = checkName("session", positionals[0]!);
+    const ctx = await createContext();
+    try {
+      const hub = await ensureHub(ctx);
+      const all = await hub.request<Pending[]>("GET", "/api/pending");
+      const mine = all.filter((r) => r.session === name).map((r) => ({ ...r, summary: primaryInputText(r.toolName, r.input) }));
+      const request = pickRequest(name, mine, positionals[1]);
+      const message = flags.message as string | undefined;
+      const reply = await hub.request<{ decision: { addedRules?: { tool: string; pattern?: string; action: string }[] } }>(
+        "POST",
+        `/api/sessions/${name}/approve-tool`,
+        { requestId: request.requestId, action, ...(message !== undefined ? { message } : {}), ...(flags.always ? { always: true } : {}) },
+      );
+      io.out(`${action === "allow" ? "allowed" : "denied"} ${request.toolName} ${request.summary}`);
+      for (const rule of reply.decision.addedRules ?? []) io.out(`added rule: ${rule.tool}${rule.pattern !== undefined ? ` ${JSON.stringify(rule.pattern)}` : ""} → ${rule.action}`);
+      return 0;
+    } finally {
+      ctx.close();
+    }
+  };
+}
+
+export const approve = answer("allow");
+export const deny = answer("deny");

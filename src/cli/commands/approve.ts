@@ -1,0 +1,1 @@
+export { approve as run } from "./approvals.ts";

@@ -1,0 +1,1 @@
+export { deny as run } from "./approvals.ts";

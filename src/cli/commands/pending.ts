@@ -1,0 +1,1 @@
+export { pending as run } from "./approvals.ts";

@@ -1,0 +1,128 @@
+import { loadSettings, type Settings } from "../../config/load.ts";
+import type { RuleAction, ToolRule } from "../../config/schema.ts";
+import { updateConfig } from "../../config/write.ts";
+import { describeRule, evaluateRules, validateRules } from "../../core/rules/index.ts";
+import { LocalHost } from "../../host/local.ts";
+import { usageError } from "../../shared/errors.ts";
+import { parseFlags } from "../args.ts";
+import { printJson, type Output } from "../io.ts";
+
+// `csm rules list|add|remove|move|test`: the toolApprovalRules list in the config file.
+// Rules are numbered as in every decision's reason, `toolApprovalRules[N]`, from 0.
+// Writes go through updateConfig (locked, atomic, the rest of the file kept); the hub
+// picks the change up on the next request.
+
+const USAGE = "rules list [--json] | add --tool T [--pattern P] --action A [--position N] | remove N | move N M | test TOOL INPUT [--json]";
+
+/** The field a tool's rules match, so `rules test Bash "git status"` needs no JSON. */
+const PRIMARY_FIELD: Record<string, string> = {
+  Bash: "command", Read: "file_path", Write: "file_path", Edit: "file_path", MultiEdit: "file_path",
+  NotebookEdit: "notebook_path", Grep: "pattern", Glob: "pattern", WebFetch: "url", WebSearch: "query",
+};
+
+export async function run(argv: string[], io: Output): Promise<number> {
+  const [sub, ...rest] = argv;
+  const settings = await loadSettings();
+  switch (sub) {
+    case "list":
+      return list(settings, rest, io);
+    case "add":
+      return add(settings, rest, io);
+    case "remove":
+      return change(settings, "remove", rest, io);
+    case "move":
+      return change(settings, "move", rest, io);
+    case "test":
+      return testRule(settings, rest, io);
+    default:
+      throw usageError(`usage: csm ${USAGE}`);
+  }
+}
+
+function usableRules(settings: Settings): ToolRule[] {
+  validateRules(settings.config.toolApprovalRules, `${settings.paths.configFile}: toolApprovalRules`);
+  return settings.config.toolApprovalRules;
+}
+
+const showRule = (rule: ToolRule, index: number) => `[${index}] ${rule.tool}${rule.pattern !== undefined ? ` ${JSON.stringify(rule.pattern)}` : ""} → ${rule.action}`;
+
+function list(settings: Settings, argv: string[], io: Output): number {
+  const { flags } = parseFlags("rules list", argv, { json: { type: "boolean" } }, { min: 0, max: 0 });
+  const rules = usableRules(settings);
+  if (flags.json) printJson(io, rules.map((rule, index) => ({ index, ...rule })));
+  else if (rules.length === 0) io.out("no rules: every tool request is asked (add one with `csm rules add`)");
+  else io.out([...rules.map(showRule), "", "first match wins; no match asks"].join("\n"));
+  return 0;
+}
+
+const index = (value: string | undefined, what: string, max: number): number => {
+  const n = Number(value);
+  if (value === undefined || !Number.isInteger(n) || n < 0 || n > max) throw usageError(`rules: ${what} must be a rule number from 0 to ${max} (got ${JSON.stringify(value)})`);
+  return n;
+};
+
+const write = (settings: Settings, edit: (rules: ToolRule[]) => ToolRule[]) =>
+  updateConfig(new LocalHost().files, settings.paths.configFile, `${settings.paths.stateDir}/locks/config.lock`, (raw) => {
+    raw.toolApprovalRules = edit([...((raw.toolApprovalRules as ToolRule[] | undefined) ?? [])]);
+    validateRules(raw.toolApprovalRules, "toolApprovalRules");
+  });
+
+async function add(settings: Settings, argv: string[], io: Output): Promise<number> {
+  const { flags } = parseFlags(
+    "rules add",
+    argv,
+    { tool: { type: "string" }, pattern: { type: "string" }, action: { type: "string" }, position: { type: "string" } },
+    { min: 0, max: 0 },
+  );
+  if (flags.tool === undefined || flags.action === undefined) throw usageError("rules add: --tool and --action are required");
+  const rule: ToolRule = { tool: flags.tool, ...(flags.pattern !== undefined ? { pattern: flags.pattern } : {}), action: flags.action as RuleAction };
+  validateRules([rule], "the new rule");
+  const current = usableRules(settings);
+  const at = flags.position === undefined ? current.length : index(flags.position, "--position", current.length);
+  await write(settings, (rules) => (rules.splice(at, 0, rule), rules));
+  io.out(`added ${showRule(rule, at)}`);
+  return 0;
+}
+
+async function change(settings: Settings, what: "remove" | "move", argv: string[], io: Output): Promise<number> {
+  const { positionals } = parseFlags(`rules ${what}`, argv, {}, { min: what === "remove" ? 1 : 2, max: what === "remove" ? 1 : 2 });
+  const current = usableRules(settings);
+  if (current.length === 0) throw usageError(`rules ${what}: there are no rules`);
+  const from = index(positionals[0], "N", current.length - 1);
+  if (what === "remove") {
+    await write(settings, (rules) => (rules.splice(from, 1), rules));
+    io.out(`removed ${showRule(current[from]!, from)}`);
+    return 0;
+  }
+  const to = index(positionals[1], "M", current.length - 1);
+  await write(settings, (rules) => {
+    const [moved] = rules.splice(from, 1);
+    rules.splice(to, 0, moved!);
+    return rules;
+  });
+  io.out(`moved ${showRule(current[from]!, to)}`);
+  return 0;
+}
+
+function testRule(settings: Settings, argv: string[], io: Output): number {
+  const { flags, positionals } = parseFlags("rules test", argv, { json: { type: "boolean" }, worktree: { type: "string" } }, { min: 2, max: 2 });
+  const [tool, text] = positionals as [string, string];
+  let input: unknown;
+  if (text.trimStart().startsWith("{")) {
+    try {
+      input = JSON.parse(text);
+    } catch {
+      throw usageError(`rules test: INPUT starts with "{" but is not valid JSON`);
+    }
+  } else if (PRIMARY_FIELD[tool]) input = { [PRIMARY_FIELD[tool]!]: text };
+  else throw usageError(`rules test: give ${tool}'s input as a JSON object (only ${Object.keys(PRIMARY_FIELD).join(", ")} take plain text)`);
+  const decision = evaluateRules(usableRules(settings), { toolName: tool, input, worktree: flags.worktree ?? process.cwd() });
+  if (flags.json) {
+    printJson(io, decision);
+    return 0;
+  }
+  io.out(`${decision.action}${decision.rule ? ` by ${describeRule(decision.rule, decision.ruleIndex!)}` : " (no rule matches)"}`);
+  io.out(`why: ${decision.reason}`);
+  if (decision.parts.length > 1) for (const part of decision.parts) io.out(`  ${part.action.padEnd(5)} ${JSON.stringify(part.subject)}: ${part.reason}`);
+  return 0;
+}

@@ -1,0 +1,95 @@
+import type { ToolRule } from "../../src/config/schema.ts";
+import { evaluateRules } from "../../src/core/rules/index.ts";
+import { makeSandbox } from "../helpers/sandbox.ts";
+import { connectAgent, startHub } from "./hub.ts";
+import { formatTable, ms, percentile } from "./measure.ts";
+import type { BenchSection } from "./section.ts";
+
+// Tool approval: the time from a can_use_tool on the agent socket to the hub's
+// control_response when a rule decides (goal p99 ≤ 5 ms), and the rules engine alone.
+
+const REQUESTS = 1000;
+const GOAL_P99_MS = 5;
+const RULES = 200;
+
+function twoHundredRules(): ToolRule[] {
+  const rules: ToolRule[] = [];
+  for (let i = 0; rules.length < RULES; i++) {
+    rules.push({ tool: "Bash", pattern: `tool${i} *`, action: "allow" });
+    rules.push({ tool: "Read", pattern: `dir${i}/**/*.ts`, action: "allow" });
+  }
+  return rules;
+}
+
+async function decisionLatency(): Promise<string> {
+  await using sb = await makeSandbox();
+  // The deciding rule is the last of 200, so every request walks the whole list.
+  await sb.writeConfig(({ toolApprovalRules: [...twoHundredRules().slice(0, RULES - 1), { tool: "Bash", pattern: "echo *", action: "allow" }] }));
+  const hub = await startHub(sb, 1);
+  try {
+    const agent = connectAgent(hub.port, "agent-0", hub.secrets[0]!);
+    await agent.ready;
+    const answered = new Map<string, () => void>();
+    const previous = agent.socket.onmessage!;
+    agent.socket.onmessage = (event) => {
+      for (const line of String(event.data).split("\n")) {
+        if (!line.includes('"control_response"')) continue;
+        const frame = JSON.parse(line) as { csm_out?: string; response: { request_id: string } };
+        answered.get(frame.response.request_id)?.();
+        // Confirm delivery, as the bridge does, so the hub does not wait on it.
+        agent.seq += 1;
+        agent.socket.send(`${JSON.stringify({ type: "csm_sent", message: frame, out: frame.csm_out, csm_seq: agent.seq })}\n`);
+      }
+      previous.call(agent.socket, event);
+    };
+    const samples: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      const requestId = `r-${i}`;
+      agent.seq += 1;
+      const frame = { type: "control_request", request_id: requestId, request: { subtype: "can_use_tool", tool_name: "Bash", input: { command: `echo ${i}` }, tool_use_id: `t${i}` }, csm_seq: agent.seq };
+      const done = new Promise<void>((resolve) => answered.set(requestId, resolve));
+      const started = performance.now();
+      agent.socket.send(`${JSON.stringify(frame)}\n`);
+      await done;
+      samples.push(performance.now() - started);
+    }
+    agent.socket.close();
+    const p99 = percentile(samples, 0.99);
+    return [
+      formatTable(
+        ["figure", "p50", "p99", "max"],
+        [[`can_use_tool → control_response, decided by rule ${RULES} of ${RULES} (${REQUESTS} requests, one socket)`, ms(percentile(samples, 0.5)), ms(p99), ms(Math.max(...samples))]],
+      ),
+      `goal p99 <= ${GOAL_P99_MS} ms: ${p99 <= GOAL_P99_MS ? "met" : "NOT met"}`,
+    ].join("\n");
+  } finally {
+    await hub.stop();
+  }
+}
+
+function engineThroughput(): string {
+  const rules = twoHundredRules();
+  const cases = [
+    { toolName: "Bash", input: { command: "tool150 a && unknown $(x) | y" } },
+    { toolName: "Bash", input: { command: "npm test" } },
+    { toolName: "Read", input: { file_path: "dir99/a/b.ts" } },
+  ];
+  const rows: string[][] = [];
+  for (const context of cases) {
+    for (let i = 0; i < 1000; i++) evaluateRules(rules, { ...context, worktree: "/w" });
+    const count = 20_000;
+    const started = performance.now();
+    for (let i = 0; i < count; i++) evaluateRules(rules, { ...context, worktree: "/w" });
+    const perCall = (performance.now() - started) / count;
+    rows.push([`${context.toolName} ${JSON.stringify(Object.values(context.input)[0])}`, `${(perCall * 1000).toFixed(1)} µs`, `${Math.round(1000 / perCall).toLocaleString("en")}/s`]);
+  }
+  return formatTable([`rules engine, ${RULES} rules`, "per decision", "throughput"], rows);
+}
+
+export const rulesSection: BenchSection = {
+  name: "rules",
+  title: `tool approval: rule-decided request latency (goal p99 <= ${GOAL_P99_MS} ms) and rules engine throughput`,
+  async run() {
+    return `${await decisionLatency()}\n\n${engineThroughput()}`;
+  },
+};
