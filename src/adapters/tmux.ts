@@ -22,7 +22,20 @@ export interface NewSessionSpec {
   argv: readonly string[];
 }
 
+/**
+ * tmux without -L follows $TMUX to whatever server the calling terminal is in. csm must
+ * reach the same server from every process (the CLI in some pane, the detached hub), so
+ * its calls never carry $TMUX.
+ */
+function withoutTmuxVariables(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== "TMUX" && key !== "TMUX_PANE") env[key] = value;
+  return env;
+}
+
 export class Tmux {
+  private readonly env = withoutTmuxVariables();
+
   constructor(
     private readonly runner: Runner,
     readonly socket: string | undefined,
@@ -33,7 +46,7 @@ export class Tmux {
   }
 
   private async call(args: readonly string[]): Promise<RunResult> {
-    const result = await this.runner.run(this.argv(args));
+    const result = await this.runner.run(this.argv(args), { env: this.env });
     if (result.code !== 0) throw new TmuxError(args, result);
     return result;
   }
@@ -46,7 +59,7 @@ export class Tmux {
   /** Every pane of every session; empty when no server is running. */
   async listPanes(): Promise<PaneInfo[]> {
     const args = ["list-panes", "-a", "-F", PANE_FORMAT];
-    const result = await this.runner.run(this.argv(args));
+    const result = await this.runner.run(this.argv(args), { env: this.env });
     if (result.code !== 0) {
       if (isNoServer(result.stderr)) return [];
       throw new TmuxError(args, result);
@@ -55,7 +68,7 @@ export class Tmux {
   }
 
   async hasSession(session: string): Promise<boolean> {
-    const result = await this.runner.run(this.argv(["has-session", "-t", `=${session}`]));
+    const result = await this.runner.run(this.argv(["has-session", "-t", `=${session}`]), { env: this.env });
     return result.code === 0;
   }
 
@@ -99,7 +112,7 @@ export class Tmux {
 
   async killSession(session: string): Promise<void> {
     const args = ["kill-session", "-t", `=${session}`];
-    const result = await this.runner.run(this.argv(args));
+    const result = await this.runner.run(this.argv(args), { env: this.env });
     if (result.code !== 0 && !/can't find session|no server running|error connecting/i.test(result.stderr)) {
       throw new TmuxError(args, result);
     }

@@ -101,8 +101,8 @@ export class LocalHost implements Runner {
         () => false,
       );
     },
-    async mkdirp(path) {
-      await (await fs()).mkdir(path, { recursive: true });
+    async mkdirp(path, mode) {
+      await (await fs()).mkdir(path, { recursive: true, mode });
     },
     async writeAtomic(path, content, mode = 0o644) {
       const { chmod, mkdir, rename, writeFile } = await fs();

@@ -46,7 +46,7 @@ export interface PipedProcess {
 /** The file operations csm needs on a host: few, so SFTP can provide them too. */
 export interface HostFiles {
   exists(path: string): Promise<boolean>;
-  mkdirp(path: string): Promise<void>;
+  mkdirp(path: string, mode?: number): Promise<void>;
   /** Atomic: writes a temporary sibling, then renames it over the target. */
   writeAtomic(path: string, content: string, mode?: number): Promise<void>;
   read(path: string): Promise<string | null>;

@@ -78,6 +78,7 @@ export class AgentLinks {
     if (!connection || connection.socket !== socket) return;
     const at = now();
     const events: NewEvent[] = [];
+    const unserved: string[] = [];
     let highest: number | undefined;
     for (const line of connection.decoder.push(typeof data === "string" ? data : new Uint8Array(data))) {
       if (!line.ok) {
@@ -86,15 +87,20 @@ export class AgentLinks {
       }
       const frame = line.value as Record<string, unknown>;
       if (typeof frame.csm_seq === "number") {
-        if (frame.csm_seq <= connection.lastSeq) continue;
-        connection.lastSeq = frame.csm_seq;
+        if (frame.csm_seq <= (highest ?? connection.lastSeq)) continue;
         highest = frame.csm_seq;
         delete frame.csm_seq;
       }
-      this.classify(socket, frame, at, events);
+      this.classify(socket, frame, at, events, unserved);
     }
     const stored = events.length > 0 || highest !== undefined ? this.live.record(socket.data.session, events, highest) : [];
-    if (highest !== undefined) socket.send(encodeFrame({ type: "csm_ack", seq: highest }));
+    // Only now, with the frames stored, do they count as received (and get acknowledged).
+    if (highest !== undefined) {
+      connection.lastSeq = highest;
+      socket.send(encodeFrame({ type: "csm_ack", seq: highest }));
+    }
+    // A request csm does not serve (hooks, MCP): answer so claude does not wait forever.
+    for (const requestId of unserved) void this.send(socket.data.session, errorResponse(requestId, "csm does not handle this request")).catch(() => undefined);
     // Only requests stored just now: a replayed one was already decided.
     for (const event of stored) {
       if (event.kind === "claude" && isCanUseTool(event.data as ClaudeToCsm)) {
@@ -103,7 +109,7 @@ export class AgentLinks {
     }
   }
 
-  private classify(socket: ServerWebSocket<AgentSocketData>, frame: Record<string, unknown>, at: string, events: NewEvent[]): void {
+  private classify(socket: ServerWebSocket<AgentSocketData>, frame: Record<string, unknown>, at: string, events: NewEvent[], unserved: string[]): void {
     const session = socket.data.session;
     switch (frame.type) {
       case "csm_bridge":
@@ -126,10 +132,7 @@ export class AgentLinks {
       this.live.recordTransient(session, message, at);
       return;
     }
-    if (message.type === "control_request" && message.request.subtype !== "can_use_tool") {
-      // A request csm does not serve (hooks, MCP): answer so claude does not wait forever.
-      socket.send(encodeFrame(errorResponse(message.request_id, `csm does not handle ${message.request.subtype}`)));
-    }
+    if (message.type === "control_request" && message.request.subtype !== "can_use_tool") unserved.push(message.request_id);
     events.push({ kind: "claude", at, data: message, uuid: typeof frame.uuid === "string" ? frame.uuid : null });
   }
 

@@ -67,10 +67,9 @@ export async function ensureHub(ctx: Context): Promise<HubClient> {
   const found = await findHub(ctx);
   if (found && (await healthy(found.info.port))) return found;
   const stateDir = ctx.settings.paths.stateDir;
-  await ctx.host.files.mkdirp(stateDir);
-  const pid = ctx.host.spawnDetached(csmSelfArgv("server", "--port", String(ctx.settings.apiPort)), hubLogPath(stateDir), {
-    env: ctx.env as Record<string, string>,
-  });
+  await ctx.host.files.mkdirp(stateDir, 0o700);
+  const { TMUX: _tmux, TMUX_PANE: _pane, ...env } = ctx.env as Record<string, string>;
+  const pid = ctx.host.spawnDetached(csmSelfArgv("server", "--port", String(ctx.settings.apiPort)), hubLogPath(stateDir), { env });
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     await Bun.sleep(50);

@@ -9,6 +9,7 @@ import { controlRequest, userMessage } from "../link/protocol.ts";
 import { notFoundError } from "../shared/errors.ts";
 import { checkName } from "../shared/names.ts";
 import { EventStore } from "../store/events.ts";
+import type { SessionRecord } from "../store/sessions.ts";
 import { AgentLinks } from "./agent-link.ts";
 import { Approvals, type Decision } from "./approvals.ts";
 import { RuleSource } from "./rule-source.ts";
@@ -30,6 +31,8 @@ export class Hub {
   readonly live: LiveSessions;
   readonly links: AgentLinks;
   readonly approvals: Approvals;
+  /** Set once the server listens: sessions (re)started by the hub connect here. */
+  port = 0;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
 
@@ -98,7 +101,19 @@ export class Hub {
   }
 
   async list(): Promise<LiveSessionView[]> {
-    return (await listSessions(this.ctx)).map((view) => this.viewOf(view));
+    const views = await listSessions(this.ctx);
+    this.reconcile(views);
+    return views.map((view) => this.viewOf(view));
+  }
+
+  /** tmux says dead but the live state missed it (a check that ran too early): say so now. */
+  private reconcile(views: Awaited<ReturnType<typeof listSessions>>): void {
+    for (const view of views) {
+      if (view.status !== "dead" || this.links.isLinked(view.name)) continue;
+      if (!this.ctx.sessions().get(this.ctx.host.hostName, view.name)) continue;
+      if (this.live.state(view.name).status === "dead") continue;
+      this.live.record(view.name, [{ kind: "link", at: new Date().toISOString(), data: { event: "gone", reason: view.statusReason ?? "gone" } }]);
+    }
   }
 
   async get(name: string): Promise<LiveSessionDetail> {
@@ -110,7 +125,7 @@ export class Hub {
     return { ...view, pending, streamingText: this.live.streamingText(name) };
   }
 
-  private requireRecord(name: string) {
+  private requireRecord(name: string): SessionRecord {
     checkName("session", name);
     const record = this.ctx.sessions().get(this.ctx.host.hostName, name);
     if (!record) throw notFoundError("session", name, "see `csm list`");
@@ -119,7 +134,7 @@ export class Hub {
 
   /** Over the link when linked; otherwise typed into the agent pane (the bridge reads it). */
   async sendMessage(name: string, text: string): Promise<"link" | "paste"> {
-    this.requireRecord(name);
+    const record = this.requireRecord(name);
     const session = tmuxSessionName(name);
     if (!this.links.isLinked(name) && this.live.state(name).status !== "dead" && (await this.ctx.tmux.hasSession(session))) {
       for (const until = Date.now() + RELINK_WAIT_MS; !this.links.isLinked(name) && Date.now() < until; ) await Bun.sleep(50);
@@ -128,7 +143,12 @@ export class Hub {
       await this.links.send(name, userMessage(text));
       return "link";
     }
-    if (!(await this.ctx.tmux.hasSession(session))) throw httpError(409, "NotRunning", `${name} is not running; \`csm reconnect ${name}\` first`);
+    // Typing into the pane reaches claude only through a live bridge, which reads its pane
+    // line by line: an sdk-url claude reads its socket, and a dead pane reads nothing.
+    const [view] = (await listSessions(this.ctx)).filter((v) => v.name === name);
+    if (!view || view.status === "dead") throw httpError(409, "NotRunning", `${name} is not running; \`csm reconnect ${name}\` first`);
+    if (record.transport !== "bridge") throw httpError(409, "NotLinked", `${name} is not linked to the hub, and its claude does not read its pane; try again shortly or \`csm reconnect ${name}\``);
+    if (text.includes("\n")) throw httpError(409, "NotLinked", `${name} is not linked right now; a message of several lines needs the link (typing it would send one message per line)`);
     await this.ctx.tmux.pasteText(session, "agent", text);
     return "paste";
   }
@@ -153,20 +173,24 @@ export class Hub {
     this.live.record(session, [{ kind: "link", at: new Date().toISOString(), data: { event: "hub_error", message: error.message } }]);
   }
 
-  async reconnect(name: string): Promise<void> {
-    this.requireRecord(name);
-    const state = this.live.state(name);
-    if (this.links.isLinked(name) && state.status !== "dead") {
-      throw httpError(409, "StillRunning", `${name} is still running (${state.status}); use \`csm interrupt\` or \`csm kill\``);
+  /** Only a dead claude is restarted: tmux says whether its pane still runs, whatever the link says. */
+  async reconnect(name: string, hubPort = this.port): Promise<void> {
+    const record = this.requireRecord(name);
+    const [view] = (await listSessions(this.ctx)).filter((v) => v.name === name);
+    if (view && view.status !== "dead") {
+      throw httpError(409, "StillRunning", `${name}'s claude is still running (${this.live.state(name).status}); use \`csm interrupt\`, or \`csm kill\` it first`);
     }
-    await reconnectSession(this.ctx, name);
+    await reconnectSession(this.ctx, name, hubPort);
+    // The bridge reports its own start; an sdk-url claude has no one else to say it.
+    if (record.transport === "sdk-url") this.live.record(name, [{ kind: "link", at: new Date().toISOString(), data: { event: "claude_started" } }]);
   }
 
   /** Ends the link (4001 for sdk-url, so claude does not reconnect), then core's kill. */
   async kill(name: string, options: { deleteBranch?: boolean; force?: boolean }): Promise<string[]> {
     this.requireRecord(name);
-    this.links.endSdkSession(name);
     const removed = await killSession(this.ctx, { name, ...options });
+    // Only once the kill went through (it may refuse): 4001 so an sdk-url claude does not reconnect.
+    this.links.endSdkSession(name);
     this.live.forget(name);
     return removed;
   }

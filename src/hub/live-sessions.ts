@@ -81,6 +81,8 @@ export class LiveSessions {
 
   /** Stores events (replays dropped), folds them in, publishes them. */
   record(name: string, events: NewEvent[], linkSeq?: number): StoredEvent[] {
+    // A late event (a socket closing) for a session killed meanwhile belongs to no one.
+    if (!this.sessions.get(this.host, name)) return [];
     const stored = this.events.append(this.host, name, events, linkSeq);
     let state = this.state(name);
     let snapshot = false;

@@ -104,7 +104,7 @@ export const ROUTES: Route[] = [
     path: "/api/sessions/:name/events",
     handle: async ({ hub, params, url, request }) => {
       await hub.get(params.name!);
-      const limit = Math.min(Number(url.searchParams.get("limit") ?? "1000") || 1000, 10_000);
+      const limit = Math.max(1, Math.min(Number(url.searchParams.get("limit") ?? "1000") || 1000, 10_000));
       const tail = url.searchParams.get("tail");
       const host = hub.ctx.host.hostName;
       const events = tail ? hub.events.tail(host, params.name!, Math.min(Number(tail) || 100, 10_000)) : hub.events.after(host, params.name!, afterParam({ hub, params, url, request, startedAt: 0 }), limit);
@@ -122,7 +122,7 @@ export const ROUTES: Route[] = [
       return sseResponse(
         {
           subscribe: (listener) => hub.live.subscribe(listener),
-          backlog: (after) => hub.events.after(host, name, after, 100_000).map(toPublished),
+          backlog: (after) => allAfter(hub, host, name, after),
           accepts: (event) => event.session === name,
           keyOf: () => name,
         },
@@ -142,6 +142,17 @@ export const ROUTES: Route[] = [
       ),
   },
 ];
+
+/** Every stored event after `after`, read in pages so a long log is replayed whole. */
+function allAfter(hub: Hub, host: string, name: string, after: number): PublishedEvent[] {
+  const events: PublishedEvent[] = [];
+  for (;;) {
+    const page = hub.events.after(host, name, after, 5000);
+    events.push(...page.map(toPublished));
+    if (page.length < 5000) return events;
+    after = page.at(-1)!.seq;
+  }
+}
 
 /** Matches `/api/sessions/:name` style paths; returns the params or null. */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {

@@ -67,6 +67,7 @@ export async function startHub(ctx: Context, options: { port: number; hostname?:
   }
 
   const port = server.port!;
+  hub.port = port;
   const info: HubInfo = { pid: process.pid, port, version: VERSION, startedAt: new Date(startedAt).toISOString() };
   await ctx.host.files.writeAtomic(hubInfoPath(ctx.settings.paths.stateDir), JSON.stringify(info), 0o600);
   void hub.checkAll();
@@ -84,7 +85,12 @@ export async function startHub(ctx: Context, options: { port: number; hostname?:
 }
 
 function agentUpgrade(ctx: Context, request: Request, server: Server<AgentSocketData>, url: URL): Response | undefined {
-  const session = decodeURIComponent(url.pathname.slice("/ws/agent/".length));
+  let session: string;
+  try {
+    session = decodeURIComponent(url.pathname.slice("/ws/agent/".length));
+  } catch {
+    session = "";
+  }
   if (!isValidName(session)) return json({ error: { name: "NotFound", message: "no such session", data: {} } }, 404);
   const record = ctx.sessions().get(ctx.host.hostName, session);
   // The same answer for an unknown session and a wrong secret: nothing to probe.

@@ -14,12 +14,29 @@ export function readToken(path: string): string | null {
   }
 }
 
+/** The token, made if there is none. Exclusive create: two hubs starting at once agree on one. */
 export function ensureToken(path: string): string {
-  return readToken(path) ?? writeNewToken(path);
+  const existing = readToken(path);
+  if (existing) return existing;
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(path, `${newToken()}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  // The winner may still be writing it.
+  for (let tries = 0; tries < 100; tries++) {
+    const token = readToken(path);
+    if (token) return token;
+    Bun.sleepSync(10);
+  }
+  throw new Error(`the token file ${path} stays empty; remove it and start the hub again`);
 }
 
+const newToken = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex");
+
 export function writeNewToken(path: string): string {
-  const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex");
+  const token = newToken();
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${token}\n`, { mode: 0o600 });

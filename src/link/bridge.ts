@@ -28,12 +28,12 @@ export interface BridgeDeps {
   typed: AsyncIterable<string> | null;
   palette: Palette;
   sleep(ms: number): Promise<void>;
-  /** How long to wait for the hub to store the last frames after claude exits (default 3 s). */
+  /** How long to wait for the hub to store the last frames after claude exits (default: until it has). */
   flushTimeoutMs?: number;
 }
 
 const BACKOFF_MS = [250, 500, 1000, 2000];
-const FLUSH_ON_EXIT_MS = 3000;
+const SAY_WAITING_AFTER_MS = 1000;
 const REMEMBERED_DELIVERIES = 1000;
 
 export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<number> {
@@ -146,9 +146,18 @@ export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<num
   await Promise.all([relayStdout, relayStderr]);
   emit({ type: "csm_bridge", event: { event: "claude_exited", code: exit.code, signal: exit.signal } });
   deps.print(deps.palette.dim(exit.signal ? `claude was killed by ${exit.signal}` : `claude exited with status ${exit.code}`));
-  // Give the hub a moment to store the last frames; claude is gone either way.
-  const deadline = Date.now() + (deps.flushTimeoutMs ?? FLUSH_ON_EXIT_MS);
-  while (unacked.length > 0 && Date.now() < deadline) await deps.sleep(50);
+  // claude's last words (its result, cost, exit) matter most: wait until the hub has
+  // stored them, however long it is away. Killing the tmux session ends the wait.
+  const started = Date.now();
+  const deadline = started + (deps.flushTimeoutMs ?? Number.POSITIVE_INFINITY);
+  let said = false;
+  while (unacked.length > 0 && Date.now() < deadline) {
+    if (!said && Date.now() - started > SAY_WAITING_AFTER_MS) {
+      deps.print(deps.palette.dim(`waiting for the csm hub to store the last ${unacked.length} event(s)…`));
+      said = true;
+    }
+    await deps.sleep(50);
+  }
   finished = true;
   (socket as AgentSocket | null)?.close();
   return exit.code ?? 1;

@@ -24,7 +24,9 @@ const MIGRATIONS: string[] = [
   // The live link: a per-session secret for the agent socket, the transport, the last
   // bridge frame stored (so a restarted hub asks for exactly what it has not got), a
   // snapshot of the live state with the seq it covers (a restarted hub replays only what
-  // came after), and the event log with a per-session seq.
+  // came after), and the event log. seq is AUTOINCREMENT: it grows within every session
+  // and is never reused, not even after a session is killed and made again under the same
+  // name, so an event stream's position (Last-Event-ID) always means one event.
   `ALTER TABLE sessions ADD COLUMN agent_secret TEXT;
    ALTER TABLE sessions ADD COLUMN transport TEXT;
    ALTER TABLE sessions ADD COLUMN link_seq INTEGER NOT NULL DEFAULT 0;
@@ -32,15 +34,15 @@ const MIGRATIONS: string[] = [
    ALTER TABLE sessions ADD COLUMN live_seq INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE sessions ADD COLUMN dead_since TEXT;
    CREATE TABLE events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
      host TEXT NOT NULL,
      session TEXT NOT NULL,
-     seq INTEGER NOT NULL,
      at TEXT NOT NULL,
      kind TEXT NOT NULL,
      uuid TEXT,
-     data TEXT NOT NULL,
-     PRIMARY KEY (host, session, seq)
+     data TEXT NOT NULL
    );
+   CREATE INDEX events_session ON events (host, session, seq);
    CREATE UNIQUE INDEX events_uuid ON events (host, session, uuid) WHERE uuid IS NOT NULL;`,
 ];
 
@@ -55,6 +57,10 @@ export function openDatabase(path: string): Database {
     db = new Database(path, { create: true });
   }
   db.exec("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+  if (schemaVersion(db) === 0) {
+    // A new store: it will hold agent secrets, so only its owner may read it.
+    (require("node:fs") as typeof import("node:fs")).chmodSync(path, 0o600);
+  }
   // Several csm processes may create the database at once (`csm create a & csm create b`).
   // Switching to WAL (persistent, so only the first time) can answer BUSY without waiting
   // on busy_timeout, so opening retries on BUSY for a while.

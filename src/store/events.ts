@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 
-// The per-session event log. Each event has a seq that only grows within its session,
-// so a client resumes exactly with "after seq N". Appends that carry a bridge frame
+// The event log. Each event has a seq that only grows (across sessions too, and never
+// reused), so a client resumes exactly with "after seq N". Appends that carry a bridge frame
 // number advance the session's link_seq in the same transaction: a restarted hub then
 // knows precisely which frames it already holds.
 
@@ -44,21 +44,19 @@ export class EventStore {
    */
   append(host: string, session: string, events: NewEvent[], linkSeq?: number): StoredEvent[] {
     return this.db.transaction(() => {
-      const last = this.db.query("SELECT COALESCE(MAX(seq), 0) AS seq FROM events WHERE host = ? AND session = ?").get(host, session) as { seq: number };
-      let seq = last.seq;
       const stored: StoredEvent[] = [];
-      const insert = this.db.query("INSERT OR IGNORE INTO events (host, session, seq, at, kind, uuid, data) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      const insert = this.db.query("INSERT OR IGNORE INTO events (host, session, at, kind, uuid, data) VALUES (?, ?, ?, ?, ?, ?)");
       for (const event of events) {
-        const result = insert.run(host, session, seq + 1, event.at, event.kind, event.uuid ?? null, JSON.stringify(event.data));
+        const result = insert.run(host, session, event.at, event.kind, event.uuid ?? null, JSON.stringify(event.data));
         if (result.changes === 0) continue;
-        seq += 1;
+        const seq = Number(result.lastInsertRowid);
         stored.push({ session, seq, at: event.at, kind: event.kind, uuid: event.uuid ?? null, data: event.data });
       }
       if (linkSeq !== undefined) {
         this.db.query("UPDATE sessions SET link_seq = MAX(link_seq, ?) WHERE host = ? AND name = ?").run(linkSeq, host, session);
       }
       return stored;
-    })();
+    }).immediate();
   }
 
   after(host: string, session: string, afterSeq: number, limit = 10_000): StoredEvent[] {

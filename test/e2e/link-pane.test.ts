@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { textReply } from "../fixtures/fake-anthropic.ts";
 import { makeLiveSandbox } from "../helpers/live.ts";
-import { makeSandbox } from "../helpers/sandbox.ts";
+import { CSM_ENTRY, makeSandbox } from "../helpers/sandbox.ts";
 import { createSession, waitForClaudeInput } from "../helpers/sessions.ts";
 
 // Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
@@ -59,15 +59,32 @@ test("no process of a session carries its secret or the API key in its argv", as
   expect(seen).toBeGreaterThan(0);
 });
 
-// Not linked (an sdk-url session whose claude never connected): `csm send` types the text
-// into the agent pane instead, as one paste followed by Enter.
-test("send falls back to typing into the pane when the session is not linked", async () => {
+// Not linked: a live bridge that cannot reach the hub (the hub came back on another
+// port) still reads its pane, so `csm send` types the text there as one line; an sdk-url
+// claude reads only its socket, so typing would reach no one and send says so.
+test("send types into a live bridge's pane when it is not linked, and refuses where no one would read it", async () => {
   await using sb = await makeSandbox();
   const repo = await sb.makeRepo("app");
-  await createSession(sb, "unlinked", repo, ["--transport", "sdk-url"]);
-  const result = await sb.csm(["send", "unlinked", "typed $(not run) by csm"]);
-  expect(result).toMatchObject({ code: 0 });
-  expect(result.stdout).toContain("typed into unlinked's agent window (not linked)");
-  const launch = await waitForClaudeInput(sb);
-  expect(launch.stdin).toEqual(["typed $(not run) by csm"]);
+  await createSession(sb, "adrift", repo);
+  await createSession(sb, "old", repo, ["--transport", "sdk-url"]);
+  expect(await sb.csm(["server", "stop"])).toMatchObject({ code: 0 });
+  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const otherPort = listener.port;
+  listener.stop(true);
+  const hub = Bun.spawn(["bun", CSM_ENTRY, "server", "--port", String(otherPort)], { env: sb.env, stdout: "pipe", stderr: "inherit" });
+  try {
+    await hub.stdout.getReader().read();
+    const result = await sb.csm(["send", "adrift", "typed $(not run) by csm"]);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toContain("typed into adrift's agent window (not linked)");
+    const launch = await waitForClaudeInput(sb);
+    expect(launch.stdin[0]).toMatchObject({ type: "user", message: { content: "typed $(not run) by csm" } });
+
+    const refused = await sb.csm(["send", "old", "hello"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("old is not linked to the hub, and its claude does not read its pane");
+  } finally {
+    hub.kill();
+    await hub.exited;
+  }
 });

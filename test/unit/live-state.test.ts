@@ -71,3 +71,8 @@ test("synthetic error messages do not overwrite the model", () => {
   const synthetic = { ...(assistant("API Error") as object), message: { id: "x", model: "<synthetic>", role: "assistant", content: [{ type: "text", text: "API Error" }], stop_reason: null } } as unknown as ClaudeToCsm;
   expect(fold(initialLiveState(), claude(init), claude(synthetic)).model).toBe("claude-opus-5-5");
 });
+
+test("the end of a turn leaves nothing pending (an interrupt or a stopping deny ends it)", () => {
+  const state = fold(initialLiveState(), claude(toolRequest("A")), claude(toolRequest("B")), claude(result(0.01, { subtype: "error_during_execution", is_error: true, terminal_reason: "aborted_tools" })));
+  expect(state).toMatchObject({ status: "idle", pending: [] });
+});

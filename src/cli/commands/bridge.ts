@@ -28,5 +28,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
     sleep: (ms) => Bun.sleep(ms),
   });
   await recordExit(spec, status);
-  return status;
+  // Reading the pane's terminal would keep this process alive; the pane must end with claude.
+  await io.flush();
+  process.exit(status);
 }

@@ -41,7 +41,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
       cwd: process.cwd(),
       // The hub before the session (it links as soon as claude starts), after the checks
       // (bad input starts nothing).
-      beforeMaking: async () => void (await ensureHub(ctx)),
+      prepareHub: async () => (await ensureHub(ctx)).info.port,
     });
     for (const warning of warnings) io.err(`csm: warning: ${warning}`);
     if (flags.json) printJson(io, session);

@@ -118,9 +118,12 @@ export function applyClaudeMessage(state: LiveState, message: ClaudeToCsm, at: s
 }
 
 function applyResult(state: LiveState, result: ResultMessage): LiveState {
+  // The turn is over: whatever it asked and was not answered (an interrupt, a deny that
+  // stopped the turn) is no longer waiting for anyone.
   return {
     ...state,
-    status: state.pending.length > 0 ? "waiting" : "idle",
+    pending: [],
+    status: "idle",
     statusReason: result.is_error ? `last turn ended in an error (${result.terminal_reason ?? result.subtype})` : null,
     turns: state.turns + 1,
     processCostUsd: typeof result.total_cost_usd === "number" ? result.total_cost_usd : state.processCostUsd,

@@ -7,7 +7,7 @@ import { CsmError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import { AGENT_WINDOW, SHELL_WINDOW, tmuxSessionName, type Context } from "../context.ts";
-import { checkRelativePath, findProject, requireClaude, requireNewName, requireTmux, resolveRepo } from "./preflight.ts";
+import { checkRelativePath, findProject, requireClaude, requireNewName, requireTmux, resolveRepo, sessionExistsError } from "./preflight.ts";
 import { withRepoLock } from "./repo-lock.ts";
 import { Rollback } from "./rollback.ts";
 import { mergeSessions, type SessionView } from "./session-view.ts";
@@ -20,8 +20,11 @@ export interface CreateRequest {
   noWorktree?: boolean;
   project?: string;
   transport: TransportChoice;
-  /** Runs after every check passed and before anything is made (the CLI starts the hub here). */
-  beforeMaking?: () => Promise<void>;
+  /**
+   * Runs after every check passed and before anything is made: makes sure the hub runs
+   * and returns its port, which the new session's claude connects to.
+   */
+  prepareHub: () => Promise<number>;
   /** Where relative paths and "the current repo" are resolved. */
   cwd: string;
 }
@@ -57,7 +60,7 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
     throw new CsmError("WorktreeExists", `${worktree} already exists; remove it or pick another session name`);
   }
 
-  await request.beforeMaking?.();
+  const hubPort = await request.prepareHub();
   const rollback = new Rollback();
   const warnings: string[] = [];
   try {
@@ -90,10 +93,16 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
       agentSecret: newSecret(),
       transport,
     };
-    ctx.sessions().insert(record);
+    try {
+      ctx.sessions().insert(record);
+    } catch (error) {
+      // Another create of the same name got there first.
+      if (/UNIQUE constraint/.test((error as Error).message)) throw sessionExistsError(name);
+      throw error;
+    }
     rollback.onFailure("forget session", () => ctx.sessions().remove(record.host, name));
 
-    const specFile = await writeLaunchSpec(ctx, record, claudeBin, { resume: false, prompt: request.prompt });
+    const specFile = await writeLaunchSpec(ctx, record, claudeBin, { resume: false, prompt: request.prompt, hubPort });
     rollback.onFailure("remove launch spec", () => ctx.host.files.remove(specFile));
 
     const tmuxSession = tmuxSessionName(name);
@@ -116,10 +125,11 @@ export async function writeLaunchSpec(
   ctx: Context,
   record: SessionRecord,
   claudeBin: string,
-  options: { resume: boolean; prompt?: string },
+  options: { resume: boolean; prompt?: string; hubPort: number },
 ): Promise<string> {
   const transport = (record.transport ?? "bridge") as Transport;
-  const agentUrl = agentSocketUrl(ctx.settings.apiPort, record.name);
+  // The port the hub really listens on (it may have been started with --port).
+  const agentUrl = agentSocketUrl(options.hubPort, record.name);
   const env = sessionEnvironment(ctx.env);
   // sdk-url: claude itself sends this as `Authorization: Bearer`; the bridge reads it from the spec.
   if (transport === "sdk-url") env.CLAUDE_CODE_SESSION_ACCESS_TOKEN = record.agentSecret!;

@@ -42,12 +42,13 @@ export async function resolveRepo(ctx: Context, requested: string | undefined, c
   return top;
 }
 
+export const sessionExistsError = (name: string) =>
+  new CsmError("SessionExists", `a session named ${name} already exists (see \`csm list\`); pick another name or \`csm kill ${name}\` first`, {
+    data: { name },
+  });
+
 export async function requireNewName(ctx: Context, name: string): Promise<void> {
-  if (ctx.sessions().get(ctx.host.hostName, name) || (await ctx.tmux.hasSession(tmuxSessionName(name)))) {
-    throw new CsmError("SessionExists", `a session named ${name} already exists (see \`csm list\`); pick another name or \`csm kill ${name}\` first`, {
-      data: { name },
-    });
-  }
+  if (ctx.sessions().get(ctx.host.hostName, name) || (await ctx.tmux.hasSession(tmuxSessionName(name)))) throw sessionExistsError(name);
 }
 
 export async function findProject(ctx: Context, repo: string, named?: string): Promise<[string, ProjectConfig] | null> {

@@ -11,7 +11,7 @@ import { requireClaude } from "./preflight.ts";
  * (claude finds a conversation only from the cwd it was made in). The tmux session is
  * made again if it is gone; otherwise the agent pane is respawned.
  */
-export async function reconnectSession(ctx: Context, name: string): Promise<void> {
+export async function reconnectSession(ctx: Context, name: string, hubPort: number): Promise<void> {
   checkName("session", name);
   const record = ctx.sessions().get(ctx.host.hostName, name);
   if (!record) throw notFoundError("session", name, "see `csm list`");
@@ -19,7 +19,7 @@ export async function reconnectSession(ctx: Context, name: string): Promise<void
   if (!(await ctx.host.files.exists(record.worktree))) {
     throw notFoundError("worktree", record.worktree, `the session's worktree is gone; \`csm kill ${name}\` and create it again`);
   }
-  await writeLaunchSpec(ctx, record, claudeBin, { resume: true });
+  await writeLaunchSpec(ctx, record, claudeBin, { resume: true, hubPort });
   ctx.sessions().clearExit(record.host, name);
   const session = tmuxSessionName(name);
   const argv = agentPaneArgv((record.transport ?? "bridge") as Transport, name);
