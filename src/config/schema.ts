@@ -40,6 +40,8 @@ export interface CsmConfig {
   /** How claude is linked to the hub: auto (by claude's version), bridge or sdk-url. */
   claudeTransport?: "auto" | "bridge" | "sdk-url";
   apiPort?: number;
+  /** Web origins allowed to call the API from a browser (CORS); none by default. */
+  apiAllowedOrigins?: string[];
   hosts: Record<string, HostConfig>;
   projects: Record<string, ProjectConfig>;
   toolApprovalRules: ToolRule[];
@@ -109,6 +111,12 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     (v as unknown[]).forEach((item, i) => rule(item, `${f}[${i}]`));
   };
 
+  const origins: Check = (v, f) => {
+    stringArray(v, f);
+    (v as string[]).forEach((origin, i) => {
+      if (!/^https?:\/\/[^/\s*]+$/.test(origin)) fail(`${f}[${i}]`, `must be an origin like https://example.com (no path, no wildcard; got ${JSON.stringify(origin)})`);
+    });
+  };
   const transport: Check = (v, f) => {
     if (v !== "auto" && v !== "bridge" && v !== "sdk-url") fail(f, `must be auto, bridge or sdk-url (got ${JSON.stringify(v)})`);
   };
@@ -121,6 +129,7 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     claudeArgs: stringArray,
     claudeTransport: transport,
     apiPort: port,
+    apiAllowedOrigins: origins,
     hosts: map(host, "host"),
     projects: map(project, "project"),
     toolApprovalRules: rules,

@@ -3,7 +3,10 @@ import { tmuxSessionName } from "../core/context.ts";
 import type { Transport } from "../core/live/live-state.ts";
 import { withLive, type LiveSessionDetail, type LiveSessionView } from "../core/live/live-view.ts";
 import { listSessions } from "../core/sessions/list.ts";
+import { createSession } from "../core/sessions/create.ts";
 import { killSession } from "../core/sessions/kill.ts";
+import type { SessionView } from "../core/sessions/session-view.ts";
+import type { TransportChoice } from "../link/transport.ts";
 import { reconnectSession } from "../core/sessions/reconnect.ts";
 import { controlRequest, userMessage } from "../link/protocol.ts";
 import { notFoundError } from "../shared/errors.ts";
@@ -13,6 +16,7 @@ import type { SessionRecord } from "../store/sessions.ts";
 import { AgentLinks } from "./agent-link.ts";
 import { Approvals, type Decision } from "./approvals.ts";
 import { RuleSource } from "./rule-source.ts";
+import { StreamTickets } from "./stream-tickets.ts";
 import { httpError } from "./http.ts";
 import { LiveSessions } from "./live-sessions.ts";
 
@@ -31,6 +35,7 @@ export class Hub {
   readonly live: LiveSessions;
   readonly links: AgentLinks;
   readonly approvals: Approvals;
+  readonly tickets = new StreamTickets();
   /** Set once the server listens: sessions (re)started by the hub connect here. */
   port = 0;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -183,6 +188,17 @@ export class Hub {
     await reconnectSession(this.ctx, name, hubPort);
     // The bridge reports its own start; an sdk-url claude has no one else to say it.
     if (record.transport === "sdk-url") this.live.record(name, [{ kind: "link", at: new Date().toISOString(), data: { event: "claude_started" } }]);
+  }
+
+  /** A new session, as `csm create` makes it, with the hub's own environment. */
+  async create(request: { name: string; repo?: string; base?: string; prompt?: string }): Promise<SessionView> {
+    const { session } = await createSession(this.ctx, {
+      ...request,
+      transport: (this.ctx.settings.config.claudeTransport ?? "auto") as TransportChoice,
+      cwd: this.ctx.env.HOME ?? "/",
+      prepareHub: async () => this.port,
+    });
+    return session;
   }
 
   /** Ends the link (4001 for sdk-url, so claude does not reconnect), then core's kill. */

@@ -2,17 +2,19 @@ import type { Server } from "bun";
 import type { Context } from "../core/context.ts";
 import type { Transport } from "../core/live/live-state.ts";
 import { VERSION } from "../cli/version.ts";
+import { CsmError } from "../shared/errors.ts";
+import { isValidName } from "../shared/names.ts";
 import type { AgentSocketData } from "./agent-link.ts";
 import { Hub } from "./hub.ts";
 import { hubInfoPath, type HubInfo } from "./hub-files.ts";
 import { errorResponse, httpError, json } from "./http.ts";
-import { findRoute } from "./routes.ts";
-import { bearer, ensureToken, secretsMatch } from "./token.ts";
-import { CsmError } from "../shared/errors.ts";
-import { isValidName } from "../shared/names.ts";
+import { findRoute } from "./routes/index.ts";
+import { bearer, secretsMatch } from "./token.ts";
+import { TokenSource } from "./token-source.ts";
 
-// The hub: one Bun.serve on 127.0.0.1 carrying the API (token), the event streams and
-// the agent sockets (a secret per session).
+// The hub: one Bun.serve, on 127.0.0.1 unless told otherwise, carrying the API (token),
+// the event streams (token or a single-use ticket) and the agent sockets (a secret per
+// session). No CORS headers unless the config names the origin.
 
 export interface RunningHub {
   server: Server<AgentSocketData>;
@@ -23,47 +25,67 @@ export interface RunningHub {
 
 export const tokenPath = (ctx: Context) => `${ctx.settings.paths.configDir}/token`;
 
+const unauthorized = () => json({ error: { name: "Unauthorized", message: "missing or wrong token (see `csm token`)", data: {} } }, 401);
+
+function corsHeaders(ctx: Context, request: Request): Record<string, string> {
+  const origin = request.headers.get("origin");
+  if (!origin || !(ctx.settings.config.apiAllowedOrigins ?? []).includes(origin)) return {};
+  return {
+    "access-control-allow-origin": origin,
+    "access-control-allow-headers": "authorization, content-type, last-event-id",
+    "access-control-allow-methods": "GET, POST, PATCH, DELETE",
+    vary: "origin",
+  };
+}
+
 export async function startHub(ctx: Context, options: { port: number; hostname?: string }): Promise<RunningHub> {
-  const token = ensureToken(tokenPath(ctx));
+  const tokens = new TokenSource(tokenPath(ctx));
   const hub = new Hub(ctx);
   const startedAt = Date.now();
   const hostname = options.hostname ?? "127.0.0.1";
 
+  async function route(request: Request, url: URL): Promise<Response> {
+    const found = findRoute(request.method, url.pathname);
+    if (!found) return json({ error: { name: "NotFound", message: `no route ${url.pathname}`, data: {} } }, 404);
+    if (found === "method") return json({ error: { name: "MethodNotAllowed", message: `${request.method} is not allowed here`, data: {} } }, 405);
+    const authorized =
+      found.route.public ||
+      secretsMatch(bearer(request.headers.get("authorization")), tokens.current()) ||
+      (found.route.stream === true && hub.tickets.redeem(url.searchParams.get("ticket")));
+    if (!authorized) return unauthorized();
+    return found.route.handle({ hub, request, params: found.params, url, startedAt });
+  }
+
   let server: Server<AgentSocketData>;
   try {
-    server = serve();
+    server = Bun.serve<AgentSocketData, never>({
+      hostname,
+      port: options.port,
+      idleTimeout: 0,
+      async fetch(request, server) {
+        const url = new URL(request.url);
+        const cors = corsHeaders(ctx, request);
+        if (request.method === "OPTIONS") return new Response(null, { status: Object.keys(cors).length ? 204 : 403, headers: cors });
+        let response: Response | undefined;
+        try {
+          response = url.pathname.startsWith("/ws/agent/") ? agentUpgrade(ctx, request, server, url) : await route(request, url);
+        } catch (error) {
+          response = errorResponse(error);
+        }
+        if (response) for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
+        return response;
+      },
+      websocket: {
+        open: (socket) => hub.links.open(socket),
+        message: (socket, data) => hub.links.message(socket, data),
+        close: (socket) => hub.links.close(socket),
+        sendPings: true,
+        idleTimeout: 60,
+      },
+    });
   } catch (error) {
     hub.stop();
     throw new CsmError("HubCannotListen", `the hub cannot listen on ${hostname}:${options.port}: ${(error as Error).message} (set apiPort in the config or CSM_PORT)`);
-  }
-  function serve() {
-    return Bun.serve<AgentSocketData, never>({
-    hostname,
-    port: options.port,
-    idleTimeout: 0,
-    async fetch(request, server) {
-      const url = new URL(request.url);
-      try {
-        if (url.pathname.startsWith("/ws/agent/")) return agentUpgrade(ctx, request, server, url);
-        const found = findRoute(request.method, url.pathname);
-        if (!found) return json({ error: { name: "NotFound", message: `no route ${url.pathname}`, data: {} } }, 404);
-        if (found === "method") return json({ error: { name: "MethodNotAllowed", message: `${request.method} is not allowed here`, data: {} } }, 405);
-        if (!found.route.public && !secretsMatch(bearer(request.headers.get("authorization")), token)) {
-          return json({ error: { name: "Unauthorized", message: "missing or wrong token (see `csm token`)", data: {} } }, 401);
-        }
-        return await found.route.handle({ hub, request, params: found.params, url, startedAt });
-      } catch (error) {
-        return errorResponse(error);
-      }
-    },
-    websocket: {
-      open: (socket) => hub.links.open(socket),
-      message: (socket, data) => hub.links.message(socket, data),
-      close: (socket) => hub.links.close(socket),
-      sendPings: true,
-      idleTimeout: 60,
-    },
-    });
   }
 
   const port = server.port!;

@@ -3,22 +3,21 @@ import type { PublishedEvent } from "./live-sessions.ts";
 // Server-sent events. A stream first replays the stored events after the client's
 // position, then goes live. It subscribes BEFORE reading the backlog and drops live
 // events it already replayed, so nothing falls in the gap between the two and nothing
-// comes twice.
+// comes twice. seq is one sequence for every session, so one position resumes a stream
+// of one session or of all.
 
 export interface SseSource {
   subscribe(listener: (event: PublishedEvent) => void): () => void;
   backlog(after: number): PublishedEvent[];
   /** Which events this stream carries (one session, or all). */
   accepts(event: PublishedEvent): boolean;
-  /** Per-session resume positions: the stream of all sessions tracks one position per session. */
-  keyOf(event: PublishedEvent): string;
 }
 
 const KEEPALIVE_MS = 15_000;
 
 export function sseResponse(source: SseSource, after: number, signal: AbortSignal): Response {
   const encoder = new TextEncoder();
-  const lastSent = new Map<string, number>();
+  let lastSent = after;
   let unsubscribe = () => {};
   let keepalive: ReturnType<typeof setInterval> | undefined;
   const stream = new ReadableStream<Uint8Array>({
@@ -26,9 +25,8 @@ export function sseResponse(source: SseSource, after: number, signal: AbortSigna
       const write = (event: PublishedEvent) => {
         if (!source.accepts(event)) return;
         if (event.seq !== null) {
-          const key = source.keyOf(event);
-          if (event.seq <= (lastSent.get(key) ?? after)) return;
-          lastSent.set(key, event.seq);
+          if (event.seq <= lastSent) return;
+          lastSent = event.seq;
         }
         const id = event.seq !== null ? `id: ${event.seq}\n` : "";
         try {

@@ -67,6 +67,13 @@ export class EventStore {
     ).map(fromRow);
   }
 
+  /** Events of every session after `afterSeq` (the stream of all sessions resumes so). */
+  afterAll(host: string, afterSeq: number, limit = 10_000): StoredEvent[] {
+    return (
+      this.db.query("SELECT session, seq, at, kind, uuid, data FROM events WHERE host = ? AND seq > ? ORDER BY seq LIMIT ?").all(host, afterSeq, limit) as Row[]
+    ).map(fromRow);
+  }
+
   /** The last `count` events, oldest first. */
   tail(host: string, session: string, count: number): StoredEvent[] {
     return (

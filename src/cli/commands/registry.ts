@@ -67,10 +67,11 @@ export const COMMANDS: CommandInfo[] = [
   },
   {
     name: "server",
-    usage: "server [--port P] | server status [--json] | server stop",
+    usage: "server [--port P] [--listen ADDR] | server status [--json] | server stop",
     summary: "run the hub in the foreground (127.0.0.1 only), or show / stop the running one",
     load: () => import("./server.ts"),
   },
+  { name: "token", usage: "token [--rotate]", summary: "print the API token (made if missing); --rotate replaces it at once", load: () => import("./token.ts") },
   { name: "hosts", usage: "hosts [--json]", summary: "configured hosts", load: () => import("./hosts.ts") },
   { name: "doctor", usage: "doctor", summary: "check tmux, git, claude, bun and the config, with a fix for each problem", load: () => import("./doctor.ts") },
   { name: "help", usage: "help [COMMAND]", summary: "this help", load: () => import("./help.ts") },

@@ -2,6 +2,7 @@ import { loadSettings, type Settings } from "../../config/load.ts";
 import type { RuleAction, ToolRule } from "../../config/schema.ts";
 import { updateConfig } from "../../config/write.ts";
 import { describeRule, evaluateRules, validateRules } from "../../core/rules/index.ts";
+import { insertRule, moveRule, removeRule } from "../../core/rules/rule-list.ts";
 import { LocalHost } from "../../host/local.ts";
 import { usageError } from "../../shared/errors.ts";
 import { parseFlags } from "../args.ts";
@@ -55,16 +56,17 @@ function list(settings: Settings, argv: string[], io: Output): number {
   return 0;
 }
 
-const index = (value: string | undefined, what: string, max: number): number => {
+const number = (value: string | undefined, what: string): number => {
   const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n < 0 || n > max) throw usageError(`rules: ${what} must be a rule number from 0 to ${max} (got ${JSON.stringify(value)})`);
+  if (value === undefined || !Number.isInteger(n)) throw usageError(`rules: ${what} must be a rule number (got ${JSON.stringify(value)})`);
   return n;
 };
 
 const write = (settings: Settings, edit: (rules: ToolRule[]) => ToolRule[]) =>
   updateConfig(new LocalHost().files, settings.paths.configFile, `${settings.paths.stateDir}/locks/config.lock`, (raw) => {
-    raw.toolApprovalRules = edit([...((raw.toolApprovalRules as ToolRule[] | undefined) ?? [])]);
-    validateRules(raw.toolApprovalRules, "toolApprovalRules");
+    const current = (raw.toolApprovalRules as ToolRule[] | undefined) ?? [];
+    validateRules(current, `${settings.paths.configFile}: toolApprovalRules`);
+    raw.toolApprovalRules = edit(current);
   });
 
 async function add(settings: Settings, argv: string[], io: Output): Promise<number> {
@@ -76,10 +78,8 @@ async function add(settings: Settings, argv: string[], io: Output): Promise<numb
   );
   if (flags.tool === undefined || flags.action === undefined) throw usageError("rules add: --tool and --action are required");
   const rule: ToolRule = { tool: flags.tool, ...(flags.pattern !== undefined ? { pattern: flags.pattern } : {}), action: flags.action as RuleAction };
-  validateRules([rule], "the new rule");
-  const current = usableRules(settings);
-  const at = flags.position === undefined ? current.length : index(flags.position, "--position", current.length);
-  await write(settings, (rules) => (rules.splice(at, 0, rule), rules));
+  const at = flags.position === undefined ? usableRules(settings).length : number(flags.position, "--position");
+  await write(settings, (rules) => insertRule(rules, rule, at));
   io.out(`added ${showRule(rule, at)}`);
   return 0;
 }
@@ -87,19 +87,14 @@ async function add(settings: Settings, argv: string[], io: Output): Promise<numb
 async function change(settings: Settings, what: "remove" | "move", argv: string[], io: Output): Promise<number> {
   const { positionals } = parseFlags(`rules ${what}`, argv, {}, { min: what === "remove" ? 1 : 2, max: what === "remove" ? 1 : 2 });
   const current = usableRules(settings);
-  if (current.length === 0) throw usageError(`rules ${what}: there are no rules`);
-  const from = index(positionals[0], "N", current.length - 1);
+  const from = number(positionals[0], "N");
   if (what === "remove") {
-    await write(settings, (rules) => (rules.splice(from, 1), rules));
+    await write(settings, (rules) => removeRule(rules, from));
     io.out(`removed ${showRule(current[from]!, from)}`);
     return 0;
   }
-  const to = index(positionals[1], "M", current.length - 1);
-  await write(settings, (rules) => {
-    const [moved] = rules.splice(from, 1);
-    rules.splice(to, 0, moved!);
-    return rules;
-  });
+  const to = number(positionals[1], "M");
+  await write(settings, (rules) => moveRule(rules, from, to));
   io.out(`moved ${showRule(current[from]!, to)}`);
   return 0;
 }

@@ -9,7 +9,7 @@ import { printJson, type Output } from "../io.ts";
 // `csm server` runs the hub in the foreground; `status` and `stop` manage a running one.
 export async function run(argv: string[], io: Output): Promise<number> {
   const sub = argv[0] === "status" || argv[0] === "stop" ? argv[0] : null;
-  const { flags } = parseFlags("server", sub ? argv.slice(1) : argv, { port: { type: "string" }, json: { type: "boolean" } }, { min: 0, max: 0 });
+  const { flags } = parseFlags("server", sub ? argv.slice(1) : argv, { port: { type: "string" }, listen: { type: "string" }, json: { type: "boolean" } }, { min: 0, max: 0 });
   const ctx = await createContext();
   if (sub === "status") return status(ctx, io, flags.json ?? false);
   if (sub === "stop") return stop(ctx, io);
@@ -21,8 +21,12 @@ export async function run(argv: string[], io: Output): Promise<number> {
   }
   const port = flags.port === undefined ? ctx.settings.apiPort : Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`server: --port must be a port number (got ${JSON.stringify(flags.port)})`);
-  const hub = await startHub(ctx, { port });
-  io.out(`csm hub listening on 127.0.0.1:${hub.port} (pid ${process.pid})`);
+  const hostname = flags.listen ?? "127.0.0.1";
+  if (hostname !== "127.0.0.1") {
+    io.err(`csm: warning: the hub listens on ${hostname}, not only this machine: anyone who can reach it and has the token can run commands as you`);
+  }
+  const hub = await startHub(ctx, { port, hostname });
+  io.out(`csm hub listening on ${hostname}:${hub.port} (pid ${process.pid})`);
   await io.flush();
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

@@ -1,0 +1,85 @@
+import { readConfig } from "../../config/load.ts";
+import { mergePatch, redactConfig } from "../../config/redact.ts";
+import type { RuleAction, ToolRule } from "../../config/schema.ts";
+import { updateConfig } from "../../config/write.ts";
+import { insertRule, removeRule } from "../../core/rules/rule-list.ts";
+import { validateRules } from "../../core/rules/index.ts";
+import type { Hub } from "../hub.ts";
+import { httpError, json, readJson, stringField } from "../http.ts";
+import { objectSchema, stringSchema, type Route } from "./route.ts";
+
+// /api/config: read without secrets, change with a validated merge patch, written
+// atomically with the rest of the file kept; /api/config/rules: the approval rules.
+
+const configPaths = (hub: Hub) => hub.ctx.settings.paths;
+
+const change = (hub: Hub, edit: (raw: Record<string, unknown>) => void) =>
+  updateConfig(hub.ctx.host.files, configPaths(hub).configFile, `${configPaths(hub).stateDir}/locks/config.lock`, edit);
+
+const rulesOf = (raw: Record<string, unknown>) => (raw.toolApprovalRules as ToolRule[] | undefined) ?? [];
+
+export const CONFIG_ROUTES: Route[] = [
+  {
+    method: "GET",
+    path: "/api/config",
+    summary: "the config file's settings, secrets redacted",
+    handle: async ({ hub }) => json(redactConfig(await readConfig(configPaths(hub).configFile))),
+  },
+  {
+    method: "PATCH",
+    path: "/api/config",
+    summary: "change settings with a JSON merge patch; validated like the file, written atomically; \"<redacted>\" keeps a stored secret",
+    body: { type: "object" },
+    errors: [400],
+    handle: async ({ hub, request }) => {
+      const patch = await readJson(request);
+      const config = await change(hub, (raw) => mergePatch(raw, patch)).catch((error: Error & { name?: string }) => {
+        throw error.name === "ConfigInvalid" ? httpError(400, "ConfigInvalid", error.message) : error;
+      });
+      return json(redactConfig(config));
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/config/rules",
+    summary: "the tool-approval rules, in order (first match wins)",
+    handle: async ({ hub }) => json((await readConfig(configPaths(hub).configFile)).toolApprovalRules.map((rule, index) => ({ index, ...rule }))),
+  },
+  {
+    method: "POST",
+    path: "/api/config/rules",
+    summary: "append a rule, or insert it at `position`",
+    body: objectSchema({ tool: stringSchema, pattern: stringSchema, action: { type: "string", enum: ["allow", "deny", "ask"] }, position: { type: "integer" } }, ["tool", "action"]),
+    errors: [400],
+    handle: async ({ hub, request }) => {
+      const body = await readJson(request);
+      const rule: ToolRule = { tool: stringField(body, "tool", true), action: stringField(body, "action", true) as RuleAction };
+      const pattern = stringField(body, "pattern");
+      if (pattern !== undefined) rule.pattern = pattern;
+      if (body.position !== undefined && !Number.isInteger(body.position)) throw httpError(400, "BadField", "position must be an integer", { field: "position" });
+      const config = await change(hub, (raw) => {
+        validateRules(rulesOf(raw));
+        raw.toolApprovalRules = insertRule(rulesOf(raw), rule, (body.position as number | undefined) ?? rulesOf(raw).length);
+      }).catch(asBadRequest);
+      return json(config.toolApprovalRules.map((r, index) => ({ index, ...r })), 201);
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/api/config/rules/:index",
+    summary: "remove the rule at this index",
+    errors: [400],
+    handle: async ({ hub, params }) => {
+      const index = Number(params.index);
+      const config = await change(hub, (raw) => {
+        raw.toolApprovalRules = removeRule(rulesOf(raw), index);
+      }).catch(asBadRequest);
+      return json(config.toolApprovalRules.map((r, i) => ({ index: i, ...r })));
+    },
+  },
+];
+
+function asBadRequest(error: Error & { name?: string; exitCode?: number }): never {
+  if (error.exitCode === 2 || error.name === "RulesInvalid" || error.name === "ConfigInvalid") throw httpError(400, error.name ?? "BadField", error.message);
+  throw error;
+}

@@ -1,0 +1,140 @@
+import { checkName } from "../../shared/names.ts";
+import { httpError, json, readJson, stringField } from "../http.ts";
+import type { PublishedEvent } from "../live-sessions.ts";
+import { sseResponse } from "../sse.ts";
+import { afterParam, booleanSchema, objectSchema, stringSchema, toPublished, type Route } from "./route.ts";
+import type { Hub } from "../hub.ts";
+
+// /api/sessions: the same operations as the CLI, on every host's sessions.
+
+const booleanField = (body: Record<string, unknown>, field: string): boolean | undefined => {
+  if (body[field] === undefined) return undefined;
+  if (typeof body[field] !== "boolean") throw httpError(400, "BadField", `${field} must be true or false`, { field });
+  return body[field] as boolean;
+};
+
+const killBody = objectSchema({ deleteBranch: booleanSchema, force: booleanSchema });
+
+async function kill(hub: Hub, name: string, request: Request): Promise<Response> {
+  const body = await readJson(request);
+  const removed = await hub.kill(name, { deleteBranch: booleanField(body, "deleteBranch"), force: booleanField(body, "force") });
+  return json({ removed });
+}
+
+/** Every stored event after `after`, read in pages so a long log is replayed whole. */
+function allAfter(hub: Hub, name: string | null, after: number): PublishedEvent[] {
+  const events: PublishedEvent[] = [];
+  for (;;) {
+    const page = name === null ? hub.events.afterAll(hub.ctx.host.hostName, after, 5000) : hub.events.after(hub.ctx.host.hostName, name, after, 5000);
+    events.push(...page.map(toPublished));
+    if (page.length < 5000) return events;
+    after = page.at(-1)!.seq;
+  }
+}
+
+export const SESSION_ROUTES: Route[] = [
+  { method: "GET", path: "/api/sessions", summary: "all sessions with live state (the fields of `csm list --json`)", handle: async ({ hub }) => json(await hub.list()) },
+  {
+    method: "POST",
+    path: "/api/sessions",
+    summary: "create a session: worktree, branch, tmux session, claude",
+    body: objectSchema({ name: stringSchema, repo: stringSchema, base: stringSchema, host: stringSchema, prompt: stringSchema }, ["name"]),
+    errors: [400, 409],
+    handle: async ({ hub, request }) => {
+      const body = await readJson(request);
+      for (const field of Object.keys(body)) {
+        if (!["name", "repo", "base", "host", "prompt"].includes(field)) throw httpError(400, "BadField", `unknown field ${field}`, { field });
+      }
+      const name = checkName("session", stringField(body, "name", true));
+      const host = stringField(body, "host");
+      if (host !== undefined && host !== hub.ctx.host.hostName) throw httpError(400, "BadField", `unknown host ${JSON.stringify(host)} (see GET /api/hosts)`, { field: "host" });
+      const session = await hub.create({ name, repo: stringField(body, "repo"), base: stringField(body, "base"), prompt: stringField(body, "prompt") });
+      return json(session, 201);
+    },
+  },
+  { method: "GET", path: "/api/pending", summary: "tool requests waiting for a person, oldest first", handle: ({ hub }) => json(hub.pending()) },
+  { method: "GET", path: "/api/sessions/:name", summary: "one session, with its pending requests", errors: [400, 404], handle: async ({ hub, params }) => json(await hub.get(params.name!)) },
+  { method: "DELETE", path: "/api/sessions/:name", summary: "kill: tmux, worktree, and with deleteBranch the branch; unsaved work is a 409 with the list", body: killBody, errors: [400, 404, 409], handle: ({ hub, params, request }) => kill(hub, params.name!, request) },
+  { method: "POST", path: "/api/sessions/:name/kill", summary: "the same as DELETE /api/sessions/:name", body: killBody, errors: [400, 404, 409], handle: ({ hub, params, request }) => kill(hub, params.name!, request) },
+  {
+    method: "POST",
+    path: "/api/sessions/:name/message",
+    summary: "send a user message (typed into the agent pane when not linked)",
+    body: objectSchema({ text: stringSchema }, ["text"]),
+    errors: [400, 404, 409],
+    handle: async ({ hub, params, request }) => json({ delivered: await hub.sendMessage(params.name!, stringField(await readJson(request), "text", true)) }),
+  },
+  {
+    method: "POST",
+    path: "/api/sessions/:name/interrupt",
+    summary: "stop claude's current turn",
+    errors: [404, 409],
+    handle: async ({ hub, params }) => (await hub.interrupt(params.name!), json({ ok: true })),
+  },
+  {
+    method: "POST",
+    path: "/api/sessions/:name/reconnect",
+    summary: "restart a dead claude with --resume in the same worktree",
+    errors: [404, 409],
+    handle: async ({ hub, params }) => (await hub.reconnect(params.name!), json({ ok: true })),
+  },
+  {
+    method: "POST",
+    path: "/api/sessions/:name/approve-tool",
+    summary: "answer a pending tool request by its id; an unknown or answered id is a 409",
+    body: objectSchema({ requestId: stringSchema, action: { type: "string", enum: ["allow", "deny"] }, message: stringSchema, always: booleanSchema }, ["requestId", "action"]),
+    errors: [400, 404, 409],
+    handle: async ({ hub, params, request }) => {
+      const body = await readJson(request);
+      const requestId = stringField(body, "requestId", true);
+      const action = stringField(body, "action", true);
+      if (action !== "allow" && action !== "deny") throw httpError(400, "BadField", "action must be allow or deny", { field: "action" });
+      const decision = await hub.answer(params.name!, requestId, action, { message: stringField(body, "message"), always: booleanField(body, "always") });
+      return json({ ok: true, decision });
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/sessions/:name/events",
+    summary: "the stored event log: ?after=SEQ&limit=N, or ?tail=N",
+    errors: [400, 404],
+    handle: async (context) => {
+      const { hub, params, url } = context;
+      await hub.get(params.name!);
+      const limit = Math.max(1, Math.min(Number(url.searchParams.get("limit") ?? "1000") || 1000, 10_000));
+      const tail = url.searchParams.get("tail");
+      const host = hub.ctx.host.hostName;
+      const events = tail ? hub.events.tail(host, params.name!, Math.max(1, Math.min(Number(tail) || 100, 10_000))) : hub.events.after(host, params.name!, afterParam(context), limit);
+      return json(events.map(toPublished));
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/sessions/:name/stream",
+    summary: "SSE of one session: id = seq; Last-Event-ID or ?after= resumes exactly",
+    stream: true,
+    errors: [400, 404],
+    handle: async (context) => {
+      const { hub, params, request } = context;
+      await hub.get(params.name!);
+      const name = params.name!;
+      return sseResponse(
+        { subscribe: (listener) => hub.live.subscribe(listener), backlog: (after) => allAfter(hub, name, after), accepts: (event) => event.session === name },
+        afterParam(context),
+        request.signal,
+      );
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/events",
+    summary: "SSE of every session (what the dashboard uses); Last-Event-ID or ?after= resumes exactly",
+    stream: true,
+    handle: (context) =>
+      sseResponse(
+        { subscribe: (listener) => context.hub.live.subscribe(listener), backlog: (after) => (after === 0 ? [] : allAfter(context.hub, null, after)), accepts: () => true },
+        afterParam(context),
+        context.request.signal,
+      ),
+  },
+];

@@ -1,0 +1,82 @@
+import { expect, test, setDefaultTimeout } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startTestHub } from "../helpers/hub.ts";
+import { makeSandbox } from "../helpers/sandbox.ts";
+
+// Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(30_000);
+
+const post = (body: string) => ({ method: "POST", headers: { "content-type": "application/json" }, body });
+
+test("bad JSON is a 400, an oversized body a 413, a missing or wrong field a 400 naming it", async () => {
+  await using sb = await makeSandbox();
+  await using hub = await startTestHub(sb);
+  const badJson = await hub.fetch("/api/sessions", post("{ not json"));
+  expect(badJson.status).toBe(400);
+  expect(((await badJson.json()) as { error: { name: string } }).error.name).toBe("BadJson");
+  expect((await hub.fetch("/api/sessions", post(JSON.stringify({ name: "a", prompt: "x".repeat(2 * 1024 * 1024) })))).status).toBe(413);
+  const noName = (await (await hub.fetch("/api/sessions", post("{}"))).json()) as { error: { data: { field: string } } };
+  expect(noName.error.data.field).toBe("name");
+  const unknown = await hub.fetch("/api/sessions", post(JSON.stringify({ name: "a", shell: "rm -rf ~" })));
+  expect(unknown.status).toBe(400);
+  expect(((await unknown.json()) as { error: { data: { field: string } } }).error.data.field).toBe("shell");
+  const wrongType = await hub.fetch("/api/sessions/x/approve-tool", post(JSON.stringify({ requestId: "r", action: "maybe" })));
+  expect(wrongType.status).toBe(400);
+});
+
+test("hostile names are refused before anything runs; no canary appears", async () => {
+  await using sb = await makeSandbox();
+  const repo = await sb.makeRepo("app");
+  await using hub = await startTestHub(sb);
+  const canary = join(sb.paths.root, "CANARY");
+  for (const name of [`a;touch ${canary}`, `$(touch ${canary})`, "-rf", "../x", "a b", "fіx"]) {
+    const created = await hub.fetch("/api/sessions", post(JSON.stringify({ name, repo })));
+    expect({ name, status: created.status }).toEqual({ name, status: 400 });
+    const read = await hub.fetch(`/api/sessions/${encodeURIComponent(name)}`);
+    expect({ name, status: read.status }).toEqual({ name, status: 400 });
+  }
+  expect((await hub.fetch("/api/sessions/%E0%A4%A")).status).toBe(404);
+  expect(existsSync(canary)).toBe(false);
+  expect(((await (await hub.fetch("/api/sessions")).json()) as unknown[]).length).toBe(0);
+});
+
+test("config: secrets never come back; PATCH is validated, atomic, and keeps the rest", async () => {
+  await using sb = await makeSandbox();
+  await sb.writeConfig({ defaultRepo: "/src/app", hosts: { dev: { host: "dev.lan", env: { GITHUB_TOKEN: "ghp_secret_value" } } } });
+  await using hub = await startTestHub(sb);
+  const shown = await (await hub.fetch("/api/config")).text();
+  expect(shown).not.toContain("ghp_secret_value");
+  expect(JSON.parse(shown).hosts.dev.env.GITHUB_TOKEN).toBe("<redacted>");
+
+  const before = readFileSync(sb.paths.configFile, "utf8");
+  const bad = await hub.fetch("/api/config", { method: "PATCH", body: JSON.stringify({ apiPort: "eighty" }) });
+  expect(bad.status).toBe(400);
+  expect(((await bad.json()) as { error: { message: string } }).error.message).toContain("apiPort");
+  expect(readFileSync(sb.paths.configFile, "utf8")).toBe(before);
+
+  // What the client was shown, sent back with one change: the secret survives.
+  const patched = await hub.fetch("/api/config", { method: "PATCH", body: JSON.stringify({ ...JSON.parse(shown), defaultRepo: "/src/other" }) });
+  expect(patched.status).toBe(200);
+  const file = JSON.parse(readFileSync(sb.paths.configFile, "utf8"));
+  expect(file).toMatchObject({ defaultRepo: "/src/other", hosts: { dev: { host: "dev.lan", env: { GITHUB_TOKEN: "ghp_secret_value" } } } });
+  expect(await (await hub.fetch("/api/config", { method: "PATCH", body: JSON.stringify({ defaultRepo: null }) })).json()).not.toHaveProperty("defaultRepo");
+});
+
+test("rules over the API: list, append, insert at a position, remove; a bad rule is a 400", async () => {
+  await using sb = await makeSandbox();
+  await using hub = await startTestHub(sb);
+  const add = (body: object) => hub.fetch("/api/config/rules", post(JSON.stringify(body)));
+  expect((await add({ tool: "Bash", pattern: "git *", action: "allow" })).status).toBe(201);
+  expect((await add({ tool: "Bash", pattern: "rm *", action: "deny", position: 0 })).status).toBe(201);
+  const bad = await add({ tool: "bash", action: "allow" });
+  expect(bad.status).toBe(400);
+  expect(await bad.text()).toContain('did you mean \\"Bash\\"');
+  expect(await (await hub.fetch("/api/config/rules")).json()).toEqual([
+    { index: 0, tool: "Bash", pattern: "rm *", action: "deny" },
+    { index: 1, tool: "Bash", pattern: "git *", action: "allow" },
+  ]);
+  expect((await hub.fetch("/api/config/rules/7", { method: "DELETE" })).status).toBe(400);
+  expect(await (await hub.fetch("/api/config/rules/0", { method: "DELETE" })).json()).toEqual([{ index: 0, tool: "Bash", pattern: "git *", action: "allow" }]);
+  expect((await sb.csm(["rules", "list"])).stdout).toContain('[0] Bash "git *" → allow');
+});
