@@ -1,0 +1,65 @@
+import {
+  applyFilter,
+  back,
+  deleteChar,
+  focusField,
+  jumpToOldestPending,
+  openCreate,
+  openDetail,
+  openFilter,
+  openHelp,
+  openKill,
+  openMessage,
+  select,
+  toggleKill,
+  type TuiModel,
+} from "../model.ts";
+import type { ActionName } from "./bindings.ts";
+
+// The actions that only change the model. The screen applies these directly and handles
+// the rest (talking to the hub, attaching, quitting) itself; `null` means "yours".
+
+export interface PureActionContext {
+  /** The create form's defaults: the configured defaultRepo, for instance. */
+  createDefaults?: { repo?: string | null; base?: string | null };
+}
+
+export function applyPureAction(model: TuiModel, action: ActionName, context: PureActionContext = {}): TuiModel | null {
+  switch (action) {
+    case "select-next":
+      return select(model, 1);
+    case "select-prev":
+      return select(model, -1);
+    case "open-detail":
+      return openDetail(model);
+    case "back":
+      return back(model);
+    case "jump-to-pending":
+      return jumpToOldestPending(model);
+    case "create":
+      return openCreate(model, context.createDefaults);
+    case "kill":
+      return openKill(model);
+    case "message":
+      return openMessage(model);
+    case "filter":
+      return openFilter(model);
+    case "help":
+      return openHelp(model);
+    case "next-field":
+      return focusField(model, 1);
+    case "prev-field":
+      return focusField(model, -1);
+    case "delete-char":
+      return deleteChar(model);
+    case "toggle-delete-branch":
+      return toggleKill(model, "deleteBranch");
+    case "toggle-force":
+      return toggleKill(model, "force");
+    case "submit":
+      // Only the filter's Enter is pure; a form's Enter goes to the hub.
+      return model.mode === "filter" ? applyFilter(model) : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,138 @@
+import type { Mode } from "../model.ts";
+import { all, always, pendingElsewhere, canInterrupt, canReconnect, hasFilter, hasRequest, hasSession, hubUp, isRunning, notBusy } from "./availability.ts";
+import type { KeyBinding, KeyTable } from "./bindings.ts";
+
+// Every key csm's dashboard knows, by mode. `k` kills, as the issue asks, so moving up is
+// ↑ or Ctrl-P (no vim j/k in the list; help scrolls with j/k, where nothing conflicts).
+
+const session = all(hubUp, hasSession);
+
+const sessionActions: KeyBinding[] = [
+  { keys: ["m"], action: "message", label: "message", help: "Send a message to the session's claude", when: all(session, isRunning) },
+  { keys: ["i"], action: "interrupt", label: "interrupt", help: "Interrupt claude's current turn", when: all(session, canInterrupt) },
+  { keys: ["S-r"], action: "reconnect", label: "reconnect", help: "Start claude again in a dead session (resuming its conversation)", when: all(session, canReconnect) },
+  { keys: ["a"], action: "attach", label: "attach", help: "Attach to the session's claude window in tmux", when: hasSession },
+  { keys: ["t"], action: "attach-shell", label: "shell", help: "Attach to the session's shell window in tmux", when: hasSession, footer: false },
+  { keys: ["k"], action: "kill", label: "kill", help: "Kill the session (asks first; can remove its worktree and branch)", when: session },
+  { keys: ["f"], action: "favourite", label: "★", help: "Mark or unmark the session as a favourite", when: session, footer: false },
+];
+
+// Shown by the approval banner itself, so kept out of the footer.
+export const approvalKeys: KeyTable = {
+  title: "Approval (a session's pending request)",
+  bindings: [
+    { keys: ["y"], action: "approve", label: "allow", help: "Allow the request shown in the banner", when: all(hasRequest, hubUp), footer: false },
+    { keys: ["n"], action: "deny", label: "deny", help: "Deny the request shown in the banner", when: all(hasRequest, hubUp), footer: false },
+    { keys: ["S-y"], action: "approve-always", label: "always allow", help: "Allow it, and add a rule that allows such requests from now on", when: all(hasRequest, hubUp), footer: false },
+    { keys: ["S-n"], action: "deny-always", label: "always deny", help: "Deny it, and add a rule that denies such requests from now on", when: all(hasRequest, hubUp), footer: false },
+  ],
+};
+
+export const pendingKeys: KeyTable = {
+  title: "Pending requests",
+  bindings: [{ keys: ["space"], action: "jump-to-pending", label: "oldest request", help: "Open the session whose request has waited longest", when: pendingElsewhere }],
+};
+
+export const listKeys: KeyTable = {
+  title: "Session list",
+  bindings: [
+    { keys: ["down", "C-n"], action: "select-next", label: "move", help: "Select the next session", when: always, footerKeys: "↑↓" },
+    { keys: ["up", "C-p"], action: "select-prev", label: "move", help: "Select the previous session", when: always, footer: false },
+    { keys: ["enter"], action: "open-detail", label: "open", help: "Open the session: info, paths, live log, pending requests", when: hasSession },
+    { keys: ["c"], action: "create", label: "create", help: "Create a session (a form: name, repo, base, first prompt)", when: hubUp },
+    ...sessionActions,
+    { keys: ["/"], action: "filter", label: "filter", help: "Filter the list by name, host, status, branch, repo or model", when: always },
+    { keys: ["escape"], action: "back", label: "clear filter", help: "Clear the filter", when: hasFilter },
+    { keys: ["r"], action: "refresh", label: "refresh", help: "Fetch the sessions from the hub again", when: always, footer: false },
+  ],
+};
+
+export const detailKeys: KeyTable = {
+  title: "Session view",
+  bindings: [
+    { keys: ["escape"], action: "back", label: "back", help: "Back to the session list", when: always },
+    { keys: ["down", "C-n"], action: "select-next", label: "next", help: "Show the next session", when: always, footer: false },
+    { keys: ["up", "C-p"], action: "select-prev", label: "previous", help: "Show the previous session", when: always, footer: false },
+    ...sessionActions,
+    { keys: ["r"], action: "refresh", label: "refresh", help: "Fetch the session and its log from the hub again", when: always, footer: false },
+  ],
+};
+
+export const globalKeys: KeyTable = {
+  title: "Everywhere",
+  bindings: [
+    { keys: ["?"], action: "help", label: "help", help: "Show this help", when: always },
+    { keys: ["q"], action: "quit", label: "quit", help: "Quit the dashboard (sessions keep running)", when: always },
+  ],
+};
+
+/** Ctrl-C quits from every mode, forms included, where q is just a letter. */
+export const quitKeys: KeyTable = {
+  title: "Always",
+  bindings: [{ keys: ["C-c"], action: "quit", label: "quit", help: "Quit, from anywhere", when: always, footer: false }],
+};
+
+export const helpKeys: KeyTable = {
+  title: "Help",
+  bindings: [
+    { keys: ["down", "j"], action: "select-next", label: "scroll", help: "Scroll down", when: always, footerKeys: "↑↓" },
+    { keys: ["up", "k"], action: "select-prev", label: "scroll", help: "Scroll up", when: always, footer: false },
+    { keys: ["escape", "?", "q"], action: "back", label: "close", help: "Close the help", when: always },
+  ],
+};
+
+export const filterKeys: KeyTable = {
+  title: "Filter",
+  bindings: [
+    { keys: ["enter"], action: "submit", label: "keep", help: "Keep the filter and go back to the list", when: always },
+    { keys: ["escape"], action: "back", label: "clear", help: "Clear the filter and go back to the list", when: always },
+    { keys: ["backspace"], action: "delete-char", label: "delete", help: "Delete the last character", when: always, footer: false },
+  ],
+};
+
+export const createKeys: KeyTable = {
+  title: "Create form",
+  bindings: [
+    { keys: ["tab", "down"], action: "next-field", label: "next field", help: "Go to the next field", when: always, footerKeys: "Tab" },
+    { keys: ["S-tab", "up"], action: "prev-field", label: "previous field", help: "Go to the previous field", when: always, footer: false },
+    { keys: ["enter"], action: "submit", label: "create", help: "Create the session", when: all(notBusy, hubUp) },
+    { keys: ["escape"], action: "back", label: "cancel", help: "Close the form", when: always },
+    { keys: ["backspace"], action: "delete-char", label: "delete", help: "Delete the last character", when: always, footer: false },
+  ],
+};
+
+export const killKeys: KeyTable = {
+  title: "Kill dialog",
+  bindings: [
+    { keys: ["enter", "y"], action: "submit", label: "kill", help: "Kill the session, removing what the dialog lists", when: all(notBusy, hubUp) },
+    { keys: ["d"], action: "toggle-delete-branch", label: "delete branch", help: "Also delete the session's branch (when csm made it)", when: always },
+    { keys: ["f"], action: "toggle-force", label: "force", help: "Remove the worktree even with uncommitted or unpushed work", when: always },
+    { keys: ["escape", "n"], action: "back", label: "cancel", help: "Close the dialog, removing nothing", when: always },
+  ],
+};
+
+export const messageKeys: KeyTable = {
+  title: "Message",
+  bindings: [
+    { keys: ["enter"], action: "submit", label: "send", help: "Send the message", when: all(notBusy, hubUp) },
+    { keys: ["escape"], action: "back", label: "cancel", help: "Close without sending", when: always },
+    { keys: ["backspace"], action: "delete-char", label: "delete", help: "Delete the last character", when: always, footer: false },
+  ],
+};
+
+/** Every table, in the order the help screen lists them. */
+export const ALL_TABLES: KeyTable[] = [globalKeys, listKeys, pendingKeys, detailKeys, approvalKeys, createKeys, killKeys, messageKeys, filterKeys, helpKeys, quitKeys];
+
+/** The tables that apply in a mode, most specific first (the first binding for a key wins). */
+export const TABLES_BY_MODE: Record<Mode, KeyTable[]> = {
+  list: [pendingKeys, listKeys, globalKeys, quitKeys],
+  detail: [approvalKeys, pendingKeys, detailKeys, globalKeys, quitKeys],
+  help: [helpKeys, quitKeys],
+  filter: [filterKeys, quitKeys],
+  create: [createKeys, quitKeys],
+  kill: [killKeys, quitKeys],
+  message: [messageKeys, quitKeys],
+};
+
+/** Modes where printable keys that no binding takes are typed into a field. */
+export const TEXT_MODES: ReadonlySet<Mode> = new Set(["filter", "create", "message"]);

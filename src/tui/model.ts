@@ -1,0 +1,414 @@
+import type { PendingRequest } from "../core/live/live-state.ts";
+import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.ts";
+import type { PublishedEvent } from "../hub/live-sessions.ts";
+import { editCreateField, focusCreateField, newCreateForm, type CreateForm } from "./views/create-form.ts";
+import { newKillForm, toggleKillOption, type KillForm, type UnsavedWork } from "./views/kill-confirm.ts";
+import { newMessageForm, type MessageForm } from "./views/message-form.ts";
+
+// The dashboard's state and its pure transitions. Every function returns a new model and
+// never mutates its argument, so the screen can keep the previous one and tests can
+// compare. The hub is the truth: a full refresh (`applySessions`) replaces what the event
+// stream (`applyEvent`) kept roughly current in between.
+//
+// Sessions are identified by name alone, as the hub's event stream does.
+
+export type Mode = "list" | "detail" | "help" | "create" | "kill" | "message" | "filter";
+
+export type HubConnection = { state: "connecting" } | { state: "connected" } | { state: "reconnecting"; attempt: number; error: string | null };
+
+/** A pending tool request and the session it belongs to, as /api/pending gives them. */
+export type PendingEntry = PendingRequest & { session: string };
+
+export interface Notice {
+  kind: "error" | "info";
+  text: string;
+}
+
+export interface TuiModel {
+  sessions: LiveSessionView[];
+  /** The configured hosts, shown in the header even while they have no session. */
+  hosts: string[];
+  /** Every session's pending requests, oldest first. */
+  pending: PendingEntry[];
+  /** The selected session in full, once the hub answered for it. */
+  detail: LiveSessionDetail | null;
+  /** The last EVENT_RING stored events of each session, oldest first. */
+  events: Readonly<Record<string, PublishedEvent[]>>;
+  /** The text each session's claude is streaming now. */
+  streaming: Readonly<Record<string, string>>;
+  /** By name, so it stays on the same session when the list re-sorts. */
+  selected: string | null;
+  filter: string;
+  mode: Mode;
+  /** Where help and the dialogs go back to. */
+  returnTo: "list" | "detail";
+  helpScroll: number;
+  notice: Notice | null;
+  hub: HubConnection;
+  /** The hub answered the first /api/sessions: an empty list means "no sessions", not "loading". */
+  loaded: boolean;
+  create: CreateForm | null;
+  kill: KillForm | null;
+  message: MessageForm | null;
+}
+
+export const EVENT_RING = 200;
+const STREAMING_MAX = 16_000;
+
+export function initialModel(hosts: string[] = ["local"]): TuiModel {
+  return {
+    sessions: [],
+    hosts,
+    pending: [],
+    detail: null,
+    events: {},
+    streaming: {},
+    selected: null,
+    filter: "",
+    mode: "list",
+    returnTo: "list",
+    helpScroll: 0,
+    notice: null,
+    hub: { state: "connecting" },
+    loaded: false,
+    create: null,
+    kill: null,
+    message: null,
+  };
+}
+
+// ---- the list: order, filter, selection ----
+
+const isWaiting = (s: LiveSessionView) => s.status === "waiting" || s.pendingApprovals > 0;
+const rank = (s: LiveSessionView) => (isWaiting(s) ? 0 : s.favourite ? 1 : 2);
+
+/** Waiting sessions first, then favourites, then the rest; by name (then host) in each group. */
+export function compareSessions(a: LiveSessionView, b: LiveSessionView): number {
+  return rank(a) - rank(b) || a.name.localeCompare(b.name) || a.host.localeCompare(b.host);
+}
+
+/** Every word of the filter must occur (any case) in the name, host, status, branch, repo or model. */
+export function matchesFilter(session: LiveSessionView, filter: string): boolean {
+  const haystack = [session.name, session.host, session.status, session.branch, session.repo, session.model].filter(Boolean).join(" ").toLowerCase();
+  return filter
+    .toLowerCase()
+    .split(/\s+/)
+    .every((word) => haystack.includes(word));
+}
+
+export function visibleSessions(model: TuiModel): LiveSessionView[] {
+  return model.sessions.filter((s) => matchesFilter(s, model.filter)).sort(compareSessions);
+}
+
+export function selectedSession(model: TuiModel): LiveSessionView | null {
+  return model.sessions.find((s) => s.name === model.selected) ?? null;
+}
+
+/** Keeps the selection on a visible session: the same one, or the one now at its place. */
+function reselect(model: TuiModel, previousIndex: number): TuiModel {
+  const visible = visibleSessions(model);
+  if (visible.some((s) => s.name === model.selected)) return model;
+  const index = Math.min(Math.max(previousIndex, 0), visible.length - 1);
+  return { ...model, selected: visible[index]?.name ?? null };
+}
+
+const indexOfSelected = (model: TuiModel) => visibleSessions(model).findIndex((s) => s.name === model.selected);
+
+export function select(model: TuiModel, delta: number): TuiModel {
+  if (model.mode === "help") return { ...model, helpScroll: Math.max(0, model.helpScroll + delta) };
+  const visible = visibleSessions(model);
+  if (visible.length === 0) return model;
+  const index = Math.min(Math.max(indexOfSelected(model) + delta, 0), visible.length - 1);
+  return selectSession(model, visible[index]!.name);
+}
+
+export function selectSession(model: TuiModel, name: string): TuiModel {
+  if (!model.sessions.some((s) => s.name === name)) return model;
+  return { ...model, selected: name, detail: model.detail?.name === name ? model.detail : null };
+}
+
+export function setFilter(model: TuiModel, filter: string): TuiModel {
+  return reselect({ ...model, filter }, 0);
+}
+
+// ---- data from the hub ----
+
+export function applySessions(model: TuiModel, sessions: LiveSessionView[]): TuiModel {
+  const previousIndex = indexOfSelected(model);
+  const names = new Set(sessions.map((s) => s.name));
+  const keep = <T>(record: Readonly<Record<string, T>>) => Object.fromEntries(Object.entries(record).filter(([name]) => names.has(name)));
+  const next: TuiModel = {
+    ...model,
+    sessions,
+    loaded: true,
+    pending: model.pending.filter((p) => names.has(p.session)),
+    events: keep(model.events),
+    streaming: keep(model.streaming),
+  };
+  const gone = model.selected !== null && !names.has(model.selected);
+  if (gone && (model.mode === "detail" || model.mode === "kill" || model.mode === "message")) {
+    const notice: Notice = { kind: "info", text: `${model.selected} is gone` };
+    return reselect({ ...next, mode: "list", returnTo: "list", detail: null, kill: null, message: null, notice }, previousIndex);
+  }
+  const selected = sessions.find((s) => s.name === model.selected);
+  const detail = next.detail && selected ? { ...next.detail, ...selected } : null;
+  return reselect({ ...next, detail, returnTo: gone ? "list" : next.returnTo }, previousIndex);
+}
+
+export function applyPending(model: TuiModel, pending: PendingEntry[]): TuiModel {
+  return { ...model, pending: [...pending].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)) };
+}
+
+export function applyDetail(model: TuiModel, detail: LiveSessionDetail): TuiModel {
+  if (detail.name !== model.selected) return model;
+  const others = model.pending.filter((p) => p.session !== detail.name);
+  const pending = [...others, ...detail.pending.map((p) => ({ ...p, session: detail.name }))].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  return { ...model, detail, pending, streaming: { ...model.streaming, [detail.name]: detail.streamingText } };
+}
+
+/** Stored events fetched for a session (its log's tail), merged with what the stream brought. */
+export function applyEventLog(model: TuiModel, session: string, events: PublishedEvent[]): TuiModel {
+  const bySeq = new Map<number, PublishedEvent>();
+  for (const event of [...(model.events[session] ?? []), ...events]) if (event.seq !== null) bySeq.set(event.seq, event);
+  const merged = [...bySeq.values()].sort((a, b) => a.seq! - b.seq!).slice(-EVENT_RING);
+  return { ...model, events: { ...model.events, [session]: merged } };
+}
+
+export function applyEvent(model: TuiModel, event: PublishedEvent): TuiModel {
+  let next = model;
+  if (event.seq !== null) {
+    const ring = model.events[event.session] ?? [];
+    if (ring.length > 0 && ring.at(-1)!.seq! >= event.seq) return model;
+    next = { ...next, events: { ...next.events, [event.session]: [...ring, event].slice(-EVENT_RING) } };
+  }
+  const folded = foldLiveEvent({ sessions: next.sessions, pending: next.pending, streaming: next.streaming[event.session] ?? "" }, event);
+  const streaming = folded.streaming.length > STREAMING_MAX ? folded.streaming.slice(-STREAMING_MAX) : folded.streaming;
+  next = { ...next, sessions: folded.sessions, pending: folded.pending, streaming: { ...next.streaming, [event.session]: streaming } };
+  const view = next.sessions.find((s) => s.name === next.detail?.name);
+  if (next.detail && view) next = { ...next, detail: { ...next.detail, ...view, pending: pendingOf(next, view.name), streamingText: streaming } };
+  return next;
+}
+
+/** Events after which the cheap folding above is not enough (cost, exits): fetch the list again. */
+export function shouldRefetch(event: PublishedEvent): boolean {
+  if (event.kind === "link") return true;
+  return event.kind === "claude" && (event.data as { type?: string } | null)?.type === "result";
+}
+
+export const setConnection = (model: TuiModel, hub: HubConnection): TuiModel => ({ ...model, hub });
+
+// ---- approvals ----
+
+export function pendingOf(model: TuiModel, session: string): PendingEntry[] {
+  return model.pending.filter((p) => p.session === session);
+}
+
+export const oldestPending = (model: TuiModel): PendingEntry | null => model.pending[0] ?? null;
+
+/** The request y/n answer: the oldest of the session on screen (detail mode only). */
+export function currentRequest(model: TuiModel): PendingEntry | null {
+  if (model.mode !== "detail" || model.selected === null) return null;
+  return pendingOf(model, model.selected)[0] ?? null;
+}
+
+/** Opens the session whose request has waited longest (clearing a filter that hides it). */
+export function jumpToOldestPending(model: TuiModel): TuiModel {
+  const oldest = oldestPending(model);
+  if (!oldest || !model.sessions.some((s) => s.name === oldest.session)) return model;
+  const session = model.sessions.find((s) => s.name === oldest.session)!;
+  const filter = matchesFilter(session, model.filter) ? model.filter : "";
+  return { ...selectSession({ ...model, filter }, oldest.session), mode: "detail", returnTo: "detail" };
+}
+
+// ---- modes and dialogs ----
+
+export function setMode(model: TuiModel, mode: Mode): TuiModel {
+  const returnTo = mode === "list" || mode === "detail" ? mode : model.returnTo;
+  return { ...model, mode, returnTo, helpScroll: mode === "help" ? 0 : model.helpScroll };
+}
+
+export function openDetail(model: TuiModel): TuiModel {
+  return selectedSession(model) ? setMode(model, "detail") : model;
+}
+
+/** Escape: out of a dialog, help or the filter to where it was opened; from detail to the list. */
+export function back(model: TuiModel): TuiModel {
+  const closed = { ...model, create: null, kill: null, message: null };
+  if (model.mode === "detail") return setMode(closed, "list");
+  if (model.mode === "filter") return setFilter(setMode(closed, model.returnTo), "");
+  return setMode(closed, model.returnTo);
+}
+
+/** Enter in the filter: keep it and go back to the list. */
+export const applyFilter = (model: TuiModel): TuiModel => setMode(model, "list");
+
+export const openFilter = (model: TuiModel): TuiModel => setMode(model, "filter");
+export const openHelp = (model: TuiModel): TuiModel => setMode(model, "help");
+
+export function openCreate(model: TuiModel, defaults: { repo?: string | null; base?: string | null } = {}): TuiModel {
+  return { ...setMode(model, "create"), create: newCreateForm(defaults) };
+}
+
+export function openKill(model: TuiModel): TuiModel {
+  const session = selectedSession(model);
+  return session ? { ...setMode(model, "kill"), kill: newKillForm(session) } : model;
+}
+
+export function openMessage(model: TuiModel): TuiModel {
+  return model.selected ? { ...setMode(model, "message"), message: newMessageForm(model.selected) } : model;
+}
+
+function editText(model: TuiModel, edit: (value: string) => string): TuiModel {
+  if (model.mode === "filter") return setFilter(model, edit(model.filter));
+  if (model.mode === "create" && model.create) return { ...model, create: editCreateField(model.create, edit) };
+  if (model.mode === "message" && model.message) return { ...model, message: { ...model.message, text: edit(model.message.text), error: null } };
+  return model;
+}
+
+/** Printable input in the filter or a form. */
+export const typeText = (model: TuiModel, text: string) => editText(model, (value) => value + text);
+export const deleteChar = (model: TuiModel) => editText(model, (value) => Array.from(value).slice(0, -1).join(""));
+
+export function focusField(model: TuiModel, delta: number): TuiModel {
+  return model.create ? { ...model, create: focusCreateField(model.create, delta) } : model;
+}
+
+export function toggleKill(model: TuiModel, option: "deleteBranch" | "force"): TuiModel {
+  return model.kill ? { ...model, kill: toggleKillOption(model.kill, option) } : model;
+}
+
+/** The open form was submitted (busy) or answered (not busy). */
+export function setFormBusy(model: TuiModel, busy: boolean): TuiModel {
+  if (model.mode === "create" && model.create) return { ...model, create: { ...model.create, busy } };
+  if (model.mode === "kill" && model.kill) return { ...model, kill: { ...model.kill, busy } };
+  if (model.mode === "message" && model.message) return { ...model, message: { ...model.message, busy } };
+  return model;
+}
+
+/** A failure shown in the open form, which stays open; `unsaved` comes with a refused kill. */
+export function formFailed(model: TuiModel, error: string, unsaved?: UnsavedWork): TuiModel {
+  if (model.mode === "create" && model.create) return { ...model, create: { ...model.create, busy: false, error } };
+  if (model.mode === "kill" && model.kill) return { ...model, kill: { ...model.kill, busy: false, error, unsaved: unsaved ?? null } };
+  if (model.mode === "message" && model.message) return { ...model, message: { ...model.message, busy: false, error } };
+  return setNotice(model, "error", error);
+}
+
+export const setNotice = (model: TuiModel, kind: Notice["kind"], text: string): TuiModel => ({ ...model, notice: { kind, text } });
+export const clearNotice = (model: TuiModel): TuiModel => (model.notice ? { ...model, notice: null } : model);
+
+// ---- folding the event stream ----
+
+/** The fields of claude's, csm's and the link's messages this fold reads (all optional). */
+interface EventData {
+  type?: string;
+  subtype?: string;
+  event?: unknown;
+  model?: unknown;
+  request_id?: string;
+  requestId?: string;
+  request?: { subtype?: string; tool_name?: string; input?: Record<string, unknown>; tool_use_id?: string; description?: string; permission_suggestions?: unknown[]; blocked_path?: string };
+  message?: { model?: string; content?: unknown };
+  response?: { request_id?: string };
+  result?: unknown;
+  transport?: LiveSessionView["transport"];
+  reason?: string;
+  code?: number | null;
+  signal?: string | null;
+}
+
+interface LiveFold {
+  sessions: LiveSessionView[];
+  pending: PendingEntry[];
+  streaming: string;
+}
+
+function textOf(content: unknown): string | null {
+  if (typeof content === "string") return content || null;
+  if (!Array.isArray(content)) return null;
+  const text = content.map((block: { type?: string; text?: string }) => (block.type === "text" ? (block.text ?? "") : "")).join("");
+  return text || null;
+}
+
+function streamedText(data: EventData): string {
+  const event = data.event as { type?: string; delta?: { type?: string; text?: string } } | undefined;
+  return event?.type === "content_block_delta" && event.delta?.type === "text_delta" ? (event.delta.text ?? "") : "";
+}
+
+/**
+ * The cheap part of the hub's own fold (src/core/live/live-state.ts), enough for the list
+ * to move between refreshes: status, pending requests, last message, model, turns. Cost
+ * and exits are left to the refresh `shouldRefetch` asks for.
+ */
+function foldLiveEvent(fold: LiveFold, event: PublishedEvent): LiveFold {
+  const name = event.session;
+  const session = fold.sessions.find((s) => s.name === name);
+  if (!session) return fold;
+  const data = (event.data ?? {}) as EventData;
+  let pending = fold.pending;
+  let streaming = fold.streaming;
+  let change: Partial<LiveSessionView> = {};
+  let activity = false;
+  const drop = (requestId: string | undefined) => (pending = pending.filter((p) => !(p.session === name && p.requestId === requestId)));
+  const dropAll = () => (pending = pending.filter((p) => p.session !== name));
+
+  if (event.kind === "link") {
+    const link = (data.event ?? "") as string;
+    if (link === "linked") change = { linked: true, transport: data.transport ?? session.transport };
+    if (link === "unlinked") change = { linked: false };
+    if (link === "claude_started") change = { status: "idle", statusReason: null };
+    if (link === "claude_exited") change = { status: "dead", statusReason: data.signal ? `claude was killed by ${data.signal}` : `claude exited with status ${data.code}` };
+    if (link === "gone") change = { status: "dead", statusReason: data.reason ?? null, linked: false };
+    if (change.status) dropAll();
+  } else if (session.status === "dead") {
+    // A dead session's claude says nothing more until a new one starts (a "link" event).
+    return fold;
+  } else if (event.kind === "stream") {
+    streaming += streamedText(data);
+    activity = true;
+  } else if (event.kind === "claude") {
+    activity = data.type !== "result" && data.type !== "control_cancel_request";
+    if (data.type === "system" && data.subtype === "init" && typeof data.model === "string") change = { model: data.model };
+    if (data.type === "assistant") {
+      streaming = "";
+      const model = data.message?.model;
+      change = { lastMessage: textOf(data.message?.content) ?? session.lastMessage, model: model && model !== "<synthetic>" ? model : session.model };
+    }
+    if (data.type === "control_request" && data.request?.subtype === "can_use_tool" && data.request_id && !pending.some((p) => p.session === name && p.requestId === data.request_id)) {
+      pending = [...pending, pendingEntry(name, data.request_id, data.request, event.at)];
+    }
+    if (data.type === "control_cancel_request") drop(data.request_id);
+    if (data.type === "result") {
+      dropAll();
+      streaming = "";
+      change = { status: "idle", turns: session.turns + 1, lastMessage: typeof data.result === "string" && data.result !== "" ? data.result : session.lastMessage };
+    }
+  } else if (event.kind === "sent") {
+    activity = data.type === "user";
+    if (data.type === "control_response") drop(data.response?.request_id);
+  } else if (event.kind === "decision" && data.event === "decision") {
+    drop(data.requestId);
+  }
+
+  const waiting = pending.filter((p) => p.session === name).length;
+  let status = change.status ?? session.status;
+  if (change.status === undefined && status !== "dead") {
+    if (activity) status = waiting > 0 ? "waiting" : "working";
+    else if (status === "waiting" && waiting === 0) status = "working";
+  }
+  const updated: LiveSessionView = { ...session, ...change, status, pendingApprovals: status === "dead" ? 0 : waiting };
+  return { sessions: fold.sessions.map((s) => (s === session ? updated : s)), pending, streaming };
+}
+
+function pendingEntry(session: string, requestId: string, request: NonNullable<EventData["request"]>, at: string): PendingEntry {
+  return {
+    session,
+    requestId,
+    toolName: request.tool_name ?? "tool",
+    input: request.input ?? {},
+    toolUseId: request.tool_use_id ?? null,
+    description: request.description ?? null,
+    suggestions: request.permission_suggestions ?? [],
+    blockedPath: request.blocked_path ?? null,
+    receivedAt: at,
+  };
+}

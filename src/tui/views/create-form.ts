@@ -1,0 +1,80 @@
+import { isValidName } from "../../shared/names.ts";
+import { esc, fit, paint, styled, truncate } from "./markup.ts";
+import { wrapText } from "./wrap.ts";
+
+// The create form (`c`) as a view model: its values, which field has the focus, and the
+// error to show. Errors (from checking here or from the hub) stay in the form; the form
+// stays open so the person can fix the field and submit again.
+
+export const CREATE_FIELDS = ["name", "repo", "base", "prompt"] as const;
+export type CreateField = (typeof CREATE_FIELDS)[number];
+
+export interface CreateForm {
+  values: Record<CreateField, string>;
+  focus: CreateField;
+  error: string | null;
+  /** Submitted, waiting for the hub: further submits are ignored. */
+  busy: boolean;
+}
+
+const LABELS: Record<CreateField, string> = { name: "Name", repo: "Repo", base: "Base", prompt: "First prompt" };
+const HINTS: Record<CreateField, string> = {
+  name: "letters, digits, . _ -",
+  repo: "path of a git repository",
+  base: "branch, tag or commit; empty: the repo's current branch",
+  prompt: "optional; sent once claude is up",
+};
+
+export function newCreateForm(defaults: { repo?: string | null; base?: string | null } = {}): CreateForm {
+  return { values: { name: "", repo: defaults.repo ?? "", base: defaults.base ?? "", prompt: "" }, focus: "name", error: null, busy: false };
+}
+
+export function editCreateField(form: CreateForm, edit: (value: string) => string): CreateForm {
+  return { ...form, values: { ...form.values, [form.focus]: edit(form.values[form.focus]) }, error: null };
+}
+
+export function focusCreateField(form: CreateForm, delta: number): CreateForm {
+  const index = CREATE_FIELDS.indexOf(form.focus);
+  const next = CREATE_FIELDS[(index + delta + CREATE_FIELDS.length) % CREATE_FIELDS.length]!;
+  return { ...form, focus: next };
+}
+
+export interface CreateInput {
+  name: string;
+  repo?: string;
+  base?: string;
+  prompt?: string;
+}
+
+/** What to send the hub, or the error to show (and the field to focus) instead. */
+export function createInputOf(form: CreateForm): { input: CreateInput } | { error: string; field: CreateField } {
+  const name = form.values.name.trim();
+  if (name === "") return { error: "a session needs a name", field: "name" };
+  if (!isValidName(name)) return { error: `"${name}" is not a valid name: use letters, digits, '.', '_' and '-', starting with a letter or digit`, field: "name" };
+  const optional = (field: CreateField) => (form.values[field].trim() === "" ? undefined : form.values[field].trim());
+  return { input: { name, repo: optional("repo"), base: optional("base"), prompt: form.values.prompt === "" ? undefined : form.values.prompt } };
+}
+
+const LABEL_WIDTH = 14;
+
+export function createFormView(form: CreateForm, width: number): string[] {
+  const lines = [styled("bold", "New session"), ""];
+  for (const field of CREATE_FIELDS) {
+    const focused = field === form.focus;
+    const label = fit(`${focused ? "›" : " "} ${LABELS[field]}`, LABEL_WIDTH);
+    const valueWidth = Math.max(1, width - LABEL_WIDTH);
+    const value = form.values[field];
+    const shown = focused ? `${esc(value)}${styled("inverse", " ")}` : value === "" ? paint("gray", HINTS[field]) : esc(value);
+    lines.push((focused ? styled("bold", label) : label) + truncateStart(shown, value, valueWidth, focused));
+  }
+  lines.push("");
+  if (form.error) lines.push(...wrapText(`✗ ${form.error}`, width).map((row) => paint("red", row)));
+  lines.push(paint("gray", form.busy ? "creating…" : "Tab next field · Enter create · Esc cancel"));
+  return lines.map((line) => truncate(line, width));
+}
+
+/** While typing, the end of a long value is what matters: show its tail. */
+function truncateStart(shown: string, value: string, width: number, focused: boolean): string {
+  if (!focused || value.length + 1 <= width) return truncate(shown, width);
+  return `…${esc(value.slice(value.length - (width - 2)))}${styled("inverse", " ")}`;
+}

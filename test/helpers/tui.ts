@@ -1,0 +1,80 @@
+import { CSM_ENTRY, type Sandbox } from "./sandbox.ts";
+
+// The real dashboard, as a person sees it: `csm` runs in a tmux server of its own (not the
+// one holding the sessions), keys go in with send-keys, and the screen comes back with
+// capture-pane. Tests wait for text on the screen, never for time.
+
+export interface Tui {
+  /** The screen as plain text, one line per row. */
+  screen(): Promise<string>;
+  /** The screen with colour escapes (capture-pane -e). */
+  screenWithColours(): Promise<string>;
+  /** tmux key names (`Enter`, `Escape`, `Space`, `C-c`) or literal text with `literal`. */
+  keys(...keys: string[]): Promise<void>;
+  type(text: string): Promise<void>;
+  waitFor(text: string | RegExp, what?: string, timeoutMs?: number): Promise<string>;
+  waitForGone(text: string | RegExp, what?: string): Promise<string>;
+  resize(width: number, height: number): Promise<void>;
+  /** True while csm still runs in the pane. */
+  alive(): Promise<boolean>;
+  socket: string;
+}
+
+export async function startTui(sb: Sandbox, options: { width?: number; height?: number; env?: Record<string, string> } = {}): Promise<Tui> {
+  const socket = sb.extraSocket("tui");
+  const width = options.width ?? 100;
+  const height = options.height ?? 30;
+  const env = Object.entries({ TERM: "xterm-256color", ...options.env }).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
+  const started = await sb.tmuxOn(socket, ["new-session", "-d", "-s", "tui", "-x", String(width), "-y", String(height), ...env, "--", "bun", CSM_ENTRY]);
+  if (started.code !== 0) throw new Error(`could not start the dashboard: ${started.stderr}`);
+  await sb.tmuxOn(socket, ["set-option", "-t", "=tui", "remain-on-exit", "on"]);
+  const capture = async (extra: string[] = []) => (await sb.tmuxOn(socket, ["capture-pane", "-p", ...extra, "-t", "=tui:"])).stdout;
+  const matches = (screen: string, text: string | RegExp) => (typeof text === "string" ? screen.includes(text) : text.test(screen));
+  const tui: Tui = {
+    socket,
+    screen: () => capture(),
+    screenWithColours: () => capture(["-e"]),
+    async keys(...keys) {
+      for (const key of keys) await sb.tmuxOn(socket, ["send-keys", "-t", "=tui:", key]);
+    },
+    async type(text) {
+      await sb.tmuxOn(socket, ["send-keys", "-t", "=tui:", "-l", text]);
+    },
+    async waitFor(text, what, timeoutMs = 15_000) {
+      let last = "";
+      try {
+        return await sb.waitFor(
+          async () => {
+            last = await capture();
+            return matches(last, text) ? last : undefined;
+          },
+          { what: what ?? `${text} on the dashboard`, timeoutMs },
+        );
+      } catch (error) {
+        throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`);
+      }
+    },
+    async waitForGone(text, what) {
+      let last = "";
+      try {
+        return await sb.waitFor(
+          async () => {
+            last = await capture();
+            return matches(last, text) ? undefined : last;
+          },
+          { what: what ?? `${text} to leave the dashboard` },
+        );
+      } catch (error) {
+        throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`);
+      }
+    },
+    async resize(w, h) {
+      await sb.tmuxOn(socket, ["resize-window", "-t", "=tui:", "-x", String(w), "-y", String(h)]);
+    },
+    async alive() {
+      const out = (await sb.tmuxOn(socket, ["list-panes", "-t", "=tui:", "-F", "#{pane_dead}"])).stdout.trim();
+      return out === "0";
+    },
+  };
+  return tui;
+}

@@ -1,0 +1,199 @@
+import { expect, test } from "bun:test";
+import type { LiveSessionView } from "../../src/core/live/live-view.ts";
+import type { PublishedEvent } from "../../src/hub/live-sessions.ts";
+import {
+  applyEvent,
+  applyEventLog,
+  applyPending,
+  applySessions,
+  back,
+  EVENT_RING,
+  initialModel,
+  jumpToOldestPending,
+  select,
+  selectSession,
+  setFilter,
+  shouldRefetch,
+  typeText,
+  openFilter,
+  visibleSessions,
+  type PendingEntry,
+  type TuiModel,
+} from "../../src/tui/model.ts";
+
+const session = (name: string, extra: Partial<LiveSessionView> = {}): LiveSessionView => ({
+  name,
+  host: "local",
+  status: "idle",
+  statusReason: null,
+  repo: "/home/ada/src/api",
+  branch: `csm/${name}-20261121-100000`,
+  worktree: `/home/ada/.local/share/csm/worktrees/api/${name}`,
+  createdAt: "2026-11-21T10:00:00.000Z",
+  tmuxSession: `csm-${name}`,
+  baseRef: "main",
+  baseCommit: "4f1c2a9e0b7d",
+  favourite: false,
+  claudeSessionId: "3c1e0c0e-7d1b-4b7a-9a51-2b0f5c7d9e10",
+  model: "claude-opus-4-5-20251101",
+  turns: 2,
+  costUsd: 0.1234,
+  pendingApprovals: 0,
+  lastMessage: "All tests pass.",
+  transport: "bridge",
+  linked: true,
+  ...extra,
+});
+
+const request = (sessionName: string, requestId: string, receivedAt: string): PendingEntry => ({
+  session: sessionName,
+  requestId,
+  toolName: "Bash",
+  input: { command: "bun test" },
+  toolUseId: `toolu_${requestId}`,
+  description: null,
+  suggestions: [],
+  blockedPath: null,
+  receivedAt,
+});
+
+const names = (model: TuiModel) => visibleSessions(model).map((s) => s.name);
+const at = "2026-11-21T11:00:00.000Z";
+const event = (sessionName: string, seq: number | null, kind: string, data: unknown): PublishedEvent => ({ session: sessionName, seq, at, kind, data });
+
+const fleet = [session("zeta"), session("alpha"), session("fav", { favourite: true }), session("wait", { status: "waiting", pendingApprovals: 1 }), session("beta")];
+
+test("waiting sessions sort first, then favourites, then the rest by name", () => {
+  const model = applySessions(initialModel(), fleet);
+  expect(names(model)).toEqual(["wait", "fav", "alpha", "beta", "zeta"]);
+});
+
+test("the first session is selected; the selection follows its session when the list re-sorts", () => {
+  let model = applySessions(initialModel(), fleet);
+  expect(model.selected).toBe("wait");
+  model = select(model, 3);
+  expect(model.selected).toBe("beta");
+  // beta starts waiting: it moves to the top, the selection goes with it.
+  model = applySessions(model, fleet.map((s) => (s.name === "beta" ? { ...s, status: "waiting" as const } : s)));
+  expect(names(model)[0]).toBe("beta");
+  expect(model.selected).toBe("beta");
+});
+
+test("moving stops at both ends", () => {
+  let model = applySessions(initialModel(), fleet);
+  model = select(model, -1);
+  expect(model.selected).toBe("wait");
+  model = select(model, 99);
+  expect(model.selected).toBe("zeta");
+});
+
+test("a session that goes away hands the selection to the one at its place", () => {
+  let model = selectSession(applySessions(initialModel(), fleet), "alpha");
+  model = applySessions(model, fleet.filter((s) => s.name !== "alpha"));
+  expect(model.selected).toBe("beta");
+});
+
+test("a session killed while open returns to the list with a notice", () => {
+  let model: TuiModel = { ...selectSession(applySessions(initialModel(), fleet), "alpha"), mode: "detail" };
+  model = applySessions(model, fleet.filter((s) => s.name !== "alpha"));
+  expect(model.mode).toBe("list");
+  expect(model.notice?.text).toContain("alpha");
+});
+
+test("the filter matches every word in name, host, status, branch, repo or model, and keeps a visible selection", () => {
+  let model = applySessions(initialModel(), [...fleet, session("remote-1", { host: "devbox" })]);
+  model = setFilter(model, "DEVBOX");
+  expect(names(model)).toEqual(["remote-1"]);
+  expect(model.selected).toBe("remote-1");
+  expect(names(setFilter(model, "idle opus"))).toEqual(["fav", "alpha", "beta", "remote-1", "zeta"]);
+  expect(names(setFilter(model, "nothing-like-this"))).toEqual([]);
+});
+
+test("typing in filter mode filters as you type; Escape clears it", () => {
+  let model = openFilter(applySessions(initialModel(), fleet));
+  model = typeText(typeText(model, "z"), "e");
+  expect(model.filter).toBe("ze");
+  expect(names(model)).toEqual(["zeta"]);
+  model = back(model);
+  expect(model.mode).toBe("list");
+  expect(model.filter).toBe("");
+});
+
+test("Space jumps to the session whose request is oldest, even past a filter hiding it", () => {
+  let model = applySessions(initialModel(), fleet);
+  model = applyPending(model, [request("wait", "r2", "2026-11-21T10:05:00.000Z"), request("beta", "r1", "2026-11-21T10:01:00.000Z")]);
+  model = setFilter(model, "alpha");
+  model = jumpToOldestPending(model);
+  expect(model).toMatchObject({ selected: "beta", mode: "detail", filter: "" });
+});
+
+test("jumping with nothing pending changes nothing", () => {
+  const model = applySessions(initialModel(), fleet);
+  expect(jumpToOldestPending(model)).toBe(model);
+});
+
+test("the event ring keeps the last EVENT_RING stored events, and skips ones it has", () => {
+  let model = applySessions(initialModel(), fleet);
+  for (let seq = 1; seq <= EVENT_RING + 50; seq++) model = applyEvent(model, event("alpha", seq, "sent", { type: "user", message: { role: "user", content: `m${seq}` } }));
+  const ring = model.events.alpha!;
+  expect(ring).toHaveLength(EVENT_RING);
+  expect(ring[0]!.seq).toBe(51);
+  expect(ring.at(-1)!.seq).toBe(EVENT_RING + 50);
+  expect(applyEvent(model, event("alpha", 10, "sent", {}))).toBe(model);
+});
+
+test("a fetched log tail merges with streamed events by seq", () => {
+  let model = applySessions(initialModel(), fleet);
+  model = applyEvent(model, event("alpha", 12, "link", { event: "linked", transport: "bridge" }));
+  model = applyEventLog(model, "alpha", [10, 11, 12].map((seq) => event("alpha", seq, "sent", {})));
+  expect(model.events.alpha!.map((e) => e.seq)).toEqual([10, 11, 12]);
+});
+
+test("stream deltas build the streaming text; the complete message clears it and becomes the last message", () => {
+  let model = applySessions(initialModel(), fleet);
+  const delta = (text: string) => event("alpha", null, "stream", { type: "stream_event", event: { type: "content_block_delta", delta: { type: "text_delta", text } } });
+  model = applyEvent(applyEvent(model, delta("Hel")), delta("lo"));
+  expect(model.streaming.alpha).toBe("Hello");
+  expect(model.sessions.find((s) => s.name === "alpha")!.status).toBe("working");
+  expect(model.events.alpha ?? []).toHaveLength(0);
+  model = applyEvent(model, event("alpha", 5, "claude", { type: "assistant", message: { model: "claude-opus-4-5-20251101", content: [{ type: "text", text: "Hello" }] } }));
+  expect(model.streaming.alpha).toBe("");
+  expect(model.sessions.find((s) => s.name === "alpha")!.lastMessage).toBe("Hello");
+});
+
+test("a tool request makes a session waiting and pending; the decision settles it", () => {
+  let model = applySessions(initialModel(), fleet);
+  model = applyEvent(model, event("beta", 1, "claude", { type: "control_request", request_id: "req-1", request: { subtype: "can_use_tool", tool_name: "Bash", input: { command: "rm -rf dist" }, tool_use_id: "toolu_1" } }));
+  expect(model.pending.map((p) => p.requestId)).toEqual(["req-1"]);
+  expect(model.sessions.find((s) => s.name === "beta")).toMatchObject({ status: "waiting", pendingApprovals: 1 });
+  expect(names(model).slice(0, 2)).toEqual(["beta", "wait"]);
+  model = applyEvent(model, event("beta", 2, "decision", { event: "decision", requestId: "req-1", action: "allow", by: "person" }));
+  expect(model.pending).toEqual([]);
+  expect(model.sessions.find((s) => s.name === "beta")).toMatchObject({ status: "working", pendingApprovals: 0 });
+});
+
+test("a result ends the turn: idle, one more turn, and the list is fetched again for the cost", () => {
+  let model = applySessions(initialModel(), fleet);
+  const result = event("alpha", 3, "claude", { type: "result", subtype: "success", is_error: false, result: "Done.", total_cost_usd: 0.2 });
+  model = applyEvent(model, result);
+  expect(model.sessions.find((s) => s.name === "alpha")).toMatchObject({ status: "idle", turns: 3, lastMessage: "Done." });
+  expect(shouldRefetch(result)).toBe(true);
+  expect(shouldRefetch(event("alpha", null, "stream", {}))).toBe(false);
+});
+
+test("claude exiting makes the session dead with the reason; later chatter does not revive it", () => {
+  let model = applySessions(initialModel(), fleet);
+  model = applyEvent(model, event("alpha", 4, "link", { event: "claude_exited", code: 1 }));
+  expect(model.sessions.find((s) => s.name === "alpha")).toMatchObject({ status: "dead", statusReason: "claude exited with status 1" });
+  model = applyEvent(model, event("alpha", 5, "sent", { type: "user", message: { role: "user", content: "hi" } }));
+  expect(model.sessions.find((s) => s.name === "alpha")!.status).toBe("dead");
+});
+
+test("updates never mutate the model they are given", () => {
+  const model = applySessions(initialModel(), fleet);
+  const frozen = JSON.stringify(model);
+  select(model, 1);
+  setFilter(model, "a");
+  applyEvent(model, event("alpha", 1, "claude", { type: "control_request", request_id: "x", request: { subtype: "can_use_tool", tool_name: "Bash", input: {} } }));
+  expect(JSON.stringify(model)).toBe(frozen);
+});
