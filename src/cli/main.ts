@@ -17,9 +17,12 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
     io.out(`csm ${VERSION}`);
     return 0;
   }
-  if (first === undefined) {
-    io.err("csm: the dashboard arrives with the TUI; for now see `csm help`");
-    return 2;
+  if (first === undefined || first === "dashboard") {
+    try {
+      return await (await import("./commands/dashboard.ts")).run(rest, io);
+    } catch (error) {
+      return reportError(error, io);
+    }
   }
   if (first === "--help" || first === "-h") return (await import("./commands/help.ts")).run(rest, io);
   const command = findCommand(first);

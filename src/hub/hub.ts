@@ -158,6 +158,12 @@ export class Hub {
     return "paste";
   }
 
+  async setFavourite(name: string, favourite: boolean): Promise<void> {
+    const record = this.requireRecord(name);
+    this.ctx.sessions().setFavourite(record.host, name, favourite);
+    this.live.record(name, [{ kind: "link", at: new Date().toISOString(), data: { event: "favourite", favourite } }]);
+  }
+
   async interrupt(name: string): Promise<void> {
     this.requireRecord(name);
     await this.links.send(name, controlRequest(crypto.randomUUID(), { subtype: "interrupt" }));

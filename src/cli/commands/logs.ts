@@ -1,6 +1,7 @@
 import { createContext } from "../../core/context.ts";
 import { ensureHub } from "../../hub/client.ts";
 import type { PublishedEvent } from "../../hub/live-sessions.ts";
+import { readEventStream } from "../../hub/sse-reader.ts";
 import { renderClaudeMessage, renderSent, colours, plain } from "../../link/render.ts";
 import type { ClaudeToCsm } from "../../link/protocol.ts";
 import { notFoundError } from "../../shared/errors.ts";
@@ -43,20 +44,9 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const after = backlog.at(-1)?.seq ?? 0;
   const response = await hub.stream(`/api/sessions/${name}/stream`, { "last-event-id": String(after) });
   if (!response.ok || !response.body) throw notFoundError("event stream for", name, `the hub answered ${response.status}`);
-  let buffer = "";
-  const decoder = new TextDecoder();
-  for await (const chunk of response.body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data = block.split("\n").find((line) => line.startsWith("data: "));
-      if (!data) continue;
-      const event = JSON.parse(data.slice(6)) as PublishedEvent;
-      if (event.seq !== null) print(event);
-    }
-    await io.flush();
-  }
+  await readEventStream(response.body, (event) => {
+    if (event.seq !== null) print(event);
+    void io.flush();
+  });
   return 0;
 }

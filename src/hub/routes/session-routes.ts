@@ -66,6 +66,19 @@ export const SESSION_ROUTES: Route[] = [
   },
   {
     method: "POST",
+    path: "/api/sessions/:name/favourite",
+    summary: "star or unstar a session ({favourite: true|false})",
+    body: objectSchema({ favourite: booleanSchema }, ["favourite"]),
+    errors: [400, 404],
+    handle: async ({ hub, params, request }) => {
+      const favourite = booleanField(await readJson(request), "favourite");
+      if (favourite === undefined) throw httpError(400, "BadField", "favourite must be true or false", { field: "favourite" });
+      await hub.setFavourite(params.name!, favourite);
+      return json({ ok: true, favourite });
+    },
+  },
+  {
+    method: "POST",
     path: "/api/sessions/:name/interrupt",
     summary: "stop claude's current turn",
     errors: [404, 409],

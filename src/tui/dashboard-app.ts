@@ -1,0 +1,254 @@
+import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.ts";
+import type { HubClient } from "../hub/client.ts";
+import type { PublishedEvent } from "../hub/live-sessions.ts";
+import { CsmError } from "../shared/errors.ts";
+import { followHub, type HubFeed } from "./hub-feed.ts";
+import { acceptsText, resolveKey } from "./keys/keys-for.ts";
+import type { ActionName } from "./keys/bindings.ts";
+import { applyPureAction } from "./keys/pure-actions.ts";
+import {
+  applyDetail,
+  applyEvent,
+  applyEventLog,
+  applyPending,
+  applySessions,
+  back,
+  clearNotice,
+  currentRequest,
+  formFailed,
+  initialModel,
+  selectedSession,
+  setConnection,
+  setFormBusy,
+  setNotice,
+  shouldRefetch,
+  typeText,
+  type PendingEntry,
+  type TuiModel,
+} from "./model.ts";
+import { createInputOf } from "./views/create-form.ts";
+
+// The dashboard's controller: keys in (through the key tables), hub calls out, the model
+// in between. It holds no claude connection and polls nothing: the hub's event stream
+// moves it. Renders are batched to at most one per frame. All I/O comes in as `deps`.
+
+export interface DashboardDeps {
+  hub: HubClient;
+  /** Draws the model (the screen computes the lines for its size). */
+  draw(model: TuiModel): void;
+  /** Hands the terminal to tmux for this session's window; resolves when the person is back. */
+  attach(session: string, shell: boolean): Promise<string | null>;
+  quit(): void;
+  log(error: unknown): void;
+  createDefaults: { repo?: string | null; base?: string | null };
+  /** Relative repo paths typed in the form are relative to where csm was started. */
+  resolvePath(path: string): string;
+}
+
+const FRAME_MS = 16;
+const REFETCH_DEBOUNCE_MS = 150;
+/** Ages ("3m") move on their own; redraw for them now and then, not per event. */
+const CLOCK_MS = 15_000;
+
+export class DashboardApp {
+  model: TuiModel;
+  private frame: ReturnType<typeof setTimeout> | null = null;
+  private refetchTimer: ReturnType<typeof setTimeout> | null = null;
+  private clock: ReturnType<typeof setInterval> | null = null;
+  private feed: HubFeed | null = null;
+
+  constructor(
+    private readonly deps: DashboardDeps,
+    hosts: string[],
+  ) {
+    this.model = initialModel(hosts);
+  }
+
+  start(): void {
+    this.feed = followHub(
+      this.deps.hub,
+      (event) => this.onEvent(event),
+      (state) => this.update(setConnection(this.model, state)),
+      () => void this.refresh(),
+    );
+    this.clock = setInterval(() => this.requestDraw(), CLOCK_MS);
+    void this.refresh();
+  }
+
+  stop(): void {
+    this.feed?.stop();
+    if (this.clock) clearInterval(this.clock);
+    if (this.frame) clearTimeout(this.frame);
+    if (this.refetchTimer) clearTimeout(this.refetchTimer);
+  }
+
+  private update(model: TuiModel): void {
+    this.model = model;
+    this.requestDraw();
+  }
+
+  requestDraw(): void {
+    this.frame ??= setTimeout(() => {
+      this.frame = null;
+      this.deps.draw(this.model);
+    }, FRAME_MS);
+  }
+
+  private onEvent(event: PublishedEvent): void {
+    this.model = applyEvent(this.model, event);
+    this.requestDraw();
+    if (shouldRefetch(event) || event.kind === "decision") this.scheduleRefetch();
+  }
+
+  private scheduleRefetch(): void {
+    this.refetchTimer ??= setTimeout(() => {
+      this.refetchTimer = null;
+      void this.refresh();
+    }, REFETCH_DEBOUNCE_MS);
+  }
+
+  async refresh(): Promise<void> {
+    await this.guard(async () => {
+      const [sessions, pending] = await Promise.all([
+        this.deps.hub.request<LiveSessionView[]>("GET", "/api/sessions"),
+        this.deps.hub.request<PendingEntry[]>("GET", "/api/pending"),
+      ]);
+      this.update(applyPending(applySessions(this.model, sessions), pending));
+      if (this.model.mode === "detail" && this.model.selected) await this.loadDetail(this.model.selected, false);
+    });
+  }
+
+  private async loadDetail(name: string, withLog: boolean): Promise<void> {
+    const detail = await this.deps.hub.request<LiveSessionDetail>("GET", `/api/sessions/${name}`);
+    let model = applyDetail(this.model, detail);
+    if (withLog) model = applyEventLog(model, name, await this.deps.hub.request<PublishedEvent[]>("GET", `/api/sessions/${name}/events?tail=200`));
+    this.update(model);
+  }
+
+  onKey(full: string, ch: string | undefined): void {
+    let model = clearNotice(this.model);
+    const resolved = resolveKey(model, full);
+    if (resolved && "disabled" in resolved) return this.update(setNotice(model, "info", resolved.disabled));
+    if (!resolved) {
+      if (ch && acceptsText(model) && !/[\x00-\x1f\x7f]/.test(ch)) this.update(typeText(model, ch));
+      else this.update(model);
+      return;
+    }
+    const pure = applyPureAction(model, resolved.action, { createDefaults: this.deps.createDefaults });
+    if (pure) {
+      const opened = pure.mode === "detail" && (model.mode !== "detail" || pure.selected !== model.selected);
+      this.update(pure);
+      if (opened && pure.selected) void this.guard(() => this.loadDetail(pure.selected!, true));
+      return;
+    }
+    this.model = model;
+    void this.perform(resolved.action);
+  }
+
+  /** Actions that need the hub, tmux or the process. */
+  private async perform(action: ActionName): Promise<void> {
+    const session = selectedSession(this.model);
+    switch (action) {
+      case "quit":
+        return this.deps.quit();
+      case "refresh":
+        this.update(setNotice(this.model, "info", "refreshing…"));
+        await this.refresh();
+        return this.update(clearNotice(this.model));
+      case "approve":
+      case "deny":
+      case "approve-always":
+      case "deny-always":
+        return this.answer(action);
+      case "submit":
+        return this.submit();
+      case "attach":
+      case "attach-shell":
+        if (!session) return;
+        return this.guard(async () => {
+          const note = await this.deps.attach(session.name, action === "attach-shell");
+          this.update(note ? setNotice(this.model, "info", note) : this.model);
+          await this.refresh();
+        });
+      case "favourite":
+        if (!session) return;
+        return this.guard(async () => {
+          await this.deps.hub.request("POST", `/api/sessions/${session.name}/favourite`, { favourite: !session.favourite });
+          await this.refresh();
+        });
+      case "reconnect":
+      case "interrupt":
+        if (!session) return;
+        return this.guard(async () => {
+          await this.deps.hub.request("POST", `/api/sessions/${session.name}/${action}`);
+          this.update(setNotice(this.model, "info", action === "reconnect" ? `reconnecting ${session.name}…` : `interrupted ${session.name}`));
+        });
+      default:
+        return;
+    }
+  }
+
+  private async answer(action: "approve" | "deny" | "approve-always" | "deny-always"): Promise<void> {
+    const request = currentRequest(this.model);
+    if (!request) return;
+    await this.guard(async () => {
+      await this.deps.hub.request("POST", `/api/sessions/${request.session}/approve-tool`, {
+        requestId: request.requestId,
+        action: action.startsWith("approve") ? "allow" : "deny",
+        always: action.endsWith("always"),
+      });
+      await this.refresh();
+    });
+  }
+
+  private async submit(): Promise<void> {
+    const model = this.model;
+    const run = async (work: () => Promise<string>) => {
+      this.update(setFormBusy(this.model, true));
+      try {
+        const done = await work();
+        this.update(setNotice(back(this.model), "info", done));
+        await this.refresh();
+      } catch (error) {
+        this.deps.log(error);
+        const data = error instanceof CsmError ? (error.data as { uncommitted?: string[]; unpushed?: string[] }) : undefined;
+        const unsaved = data?.uncommitted || data?.unpushed ? { uncommitted: data.uncommitted ?? [], unpushed: data.unpushed ?? [] } : undefined;
+        this.update(formFailed(this.model, (error as Error).message.split("\n")[0]!, unsaved));
+      }
+    };
+    if (model.mode === "create" && model.create && !model.create.busy) {
+      const input = createInputOf(model.create);
+      if ("error" in input) return this.update(formFailed(model, input.error));
+      const body = { ...input.input, ...(input.input.repo ? { repo: this.deps.resolvePath(input.input.repo) } : {}) };
+      return run(async () => {
+        await this.deps.hub.request("POST", "/api/sessions", body);
+        return `created ${input.input.name}`;
+      });
+    }
+    if (model.mode === "kill" && model.kill && !model.kill.busy) {
+      const form = model.kill;
+      return run(async () => {
+        await this.deps.hub.request("DELETE", `/api/sessions/${form.session}`, { deleteBranch: form.deleteBranch, force: form.force });
+        return `killed ${form.session}`;
+      });
+    }
+    if (model.mode === "message" && model.message && !model.message.busy) {
+      const form = model.message;
+      if (form.text.trim() === "") return this.update(formFailed(model, "type a message first"));
+      return run(async () => {
+        const reply = await this.deps.hub.request<{ delivered: string }>("POST", `/api/sessions/${form.session}/message`, { text: form.text });
+        return reply.delivered === "link" ? `sent to ${form.session}` : `typed into ${form.session}'s agent window`;
+      });
+    }
+  }
+
+  /** A failed hub call is shown and logged, never a crash. */
+  private async guard(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.deps.log(error);
+      this.update(setNotice(this.model, "error", (error as Error).message.split("\n")[0]!));
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import blessed, { type Screen } from "neo-blessed";
+import type { TuiModel } from "./model.ts";
+import { dashboardView } from "./views/dashboard.ts";
+import { withoutColour } from "./views/markup.ts";
+
+// The blessed wiring, and nothing else: one full-screen box of tagged lines drawn from
+// the model, keys handed on, the terminal restored however csm ends.
+
+export interface DashboardScreen {
+  draw(model: TuiModel): void;
+  onKey(handler: (full: string, ch: string | undefined) => void): void;
+  onResize(handler: () => void): void;
+  /** Gives the terminal to `work` (tmux attach) and takes it back afterwards. */
+  suspended<T>(work: () => Promise<T>): Promise<T>;
+  destroy(): void;
+}
+
+export function openScreen(options: { noColour: boolean }): DashboardScreen {
+  const screen: Screen = blessed.screen({ smartCSR: true, fullUnicode: true, forceUnicode: true, title: "csm", autoPadding: false, warnings: false });
+  // Real UTF-8, not the terminal's line-drawing set: blessed would otherwise send "◆" as
+  // an ACS "`", which tmux and every UTF-8 terminal can show as it is.
+  screen.tput.brokenACS = true;
+  // The views fit every line to the width themselves; blessed must not wrap them again.
+  const box = blessed.box({ top: 0, left: 0, width: "100%", height: "100%", tags: true, wrap: false });
+  screen.append(box);
+
+  let destroyed = false;
+  const destroy = () => {
+    if (destroyed) return;
+    destroyed = true;
+    screen.destroy();
+  };
+  // The terminal is always given back: on a signal, and on a crash (after saying why).
+  for (const signal of ["SIGTERM", "SIGHUP"] as const) process.once(signal, () => (destroy(), process.exit(0)));
+  process.once("uncaughtException", (error) => {
+    destroy();
+    process.stderr.write(`csm: the dashboard crashed: ${error.stack ?? error}\n`);
+    process.exit(1);
+  });
+
+  return {
+    draw(model) {
+      if (destroyed) return;
+      const lines = dashboardView(model, new Date(), screen.width, screen.height);
+      box.setContent((options.noColour ? lines.map(withoutColour) : lines).join("\n"));
+      screen.render();
+    },
+    onKey(handler) {
+      screen.on("keypress", (ch, key) => handler(key.full, ch));
+    },
+    onResize(handler) {
+      screen.on("resize", handler);
+    },
+    async suspended(work) {
+      const resume = screen.program.pause();
+      try {
+        return await work();
+      } finally {
+        resume();
+        screen.alloc();
+        screen.render();
+      }
+    },
+    destroy,
+  };
+}
