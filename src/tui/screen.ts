@@ -24,6 +24,9 @@ export function openScreen(options: { noColour: boolean }): DashboardScreen {
   const box = blessed.box({ top: 0, left: 0, width: "100%", height: "100%", tags: true, wrap: false });
   screen.append(box);
 
+  // For `bun run bench`: when each frame was drawn, to measure event → frame.
+  const trace = process.env.CSM_TRACE_FRAMES;
+  const { appendFileSync } = trace ? (require("node:fs") as typeof import("node:fs")) : { appendFileSync: null };
   let destroyed = false;
   const destroy = () => {
     if (destroyed) return;
@@ -44,6 +47,7 @@ export function openScreen(options: { noColour: boolean }): DashboardScreen {
       const lines = dashboardView(model, new Date(), screen.width, screen.height);
       box.setContent((options.noColour ? lines.map(withoutColour) : lines).join("\n"));
       screen.render();
+      if (trace && appendFileSync) appendFileSync(trace, `${(performance.timeOrigin + performance.now()).toFixed(3)}\n`);
     },
     onKey(handler) {
       screen.on("keypress", (ch, key) => handler(key.full, ch));

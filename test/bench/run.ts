@@ -1,3 +1,4 @@
+import { dashboardSection } from "./dashboard.ts";
 import { hubSection } from "./hub.ts";
 import { listSection } from "./list.ts";
 import { rulesSection } from "./rules.ts";
@@ -6,7 +7,7 @@ import type { BenchSection } from "./section.ts";
 // `bun run bench [SECTION…]`: runs every section, or only the named ones, one after
 // another so they never compete for the machine.
 
-const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection];
+const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));
