@@ -20,8 +20,10 @@ import {
   selectedSession,
   setConnection,
   setFormBusy,
+  setBusy,
   setNotice,
   shouldRefetch,
+  spin,
   typeText,
   type PendingEntry,
   type TuiModel,
@@ -49,6 +51,7 @@ const FRAME_MS = 16;
 const REFETCH_DEBOUNCE_MS = 150;
 /** Ages ("3m") move on their own; redraw for them now and then, not per event. */
 const CLOCK_MS = 15_000;
+const SPINNER_MS = 100;
 
 export class DashboardApp {
   model: TuiModel;
@@ -56,6 +59,7 @@ export class DashboardApp {
   private refetchTimer: ReturnType<typeof setTimeout> | null = null;
   private clock: ReturnType<typeof setInterval> | null = null;
   private feed: HubFeed | null = null;
+  private spinner: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly deps: DashboardDeps,
@@ -78,6 +82,7 @@ export class DashboardApp {
   stop(): void {
     this.feed?.stop();
     if (this.clock) clearInterval(this.clock);
+    if (this.spinner) clearInterval(this.spinner);
     if (this.frame) clearTimeout(this.frame);
     if (this.refetchTimer) clearTimeout(this.refetchTimer);
   }
@@ -205,6 +210,7 @@ export class DashboardApp {
     const model = this.model;
     const run = async (work: () => Promise<string>) => {
       this.update(setFormBusy(this.model, true));
+      this.busy(1);
       try {
         const done = await work();
         this.update(setNotice(back(this.model), "info", done));
@@ -214,6 +220,8 @@ export class DashboardApp {
         const data = error instanceof CsmError ? (error.data as { uncommitted?: string[]; unpushed?: string[] }) : undefined;
         const unsaved = data?.uncommitted || data?.unpushed ? { uncommitted: data.uncommitted ?? [], unpushed: data.unpushed ?? [] } : undefined;
         this.update(formFailed(this.model, (error as Error).message.split("\n")[0]!, unsaved));
+      } finally {
+        this.busy(-1);
       }
     };
     if (model.mode === "create" && model.create && !model.create.busy) {
@@ -242,13 +250,26 @@ export class DashboardApp {
     }
   }
 
-  /** A failed hub call is shown and logged, never a crash. */
+  /** A failed hub call is shown and logged, never a crash; a spinner turns while it runs. */
   private async guard(work: () => Promise<void>): Promise<void> {
+    this.busy(1);
     try {
       await work();
     } catch (error) {
       this.deps.log(error);
       this.update(setNotice(this.model, "error", (error as Error).message.split("\n")[0]!));
+    } finally {
+      this.busy(-1);
+    }
+  }
+
+  /** The spinner's timer runs only while something is under way: idle means idle. */
+  private busy(delta: number): void {
+    this.update(setBusy(this.model, delta));
+    if (this.model.busy.count > 0 && !this.spinner) this.spinner = setInterval(() => this.update(spin(this.model)), SPINNER_MS);
+    if (this.model.busy.count === 0 && this.spinner) {
+      clearInterval(this.spinner);
+      this.spinner = null;
     }
   }
 }

@@ -45,6 +45,8 @@ export interface TuiModel {
   helpScroll: number;
   notice: Notice | null;
   hub: HubConnection;
+  /** Hub calls under way, and the spinner's frame while there are any. */
+  busy: { count: number; frame: number };
   /** The hub answered the first /api/sessions: an empty list means "no sessions", not "loading". */
   loaded: boolean;
   create: CreateForm | null;
@@ -70,6 +72,7 @@ export function initialModel(hosts: string[] = ["local"]): TuiModel {
     helpScroll: 0,
     notice: null,
     hub: { state: "connecting" },
+    busy: { count: 0, frame: 0 },
     loaded: false,
     create: null,
     kill: null,
@@ -196,6 +199,10 @@ export function shouldRefetch(event: PublishedEvent): boolean {
 }
 
 export const setConnection = (model: TuiModel, hub: HubConnection): TuiModel => ({ ...model, hub });
+
+/** A hub call started (+1) or ended (-1). */
+export const setBusy = (model: TuiModel, delta: number): TuiModel => ({ ...model, busy: { ...model.busy, count: Math.max(0, model.busy.count + delta) } });
+export const spin = (model: TuiModel): TuiModel => ({ ...model, busy: { ...model.busy, frame: model.busy.frame + 1 } });
 
 // ---- approvals ----
 

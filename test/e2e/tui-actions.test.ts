@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { createSession, findSession, worktreePath } from "../helpers/sessions.ts";
+import { readClaudeLaunches } from "../helpers/fake-claude-log.ts";
 import { startTui } from "../helpers/tui.ts";
 
 // Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
@@ -71,4 +72,26 @@ test("k asks first, says what goes, refuses unsaved work unless forced, then kil
   expect(existsSync(worktree)).toBe(false);
   expect(await findSession(sb, "doomed")).toBeUndefined();
   expect(await sb.git(repo, ["branch", "--list", "csm/*"])).toBe("");
+});
+
+test("m sends a message to the selected session; f stars it and it sorts first", async () => {
+  await using sb = await makeSandbox();
+  const repo = await sb.makeRepo("app");
+  await createSession(sb, "aaa", repo);
+  await createSession(sb, "zzz", repo);
+  const tui = await startTui(sb);
+  await tui.waitFor("zzz");
+  await tui.keys("Down", "f");
+  await sb.waitFor(async () => ((await findSession(sb, "zzz")) as { favourite?: boolean } | undefined)?.favourite === true, { what: "zzz starred in the hub" });
+  const starred = await tui.waitFor("★", "the star");
+  expect(starred.indexOf("zzz")).toBeLessThan(starred.indexOf("aaa"));
+
+  await tui.keys("m");
+  await tui.waitFor(/message/i, "the message form");
+  await tui.type("hello from the dashboard");
+  await tui.keys("Enter");
+  await tui.waitFor(/sent to zzz|typed into zzz/, "the message sent");
+  const launches = await readClaudeLaunches(sb.paths.claudeLog);
+  await sb.waitFor(async () => (await readClaudeLaunches(sb.paths.claudeLog)).some((l) => JSON.stringify(l.stdin).includes("hello from the dashboard")), { what: "the stand-in to get it" });
+  expect(launches.length).toBeGreaterThan(0);
 });

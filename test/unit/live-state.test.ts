@@ -76,3 +76,10 @@ test("the end of a turn leaves nothing pending (an interrupt or a stopping deny 
   const state = fold(initialLiveState(), claude(toolRequest("A")), claude(toolRequest("B")), claude(result(0.01, { subtype: "error_during_execution", is_error: true, terminal_reason: "aborted_tools" })));
   expect(state).toMatchObject({ status: "idle", pending: [] });
 });
+
+test("link events the state does not know about leave it as it is", () => {
+  const state = fold(initialLiveState(), claude(init));
+  for (const event of ["favourite", "protocol_error", "unknown_frame", "hub_error", "something_new"]) {
+    expect(applyLinkEvent(state, { event }, at)).toBe(state);
+  }
+});

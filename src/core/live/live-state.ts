@@ -41,6 +41,12 @@ export type LinkEvent =
   | { event: "claude_exited"; code: number | null; signal?: string | null }
   | { event: "gone"; reason: string };
 
+/** Link events for the log only: favourite, protocol errors, notes from the hub. */
+export interface OtherLinkEvent {
+  event: string;
+  [field: string]: unknown;
+}
+
 export function initialLiveState(): LiveState {
   return {
     status: "starting",
@@ -151,7 +157,8 @@ export function applySent(state: LiveState, message: CsmToClaude, at: string): L
   return state;
 }
 
-export function applyLinkEvent(state: LiveState, event: LinkEvent, at: string): LiveState {
+export function applyLinkEvent(state: LiveState, linkEvent: LinkEvent | OtherLinkEvent, at: string): LiveState {
+  const event = linkEvent as LinkEvent;
   switch (event.event) {
     case "linked":
       return { ...state, linked: true };
@@ -179,5 +186,8 @@ export function applyLinkEvent(state: LiveState, event: LinkEvent, at: string): 
       };
     case "gone":
       return { ...state, status: "dead", statusReason: event.reason, pending: [], linked: false, lastActivityAt: at };
+    default:
+      // Other link events (favourite, protocol errors, notes from the hub) are for the log only.
+      return state;
   }
 }

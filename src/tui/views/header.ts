@@ -6,9 +6,12 @@ import { STATUS_LOOK, STATUS_ORDER } from "./theme.ts";
 // The top line: csm, the hosts, how many sessions are in each status, and whether the hub
 // connection is up (on the right). Narrow screens lose the hosts, then the status words.
 
+const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
 export function hubState(model: TuiModel): string {
   const hub = model.hub;
-  if (hub.state === "connected") return paint("green", "hub ✓");
+  const working = model.busy.count > 0 ? `${paint("cyan", SPINNER[model.busy.frame % SPINNER.length]!)} ` : "";
+  if (hub.state === "connected") return `${working}${paint("green", "hub ✓")}`;
   if (hub.state === "connecting") return paint("yellow", "connecting to the hub…");
   return paint("red", `hub lost, reconnecting (try ${hub.attempt})`);
 }
