@@ -20,6 +20,10 @@ export function openScreen(options: { noColour: boolean }): DashboardScreen {
   // Real UTF-8, not the terminal's line-drawing set: blessed would otherwise send "◆" as
   // an ACS "`", which tmux and every UTF-8 terminal can show as it is.
   screen.tput.brokenACS = true;
+  // Without a terminfo entry for TERM (tmux-256color needs ncurses-term) blessed falls
+  // back to 8 colours, where its gray is black: invisible on a dark terminal.
+  if (screen.tput.colors < 256 && (/256col/.test(process.env.TERM ?? "") || /truecolor|24bit/.test(process.env.COLORTERM ?? ""))) screen.tput.colors = 256;
+  const gray = screen.tput.colors >= 256 ? (line: string) => line : (line: string) => line.replaceAll("{gray-fg}", "{white-fg}").replaceAll("{/gray-fg}", "{/white-fg}");
   // The views fit every line to the width themselves; blessed must not wrap them again.
   const box = blessed.box({ top: 0, left: 0, width: "100%", height: "100%", tags: true, wrap: false });
   screen.append(box);
@@ -45,7 +49,7 @@ export function openScreen(options: { noColour: boolean }): DashboardScreen {
     draw(model) {
       if (destroyed) return;
       const lines = dashboardView(model, new Date(), screen.width, screen.height);
-      box.setContent((options.noColour ? lines.map(withoutColour) : lines).join("\n"));
+      box.setContent((options.noColour ? lines.map(withoutColour) : lines.map(gray)).join("\n"));
       screen.render();
       if (trace && appendFileSync) appendFileSync(trace, `${(performance.timeOrigin + performance.now()).toFixed(3)}\n`);
     },

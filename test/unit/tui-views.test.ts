@@ -107,11 +107,18 @@ test("narrow screens drop columns before the name and status", () => {
 test("every status has its own glyph and colour", () => {
   const looks = Object.values(STATUS_LOOK);
   expect(new Set(looks.map((look) => look.glyph)).size).toBe(looks.length);
-  const list = sessionListView(fleet(), now, 120).join("\n");
+  // The selected row is one plain bar, so look at the others: select one without a status colour.
+  const list = sessionListView(selectSession(fleet(), "docs"), now, 120).join("\n");
   expect(list).toContain("{yellow-fg}◆ waiting{/yellow-fg}");
   expect(list).toContain("{red-fg}✗ dead{/red-fg}");
   expect(list).toContain("{green-fg}● working{/green-fg}");
   expect(list).toContain("{gray-fg}? unknown{/gray-fg}");
+});
+
+test("the selected row is one solid bar: inverse, and no inner tag that would end it", () => {
+  const selected = sessionListView(fleet(), now, 120).find((line) => line.includes("migrate-db"))!;
+  expect(selected.startsWith("{inverse}")).toBe(true);
+  expect(selected.match(/\{\/?[a-z-]+\}/g)!.filter((tag) => tag !== "{open}" && tag !== "{close}")).toEqual(["{inverse}", "{/inverse}"]);
 });
 
 test("NO_COLOR output has no colour tags and plain output no tags at all", () => {

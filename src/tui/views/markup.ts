@@ -63,6 +63,11 @@ export function withoutColour(line: string): string {
   return line.replace(TAG, (tag, _slash: string, name: string) => (/-(fg|bg)$/.test(name) ? "" : tag));
 }
 
+/** Every style and colour tag gone, the {open}/{close} escapes kept: for a line that is styled whole. */
+export function withoutStyles(line: string): string {
+  return line.replace(TAG, (tag, _slash: string, name: string) => (name === "open" || name === "close" ? tag : ""));
+}
+
 export const visibleWidth = (line: string) => textWidth(plainText(line));
 
 /** Cuts a line to `width` cells, ending it with "…" when something was cut; open tags are closed. */

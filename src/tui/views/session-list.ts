@@ -2,7 +2,7 @@ import type { LiveSessionView } from "../../core/live/live-view.ts";
 import { formatAge } from "../../cli/table.ts";
 import { visibleSessions, type TuiModel } from "../model.ts";
 import { COLUMN_GAP, layoutColumns, type ColumnSpec } from "./columns.ts";
-import { esc, fit, padStart, paint, styled, truncate } from "./markup.ts";
+import { esc, fit, padStart, paint, styled, truncate, withoutStyles } from "./markup.ts";
 import { oneLine } from "./text-width.ts";
 import { CURSOR_MARK, FAVOURITE_MARK, PENDING_MARK, statusBadge } from "./theme.ts";
 
@@ -94,7 +94,8 @@ export function sessionListView(model: TuiModel, now: Date, width: number, heigh
     const isSelected = session.name === model.selected;
     const lead = (isSelected ? CURSOR_MARK : " ") + (session.favourite ? paint("yellow", FAVOURITE_MARK) : " ");
     const line = fit(lead + row(widths, (id) => cell(id, session, now)), width);
-    return isSelected ? styled("inverse", line) : line;
+    // One solid bar: blessed ends {inverse} at the first inner tag that closes.
+    return isSelected ? styled("inverse", withoutStyles(line)) : line;
   });
   return [truncate(title, width), ...lines];
 }
