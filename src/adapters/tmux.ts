@@ -34,12 +34,15 @@ function withoutTmuxVariables(): Record<string, string> {
 }
 
 export class Tmux {
-  private readonly env = withoutTmuxVariables();
+  /** Only on this machine: over SSH a call's env is added to the remote login's, and $TMUX is not there. */
+  private readonly env: Record<string, string> | undefined;
 
   constructor(
     private readonly runner: Runner,
     readonly socket: string | undefined,
-  ) {}
+  ) {
+    this.env = runner.hostName === "local" ? withoutTmuxVariables() : undefined;
+  }
 
   argv(args: readonly string[]): string[] {
     return this.socket ? ["tmux", "-L", this.socket, ...args] : ["tmux", ...args];
@@ -59,7 +62,11 @@ export class Tmux {
   /** Every pane of every session; empty when no server is running. */
   async listPanes(): Promise<PaneInfo[]> {
     const args = ["list-panes", "-a", "-F", PANE_FORMAT];
-    const result = await this.runner.run(this.argv(args), { env: this.env });
+    // -u: without a UTF-8 locale (an SSH login, cron) tmux would print the field
+    // separator U+241F as "_", and no line would parse.
+    const argv = this.argv(args);
+    argv.splice(1, 0, "-u");
+    const result = await this.runner.run(argv, { env: this.env });
     if (result.code !== 0) {
       if (isNoServer(result.stderr)) return [];
       throw new TmuxError(args, result);

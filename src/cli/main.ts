@@ -33,6 +33,11 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
   try {
     const module = await command.load();
     if (rest.includes("--help") || rest.includes("-h")) return (await import("./commands/help.ts")).run([command.name], io);
+    if (command.remote) {
+      const routed = await (await import("./host-routing.ts")).routeToHost(command.name, rest, io);
+      if ("code" in routed) return routed.code;
+      return await module.run(routed.argv, io);
+    }
     return await module.run(rest, io);
   } catch (error) {
     return reportError(error, io);

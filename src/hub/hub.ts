@@ -24,6 +24,13 @@ import { LiveSessions } from "./live-sessions.ts";
 // its clients). It owns the live link; tmux and git stay the truth about what exists.
 
 const DEAD_CHECK_DELAY_MS = 300;
+/**
+ * `create` stores a session before it starts its tmux session (the bridge needs the
+ * record to connect), so for a moment a new session has no tmux session yet: that is not
+ * death. claude's own exit is reported at once whatever its age.
+ */
+const CREATION_GRACE_MS = 10_000;
+const beingCreated = (record: SessionRecord | null) => record !== null && Date.now() - Date.parse(record.createdAt) < CREATION_GRACE_MS;
 /** A bridge whose hub just restarted relinks within its backoff (≤ 2 s): wait for it before typing into the pane. */
 const RELINK_WAIT_MS = 2500;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
@@ -92,6 +99,7 @@ export class Hub {
   /** After a link drops: if tmux says the session or its claude is gone, say so, with why. */
   private async checkGone(session: string): Promise<void> {
     if (this.links.isLinked(session)) return;
+    if (beingCreated(this.ctx.sessions().get(this.ctx.host.hostName, session))) return;
     const state = this.live.state(session);
     if (state.status === "dead") return;
     const [view] = (await listSessions(this.ctx)).filter((v) => v.name === session);
@@ -115,7 +123,8 @@ export class Hub {
   private reconcile(views: Awaited<ReturnType<typeof listSessions>>): void {
     for (const view of views) {
       if (view.status !== "dead" || this.links.isLinked(view.name)) continue;
-      if (!this.ctx.sessions().get(this.ctx.host.hostName, view.name)) continue;
+      const record = this.ctx.sessions().get(this.ctx.host.hostName, view.name);
+      if (!record || beingCreated(record)) continue;
       if (this.live.state(view.name).status === "dead") continue;
       this.live.record(view.name, [{ kind: "link", at: new Date().toISOString(), data: { event: "gone", reason: view.statusReason ?? "gone" } }]);
     }

@@ -14,7 +14,7 @@ declare module "neo-blessed" {
     width: number;
     height: number;
     program: Program;
-    tput: { brokenACS: boolean };
+    tput: { brokenACS: boolean; colors: number };
     append(node: Box): void;
     render(): void;
     alloc(): void;

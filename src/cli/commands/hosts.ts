@@ -1,29 +1,39 @@
-import { loadSettings } from "../../config/load.ts";
+import { createContext } from "../../core/context.ts";
+import { checkHost } from "../../core/hosts/host-check.ts";
+import { HostRegistry } from "../../core/hosts/host-registry.ts";
+import { VERSION } from "../version.ts";
 import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
 import { formatTable } from "../table.ts";
 
+// `csm hosts`: every host, checked in parallel: reachable (within 5 s), latency, versions.
 export async function run(argv: string[], io: Output): Promise<number> {
   const { flags } = parseFlags("hosts", argv, { json: { type: "boolean" } }, { min: 0, max: 0 });
-  const settings = await loadSettings();
-  const hosts = [
-    { name: "local", kind: "local", address: "this machine", tmuxSocket: settings.tmuxSocket ?? "default", supported: true },
-    ...Object.entries(settings.config.hosts).map(([name, host]) => ({
-      name,
-      kind: "ssh",
-      address: `${host.user ? `${host.user}@` : ""}${host.host}${host.port ? `:${host.port}` : ""}`,
-      tmuxSocket: host.env?.CSM_TMUX_SOCKET ?? "default",
-      // SSH hosts are configured ahead of the remote support that will use them.
-      supported: false,
-    })),
-  ];
-  if (flags.json) printJson(io, hosts);
-  else
-    io.out(
-      formatTable(
-        ["HOST", "KIND", "ADDRESS", "TMUX SOCKET", "NOTE"],
-        hosts.map((h) => [h.name, h.kind, h.address, h.tmuxSocket, h.supported ? "" : "remote sessions not supported yet"]),
-      ),
-    );
-  return 0;
+  const ctx = await createContext();
+  const registry = new HostRegistry(ctx);
+  try {
+    const checks = await Promise.all(registry.names().map(async (name) => checkHost((await registry.get(name))!)));
+    for (const check of checks) if (check.kind === "local") check.versions.csm = `csm ${VERSION}`;
+    if (flags.json) printJson(io, checks);
+    else
+      io.out(
+        formatTable(
+          ["HOST", "ADDRESS", "STATE", "LATENCY", "TMUX", "GIT", "CLAUDE", "CSM"],
+          checks.map((c) => [
+            c.name,
+            c.address,
+            c.reachable ? "reachable" : `unreachable: ${c.error}`,
+            c.latencyMs === null ? "-" : `${c.latencyMs} ms`,
+            c.versions.tmux?.replace(/^tmux /, "") ?? "-",
+            c.versions.git?.replace(/^git version /, "") ?? "-",
+            c.versions.claude?.replace(/ \(Claude Code\)$/, "") ?? "-",
+            c.versions.csm?.replace(/^csm /, "") ?? (c.reachable && c.kind === "ssh" ? "not installed" : "-"),
+          ]),
+        ),
+      );
+    return checks.every((c) => c.reachable) ? 0 : 1;
+  } finally {
+    registry.close();
+    ctx.close();
+  }
 }

@@ -3,20 +3,40 @@ import type { Transport } from "../../core/live/live-state.ts";
 import { withoutLive, type LiveSessionView } from "../../core/live/live-view.ts";
 import { listSessions } from "../../core/sessions/list.ts";
 import { findHub } from "../../hub/client.ts";
+import { usageError } from "../../shared/errors.ts";
 import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
 import { formatAge, formatTable } from "../table.ts";
 
 export async function run(argv: string[], io: Output): Promise<number> {
-  const { flags } = parseFlags("list", argv, { json: { type: "boolean" } }, { min: 0, max: 0 });
+  const { flags } = parseFlags("list", argv, { json: { type: "boolean" }, host: { type: "string" } }, { min: 0, max: 0 });
   const ctx = await createContext();
   try {
-    const sessions = await fromHubOrTmux(ctx);
+    const remote = flags.host !== undefined || Object.keys(ctx.settings.config.hosts).length > 0;
+    // Only with SSH hosts configured (or --host) does list load anything to reach them.
+    const sessions = remote ? await everywhere(ctx, flags.host, io) : await fromHubOrTmux(ctx);
     if (flags.json) printJson(io, sessions);
     else io.out(renderSessions(sessions, new Date()));
     return 0;
   } finally {
     ctx.close();
+  }
+}
+
+async function everywhere(ctx: Context, only: string | undefined, io: Output): Promise<LiveSessionView[]> {
+  const { HostRegistry } = await import("../../core/hosts/host-registry.ts");
+  const { listEverywhere } = await import("../../core/hosts/list-everywhere.ts");
+  const registry = new HostRegistry(ctx);
+  try {
+    if (only !== undefined && !registry.names().includes(only)) throw usageError(`unknown host ${JSON.stringify(only)} (configured: ${registry.names().join(", ")})`);
+    const result = await listEverywhere(registry, () => fromHubOrTmux(ctx), only);
+    for (const host of result.hosts) {
+      if (!host.reachable) io.err(`csm: ${host.name}: unreachable: ${host.note}`);
+      else if (host.note) io.err(`csm: ${host.name}: ${host.note}`);
+    }
+    return result.sessions;
+  } finally {
+    registry.close();
   }
 }
 

@@ -11,13 +11,15 @@ export interface CommandInfo {
   usage: string;
   summary: string;
   hidden?: boolean;
+  /** Takes a session name (or --host): routed to the host that has the session. */
+  remote?: boolean;
   load: () => Promise<{ run: CommandRun }>;
 }
 
 export const COMMANDS: CommandInfo[] = [
   {
-    name: "create",
-    usage: "create NAME [--repo PATH] [--base REF] [--prompt TEXT] [--project P] [--no-worktree] [--transport auto|bridge|sdk-url] [--json]",
+    name: "create", remote: true,
+    usage: "create NAME [--host H] [--repo PATH] [--base REF] [--prompt TEXT] [--project P] [--no-worktree] [--transport auto|bridge|sdk-url] [--json]",
     summary: "new worktree on branch csm/NAME-<time>, tmux session csm-NAME, claude running in it",
     load: () => import("./create.ts"),
   },
@@ -29,32 +31,32 @@ export const COMMANDS: CommandInfo[] = [
     load: () => import("./list.ts"),
   },
   {
-    name: "attach",
+    name: "attach", remote: true,
     aliases: ["a"],
     usage: "attach NAME [--shell]",
     summary: "attach to the agent window (or the shell window); switch-client inside tmux",
     load: () => import("./attach.ts"),
   },
   {
-    name: "kill",
+    name: "kill", remote: true,
     aliases: ["k"],
     usage: "kill NAME [--delete-branch] [--force]",
     summary: "stop the session and remove its worktree; refuses to lose unsaved work without --force",
     load: () => import("./kill.ts"),
   },
-  { name: "send", usage: "send NAME TEXT", summary: "send a message to the session's claude (typed into its pane when not linked)", load: () => import("./send.ts") },
-  { name: "logs", usage: "logs NAME [--follow] [--json] [--tail N]", summary: "the session's event log; --follow continues live", load: () => import("./logs.ts") },
-  { name: "interrupt", usage: "interrupt NAME", summary: "stop claude's current turn", load: () => import("./interrupt.ts") },
-  { name: "reconnect", usage: "reconnect NAME", summary: "restart a dead claude with --resume in the same worktree", load: () => import("./reconnect.ts") },
+  { name: "send", remote: true, usage: "send NAME TEXT", summary: "send a message to the session's claude (typed into its pane when not linked)", load: () => import("./send.ts") },
+  { name: "logs", remote: true, usage: "logs NAME [--follow] [--json] [--tail N]", summary: "the session's event log; --follow continues live", load: () => import("./logs.ts") },
+  { name: "interrupt", remote: true, usage: "interrupt NAME", summary: "stop claude's current turn", load: () => import("./interrupt.ts") },
+  { name: "reconnect", remote: true, usage: "reconnect NAME", summary: "restart a dead claude with --resume in the same worktree", load: () => import("./reconnect.ts") },
   { name: "pending", usage: "pending [--json]", summary: "tool requests waiting for a person, in every session", load: () => import("./pending.ts") },
   {
-    name: "approve",
+    name: "approve", remote: true,
     usage: "approve NAME [REQUEST_ID] [--always]",
     summary: "allow a pending tool request (the only one, or by id); --always also adds a rule",
     load: () => import("./approve.ts"),
   },
   {
-    name: "deny",
+    name: "deny", remote: true,
     usage: "deny NAME [REQUEST_ID] [--message TEXT] [--always]",
     summary: "deny a pending tool request; claude sees the message; --always also adds a rule",
     load: () => import("./deny.ts"),

@@ -1,0 +1,79 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { makeSandbox, CSM_ENTRY, FAKE_CLAUDE, type Sandbox } from "./sandbox.ts";
+import { startSshd, type Sshd } from "./sshd.ts";
+
+// A second machine for tests: Debian's sshd on 127.0.0.1, and behind it a csm with a
+// world of its own (HOME, XDG dirs, tmux socket, hub port), configured in the local csm
+// as host "devbox". Remote means a real SSH hop; everything stays in the sandbox.
+
+export interface RemoteSandbox extends AsyncDisposable {
+  sb: Sandbox;
+  sshd: Sshd;
+  /** The remote csm's environment (what `hosts.devbox.env` exports). */
+  remoteEnv: Record<string, string>;
+  /** A git repository for remote sessions. */
+  remoteRepo: string;
+  /** Runs a command as the remote host's csm would see it (its env), locally. */
+  remoteTmux(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+export async function makeRemoteSandbox(options: { extraHosts?: Record<string, unknown>; remoteEnv?: Record<string, string> } = {}): Promise<RemoteSandbox> {
+  const sb = await makeSandbox();
+  const sshd = await startSshd();
+  const remoteRoot = join(sb.paths.root, "devbox");
+  mkdirSync(remoteRoot, { recursive: true });
+  const remoteSocket = sb.extraSocket("devbox");
+  const remoteEnv: Record<string, string> = {
+    HOME: join(remoteRoot, "home"),
+    XDG_CONFIG_HOME: join(remoteRoot, "config"),
+    XDG_STATE_HOME: join(remoteRoot, "state"),
+    XDG_DATA_HOME: join(remoteRoot, "data"),
+    TMUX_TMPDIR: sb.paths.tmuxTmpdir,
+    CSM_TMUX_SOCKET: remoteSocket,
+    CSM_PORT: String(freePort()),
+    CSM_CLAUDE_BIN: FAKE_CLAUDE,
+    FAKE_CLAUDE_LOG: join(remoteRoot, "fake-claude.log"),
+    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    ...options.remoteEnv,
+  };
+  mkdirSync(remoteEnv.HOME!, { recursive: true });
+  const remoteRepo = await sb.makeRepo("remote-app");
+  const client = sshd.client();
+  mkdirSync(join(sb.paths.home, ".ssh"), { recursive: true });
+  copyFileSync(sshd.knownHostsPath, join(sb.paths.home, ".ssh", "known_hosts"));
+  await sb.writeConfig({
+    hosts: {
+      devbox: { host: client.config.host, port: client.config.port, user: client.config.user, identityFile: client.config.identityFile, csmPath: CSM_ENTRY, defaultRepo: remoteRepo, env: remoteEnv },
+      ...options.extraHosts,
+    },
+  });
+  return {
+    sb,
+    sshd,
+    remoteEnv,
+    remoteRepo,
+    remoteTmux: (args) => sb.run(["tmux", "-L", remoteSocket, ...args], { env: { TMUX_TMPDIR: sb.paths.tmuxTmpdir } }),
+    async [Symbol.asyncDispose]() {
+      // The remote csm's hub runs on this machine, started by our test: stop it by its pid file.
+      const hubFile = join(remoteEnv.XDG_STATE_HOME!, "csm", "hub.json");
+      if (existsSync(hubFile)) {
+        const pid = (JSON.parse(readFileSync(hubFile, "utf8")) as { pid: number }).pid;
+        try {
+          process.kill(pid, "SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+      await sb.dispose();
+      await sshd.stop();
+    },
+  };
+}
+
+function freePort(): number {
+  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = listener.port;
+  listener.stop(true);
+  return port;
+}
