@@ -6,6 +6,7 @@ import { SshConnection } from "./ssh-connection.ts";
 import { SshError, type SshTarget } from "./ssh-errors.ts";
 import { remoteFiles } from "./ssh-files.ts";
 import { spawnPipedOver } from "./ssh-piped.ts";
+import { forwardPort, type PortForward } from "./ssh-forward.ts";
 
 // A Runner on another machine, over one pooled ssh2 connection (ssh-connection.ts).
 // Differences from LocalHost that callers must know:
@@ -202,6 +203,11 @@ export class SshHost implements Runner {
       `IFS=:; for d in $PATH; do if [ -f "$d/$1" ] && [ -x "$d/$1" ]; then printf '%s\\n' "$d/$1"; exit 0; fi; done; exit 1`;
     const result = await this.run(["sh", "-c", script, "sh", command]);
     return result.code === 0 ? result.stdout.replace(/\n$/, "") : null;
+  }
+
+  /** 127.0.0.1:<returned port> here reaches 127.0.0.1:remotePort there, over this connection. */
+  forwardPort(remotePort: number): Promise<PortForward> {
+    return forwardPort(this.connection, remotePort);
   }
 
   close(): void {

@@ -37,6 +37,15 @@ export class HubClient {
     return payload as T;
   }
 
+  /** Passes a request on as it is (the local hub does this for a remote session). */
+  forward(method: string, pathAndQuery: string, body: string | null, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${this.baseUrl}${pathAndQuery}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json", ...headers },
+      body: method === "GET" || method === "HEAD" ? undefined : (body ?? undefined),
+    });
+  }
+
   /** The raw response, for event streams. */
   stream(path: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
     return fetch(`${this.baseUrl}${path}`, { headers: { authorization: `Bearer ${this.token}`, ...headers }, signal });

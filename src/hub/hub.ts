@@ -16,6 +16,7 @@ import type { SessionRecord } from "../store/sessions.ts";
 import { AgentLinks } from "./agent-link.ts";
 import { Approvals, type Decision } from "./approvals.ts";
 import { RuleSource } from "./rule-source.ts";
+import { RemoteHubs } from "./remote-hubs.ts";
 import { StreamTickets } from "./stream-tickets.ts";
 import { httpError } from "./http.ts";
 import { LiveSessions } from "./live-sessions.ts";
@@ -43,6 +44,7 @@ export class Hub {
   readonly links: AgentLinks;
   readonly approvals: Approvals;
   readonly tickets = new StreamTickets();
+  readonly remotes: RemoteHubs;
   /** Set once the server listens: sessions (re)started by the hub connect here. */
   port = 0;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -59,6 +61,7 @@ export class Hub {
       (session, request) => void this.approvals.onToolRequest(session, request).catch((error: Error) => this.reportError(session, error)),
     );
     this.approvals = new Approvals(ctx, this.live, this.links, new RuleSource(ctx.settings.paths.configFile));
+    this.remotes = new RemoteHubs(ctx, (event) => this.live.publishRemote(event));
     this.live.subscribe((event) => {
       if (event.kind !== "claude") return;
       const data = event.data as { type?: string; subtype?: string; session_id?: string };
@@ -114,9 +117,14 @@ export class Hub {
   }
 
   async list(): Promise<LiveSessionView[]> {
-    const views = await listSessions(this.ctx);
+    const [views, remote] = await Promise.all([listSessions(this.ctx), this.remotes.sessions()]);
     this.reconcile(views);
-    return views.map((view) => this.viewOf(view));
+    return [...views.map((view) => this.viewOf(view)), ...remote];
+  }
+
+  /** Is this session on this machine? Anything else is passed on to the remote hub that has it. */
+  isLocal(name: string): boolean {
+    return this.ctx.sessions().get(this.ctx.host.hostName, name) !== null;
   }
 
   /** tmux says dead but the live state missed it (a check that ran too early): say so now. */
@@ -184,9 +192,11 @@ export class Hub {
     return this.approvals.answer(name, requestId, action, options);
   }
 
-  /** Every pending request of every session, oldest first. */
-  pending() {
-    return this.approvals.pending(this.ctx.sessions().all(this.ctx.host.hostName).map((record) => record.name));
+  /** Every pending tool request of every session on every host, oldest first. */
+  async pending() {
+    const local = this.approvals.pending(this.ctx.sessions().all(this.ctx.host.hostName).map((record) => record.name)).map((p) => ({ ...p, host: "local" }));
+    const remote = (await this.remotes.pending()) as typeof local;
+    return [...local, ...remote].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   }
 
   private reportError(session: string, error: Error): void {
@@ -228,6 +238,7 @@ export class Hub {
 
   stop(): void {
     this.stopped = true;
+    this.remotes.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }

@@ -17,6 +17,8 @@ import type { SessionStore } from "../store/sessions.ts";
 /** What subscribers (SSE, the TUI) receive: a stored event (with seq) or a transient delta. */
 export interface PublishedEvent {
   session: string;
+  /** Set for a remote host's events, passed on by this hub. */
+  host?: string;
   seq: number | null;
   at: string;
   kind: string;
@@ -117,6 +119,14 @@ export class LiveSessions {
   forget(name: string): void {
     this.states.delete(name);
     this.streaming.delete(name);
+  }
+
+  /**
+   * A remote hub's event, passed on to this hub's clients. Without a seq: remote seqs are
+   * another hub's numbers, and would confuse a stream's resume position here.
+   */
+  publishRemote(event: PublishedEvent & { host: string }): void {
+    this.publish({ ...event, seq: null });
   }
 
   subscribe(listener: (event: PublishedEvent) => void): () => void {

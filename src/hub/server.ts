@@ -53,6 +53,16 @@ export async function startHub(ctx: Context, options: { port: number; hostname?:
       secretsMatch(bearer(request.headers.get("authorization")), tokens.current()) ||
       (found.route.stream === true && hub.tickets.redeem(url.searchParams.get("ticket")));
     if (!authorized) return unauthorized();
+    // A session on another host: its hub answers, through the port forward.
+    const name = found.params.name;
+    if (name !== undefined && isValidName(name) && !hub.isLocal(name)) {
+      const remote = await hub.remotes.hubFor(name);
+      if (remote) {
+        const passOn = ["last-event-id"].flatMap((h) => (request.headers.get(h) ? [[h, request.headers.get(h)!] as const] : []));
+        const answer = await remote.forward(request.method, url.pathname + url.search, request.method === "GET" ? null : await request.text(), Object.fromEntries(passOn));
+        return new Response(answer.body, { status: answer.status, headers: { "content-type": answer.headers.get("content-type") ?? "application/json" } });
+      }
+    }
     return found.route.handle({ hub, request, params: found.params, url, startedAt });
   }
 
@@ -93,6 +103,7 @@ export async function startHub(ctx: Context, options: { port: number; hostname?:
   const info: HubInfo = { pid: process.pid, port, version: VERSION, startedAt: new Date(startedAt).toISOString() };
   await ctx.host.files.writeAtomic(hubInfoPath(ctx.settings.paths.stateDir), JSON.stringify(info), 0o600);
   void hub.checkAll();
+  hub.remotes.start();
   return {
     server,
     hub,

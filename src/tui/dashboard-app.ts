@@ -2,7 +2,7 @@ import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.
 import type { HubClient } from "../hub/client.ts";
 import type { PublishedEvent } from "../hub/live-sessions.ts";
 import { CsmError } from "../shared/errors.ts";
-import { followHub, type HubFeed } from "./hub-feed.ts";
+import { followHub, type HubFeed } from "../hub/event-feed.ts";
 import { acceptsText, resolveKey } from "./keys/keys-for.ts";
 import type { ActionName } from "./keys/bindings.ts";
 import { applyPureAction } from "./keys/pure-actions.ts";
@@ -39,7 +39,7 @@ export interface DashboardDeps {
   /** Draws the model (the screen computes the lines for its size). */
   draw(model: TuiModel): void;
   /** Hands the terminal to tmux for this session's window; resolves when the person is back. */
-  attach(session: string, shell: boolean): Promise<string | null>;
+  attach(session: string, host: string, shell: boolean): Promise<string | null>;
   quit(): void;
   log(error: unknown): void;
   createDefaults: { repo?: string | null; base?: string | null };
@@ -171,7 +171,7 @@ export class DashboardApp {
       case "attach-shell":
         if (!session) return;
         return this.guard(async () => {
-          const note = await this.deps.attach(session.name, action === "attach-shell");
+          const note = await this.deps.attach(session.name, session.host, action === "attach-shell");
           this.update(note ? setNotice(this.model, "info", note) : this.model);
           await this.refresh();
         });

@@ -14,7 +14,9 @@ import { newMessageForm, type MessageForm } from "./views/message-form.ts";
 
 export type Mode = "list" | "detail" | "help" | "create" | "kill" | "message" | "filter";
 
-export type HubConnection = { state: "connecting" } | { state: "connected" } | { state: "reconnecting"; attempt: number; error: string | null };
+import type { HubConnection } from "../hub/event-feed.ts";
+
+export type { HubConnection };
 
 /** A pending tool request and the session it belongs to, as /api/pending gives them. */
 export type PendingEntry = PendingRequest & { session: string };

@@ -2,12 +2,13 @@ import { dashboardSection } from "./dashboard.ts";
 import { hubSection } from "./hub.ts";
 import { listSection } from "./list.ts";
 import { rulesSection } from "./rules.ts";
+import { sshSection } from "./ssh.ts";
 import type { BenchSection } from "./section.ts";
 
 // `bun run bench [SECTION…]`: runs every section, or only the named ones, one after
 // another so they never compete for the machine.
 
-const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection];
+const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection, sshSection];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { createContext } from "../../core/context.ts";
 import { attachCommand, insideSameServer } from "../../core/sessions/attach.ts";
 import { AGENT_WINDOW, SHELL_WINDOW, tmuxSessionName } from "../../core/context.ts";
+import { HostRegistry } from "../../core/hosts/host-registry.ts";
 import { ensureHub } from "../../hub/client.ts";
 import { DashboardApp } from "../../tui/dashboard-app.ts";
 import { openScreen } from "../../tui/screen.ts";
@@ -33,7 +34,19 @@ export async function run(_argv: string[], io: Output): Promise<number> {
       createDefaults: { repo: ctx.settings.config.defaultRepo ?? null },
       resolvePath: (path) => resolve(process.cwd(), path),
       quit: () => finish(),
-      async attach(session, shell) {
+      async attach(session, host, shell) {
+        if (host !== "local") {
+          // On another host: its csm attaches there, through ssh -t.
+          const registry = new HostRegistry(ctx);
+          try {
+            const remote = await registry.get(host);
+            if (!remote) return `unknown host ${host}`;
+            await screen.suspended(() => remote.runner.runAttached([remote.csm, "attach", session, ...(shell ? ["--shell"] : [])]));
+            return null;
+          } finally {
+            registry.close();
+          }
+        }
         const target = `=${tmuxSessionName(session)}:${shell ? SHELL_WINDOW : AGENT_WINDOW}`;
         if (insideSameServer(ctx.tmux, ctx.env, uid)) {
           // The dashboard runs in the same tmux server: move this client there; the

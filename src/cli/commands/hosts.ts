@@ -22,7 +22,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
           checks.map((c) => [
             c.name,
             c.address,
-            c.reachable ? "reachable" : `unreachable: ${c.error}`,
+            c.reachable ? "reachable" : "unreachable",
             c.latencyMs === null ? "-" : `${c.latencyMs} ms`,
             c.versions.tmux?.replace(/^tmux /, "") ?? "-",
             c.versions.git?.replace(/^git version /, "") ?? "-",
@@ -31,6 +31,8 @@ export async function run(argv: string[], io: Output): Promise<number> {
           ]),
         ),
       );
+    // Why a host is unreachable can be long (a host key to check, with the fix): under the table.
+    if (!flags.json) for (const c of checks) if (!c.reachable) io.out(`\n${c.name}: ${c.error}`);
     return checks.every((c) => c.reachable) ? 0 : 1;
   } finally {
     registry.close();

@@ -29,7 +29,9 @@ async function everywhere(ctx: Context, only: string | undefined, io: Output): P
   const registry = new HostRegistry(ctx);
   try {
     if (only !== undefined && !registry.names().includes(only)) throw usageError(`unknown host ${JSON.stringify(only)} (configured: ${registry.names().join(", ")})`);
-    const result = await listEverywhere(registry, () => fromHubOrTmux(ctx), only);
+    // The local hub also shows what it knows of remote hosts; each host answers for itself here.
+    const localOnly = async () => (await fromHubOrTmux(ctx)).filter((session) => session.host === ctx.host.hostName);
+    const result = await listEverywhere(registry, localOnly, only);
     for (const host of result.hosts) {
       if (!host.reachable) io.err(`csm: ${host.name}: unreachable: ${host.note}`);
       else if (host.note) io.err(`csm: ${host.name}: ${host.note}`);

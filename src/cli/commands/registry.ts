@@ -69,7 +69,7 @@ export const COMMANDS: CommandInfo[] = [
   },
   {
     name: "server",
-    usage: "server [--port P] [--listen ADDR] | server status [--json] | server stop",
+    usage: "server [--port P] [--listen ADDR] | server start|status [--json] | server stop",
     summary: "run the hub in the foreground (127.0.0.1 only), or show / stop the running one",
     load: () => import("./server.ts"),
   },

@@ -1,5 +1,5 @@
 import { createContext } from "../../core/context.ts";
-import { findHub } from "../../hub/client.ts";
+import { ensureHub, findHub } from "../../hub/client.ts";
 import { liveHubInfo, processAlive } from "../../hub/hub-files.ts";
 import { startHub } from "../../hub/server.ts";
 import { usageError } from "../../shared/errors.ts";
@@ -8,10 +8,15 @@ import { printJson, type Output } from "../io.ts";
 
 // `csm server` runs the hub in the foreground; `status` and `stop` manage a running one.
 export async function run(argv: string[], io: Output): Promise<number> {
-  const sub = argv[0] === "status" || argv[0] === "stop" ? argv[0] : null;
+  const sub = argv[0] === "status" || argv[0] === "stop" || argv[0] === "start" ? argv[0] : null;
   const { flags } = parseFlags("server", sub ? argv.slice(1) : argv, { port: { type: "string" }, listen: { type: "string" }, json: { type: "boolean" } }, { min: 0, max: 0 });
   const ctx = await createContext();
   if (sub === "status") return status(ctx, io, flags.json ?? false);
+  if (sub === "start") {
+    // Started detached if it is not running (another host's hub asks for this over SSH).
+    await ensureHub(ctx);
+    return status(ctx, io, flags.json ?? false);
+  }
   if (sub === "stop") return stop(ctx, io);
 
   const running = await liveHubInfo(ctx.settings.paths.stateDir);

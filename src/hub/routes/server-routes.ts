@@ -15,7 +15,12 @@ export const SERVER_ROUTES: Route[] = [
     handle: ({ startedAt }) => json({ ok: true, version: VERSION, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }),
   },
   { method: "GET", path: "/api/server", summary: "the hub's pid, version and start time", handle: ({ startedAt }) => json({ pid: process.pid, version: VERSION, startedAt: new Date(startedAt).toISOString() }) },
-  { method: "GET", path: "/api/hosts", summary: "the hosts this hub serves", handle: ({ hub }) => json([{ name: hub.ctx.host.hostName, kind: "local", reachable: true }]) },
+  {
+    method: "GET",
+    path: "/api/hosts",
+    summary: "the hosts this hub serves, and whether each remote hub is reachable now",
+    handle: ({ hub }) => json([{ name: hub.ctx.host.hostName, kind: "local", reachable: true, error: null }, ...hub.remotes.states().map((r) => ({ name: r.host, kind: "ssh", ...r }))]),
+  },
   { method: "GET", path: "/api/openapi.json", summary: "this API, described (OpenAPI 3.1)", handle: () => json(openApiDocument()) },
   {
     method: "POST",

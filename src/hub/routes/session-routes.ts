@@ -52,7 +52,7 @@ export const SESSION_ROUTES: Route[] = [
       return json(session, 201);
     },
   },
-  { method: "GET", path: "/api/pending", summary: "tool requests waiting for a person, oldest first", handle: ({ hub }) => json(hub.pending()) },
+  { method: "GET", path: "/api/pending", summary: "tool requests waiting for a person on every host, oldest first", handle: async ({ hub }) => json(await hub.pending()) },
   { method: "GET", path: "/api/sessions/:name", summary: "one session, with its pending requests", errors: [400, 404], handle: async ({ hub, params }) => json(await hub.get(params.name!)) },
   { method: "DELETE", path: "/api/sessions/:name", summary: "kill: tmux, worktree, and with deleteBranch the branch; unsaved work is a 409 with the list", body: killBody, errors: [400, 404, 409], handle: ({ hub, params, request }) => kill(hub, params.name!, request) },
   { method: "POST", path: "/api/sessions/:name/kill", summary: "the same as DELETE /api/sessions/:name", body: killBody, errors: [400, 404, 409], handle: ({ hub, params, request }) => kill(hub, params.name!, request) },

@@ -1,11 +1,12 @@
-import type { HubClient } from "../hub/client.ts";
-import type { PublishedEvent } from "../hub/live-sessions.ts";
-import { readEventStream } from "../hub/sse-reader.ts";
-import type { HubConnection } from "./model.ts";
+import type { HubClient } from "./client.ts";
+import type { PublishedEvent } from "./live-sessions.ts";
+import { readEventStream } from "./sse-reader.ts";
 
-// The dashboard's one subscription: /api/events, resumed from the last event seen after
-// any drop, with capped backoff. Everything the dashboard shows moves on these events;
-// nothing polls the sessions.
+// A subscription to a hub's /api/events, resumed from the last event seen after any drop,
+// with capped backoff: the dashboard's to its hub, and the local hub's to each remote hub.
+// Everything the dashboard shows moves on these events; nothing polls the sessions.
+
+export type HubConnection = { state: "connecting" } | { state: "connected" } | { state: "reconnecting"; attempt: number; error: string | null };
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
 

@@ -1,0 +1,63 @@
+import { expect, test, setDefaultTimeout } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { bashReply, FAKE_API_KEY, prepareClaudeEnv, startFakeAnthropic, textReply } from "../fixtures/fake-anthropic.ts";
+import { startTestHub } from "../helpers/hub.ts";
+import { REAL_CLAUDE } from "../helpers/live.ts";
+import { makeRemoteSandbox } from "../helpers/remote.ts";
+import { startTui } from "../helpers/tui.ts";
+
+// Real tmux, git, sshd and claude: slower than bun's 5 s default on a loaded 2-core machine.
+setDefaultTimeout(90_000);
+
+interface Listed {
+  name: string;
+  host: string;
+  status: string;
+  pending?: { requestId: string }[];
+}
+
+test("a remote claude's tool request is seen and approved from the local hub's API and dashboard", async () => {
+  await using fake = await startFakeAnthropic();
+  await using remote = await makeRemoteSandbox({
+    remoteEnv: {} as Record<string, string>,
+  });
+  const { sb } = remote;
+  const claudeEnv = prepareClaudeEnv({ root: join(sb.paths.root, "devbox-claude"), apiUrl: fake.url, projectDir: remote.remoteRepo });
+  const config = JSON.parse(await Bun.file(sb.paths.configFile).text());
+  const { HOME: _home, ...claudeVars } = claudeEnv;
+  Object.assign(config.hosts.devbox.env, claudeVars, { CSM_CLAUDE_BIN: REAL_CLAUDE, CLAUDE_CODE_MAX_RETRIES: "0", ANTHROPIC_API_KEY: FAKE_API_KEY });
+  await sb.writeConfig(config);
+
+  const first = join(sb.paths.root, "approved-over-the-api");
+  const second = join(sb.paths.root, "approved-on-the-dashboard");
+  fake.reply(bashReply(`touch ${first}`));
+  fake.reply(textReply("first done"));
+  expect(await sb.csm(["create", "far", "--host", "devbox", "--prompt", "touch the first file"])).toMatchObject({ code: 0 });
+
+  await using hub = await startTestHub(sb);
+  const waiting = await sb.waitFor(async () => {
+    const listed = (await (await hub.fetch("/api/sessions")).json()) as Listed[];
+    return listed.find((s) => s.name === "far" && s.host === "devbox" && s.status === "waiting");
+  }, { what: "the remote session waiting, seen by the local hub", timeoutMs: 30_000 });
+  expect(waiting.host).toBe("devbox");
+  const pending = (await (await hub.fetch("/api/pending")).json()) as { session: string; host: string; requestId: string; input: { command: string } }[];
+  expect(pending).toEqual([expect.objectContaining({ session: "far", host: "devbox", input: expect.objectContaining({ command: `touch ${first}` }) })]);
+
+  const answer = await hub.fetch("/api/sessions/far/approve-tool", { method: "POST", body: JSON.stringify({ requestId: pending[0]!.requestId, action: "allow" }) });
+  expect(answer.status).toBe(200);
+  await sb.waitFor(() => existsSync(first), { what: "the remote tool to run" });
+  await sb.waitFor(async () => ((await (await hub.fetch("/api/sessions/far")).json()) as Listed).status === "idle", { what: "the remote session idle" });
+
+  // The same from the local dashboard: banner, Space, y.
+  fake.reply(bashReply(`touch ${second}`));
+  fake.reply(textReply("second done"));
+  const tui = await startTui(sb, { width: 120, height: 30 });
+  await tui.waitFor("far", "the remote session on the dashboard");
+  expect(await sb.csm(["send", "far", "touch the second file"])).toMatchObject({ code: 0 });
+  await tui.waitFor(/1 request waiting.*far/s, "the banner for the remote session", 30_000);
+  await tui.keys("Space");
+  await tui.waitFor("far asks to use Bash", "the remote request in the session view");
+  await tui.keys("y");
+  await sb.waitFor(() => existsSync(second), { what: "the second remote tool to run", timeoutMs: 30_000 });
+});
