@@ -30,6 +30,21 @@ export async function startTui(sb: Sandbox, options: { width?: number; height?: 
   await sb.tmuxOn(socket, ["set-option", "-t", "=tui", "remain-on-exit", "on"]);
   const capture = async (extra: string[] = []) => (await sb.tmuxOn(socket, ["capture-pane", "-p", ...extra, "-t", "=tui:"])).stdout;
   const matches = (screen: string, text: string | RegExp) => (typeof text === "string" ? screen.includes(text) : text.test(screen));
+  /** Waits until the screen passes `test`, and shows the last screen seen if it never does. */
+  const waitForScreen = async (test: (screen: string) => boolean, what: string, timeoutMs: number) => {
+    let last = "";
+    try {
+      return await sb.waitFor(
+        async () => {
+          last = await capture();
+          return test(last) ? last : undefined;
+        },
+        { what, timeoutMs },
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`);
+    }
+  };
   const tui: Tui = {
     socket,
     screen: () => capture(),
@@ -40,34 +55,8 @@ export async function startTui(sb: Sandbox, options: { width?: number; height?: 
     async type(text) {
       await sb.tmuxOn(socket, ["send-keys", "-t", "=tui:", "-l", text]);
     },
-    async waitFor(text, what, timeoutMs = 15_000) {
-      let last = "";
-      try {
-        return await sb.waitFor(
-          async () => {
-            last = await capture();
-            return matches(last, text) ? last : undefined;
-          },
-          { what: what ?? `${text} on the dashboard`, timeoutMs },
-        );
-      } catch (error) {
-        throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`);
-      }
-    },
-    async waitForGone(text, what) {
-      let last = "";
-      try {
-        return await sb.waitFor(
-          async () => {
-            last = await capture();
-            return matches(last, text) ? undefined : last;
-          },
-          { what: what ?? `${text} to leave the dashboard` },
-        );
-      } catch (error) {
-        throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`);
-      }
-    },
+    waitFor: (text, what, timeoutMs = 15_000) => waitForScreen((screen) => matches(screen, text), what ?? `${text} on the dashboard`, timeoutMs),
+    waitForGone: (text, what) => waitForScreen((screen) => !matches(screen, text), what ?? `${text} to leave the dashboard`, 15_000),
     async resize(w, h) {
       await sb.tmuxOn(socket, ["resize-window", "-t", "=tui:", "-x", String(w), "-y", String(h)]);
     },

@@ -8,30 +8,9 @@ import { applyPending, applySessions, initialModel, selectSession, setConnection
 import { footerView } from "../../src/tui/views/footer.ts";
 import { helpLines } from "../../src/tui/views/help.ts";
 import { plainText } from "../../src/tui/views/markup.ts";
+import { liveSession } from "../helpers/live-session.ts";
 
-const session = (name: string, extra: Partial<LiveSessionView> = {}): LiveSessionView => ({
-  name,
-  host: "local",
-  status: "idle",
-  statusReason: null,
-  repo: "/home/ada/src/api",
-  branch: `csm/${name}-20261121-100000`,
-  worktree: `/home/ada/.local/share/csm/worktrees/api/${name}`,
-  createdAt: "2026-11-21T09:00:00.000Z",
-  tmuxSession: `csm-${name}`,
-  baseRef: "main",
-  baseCommit: "4f1c2a9e0b7d",
-  favourite: false,
-  claudeSessionId: null,
-  model: "claude-sonnet-4-5",
-  turns: 1,
-  costUsd: 0.02,
-  pendingApprovals: 0,
-  lastMessage: "ok",
-  transport: "bridge",
-  linked: true,
-  ...extra,
-});
+const session = (name: string, extra: Partial<LiveSessionView> = {}): LiveSessionView => liveSession(name, { createdAt: "2026-11-21T09:00:00.000Z", claudeSessionId: null, model: "claude-sonnet-4-5", turns: 1, costUsd: 0.02, lastMessage: "ok", ...extra });
 
 const connected = (): TuiModel => setConnection(applySessions(initialModel(), [session("idle-one"), session("busy", { status: "working", pendingApprovals: 1 })]), { state: "connected" });
 const normalize = (text: string) => text.replace(/\s+/g, " ");

@@ -20,30 +20,9 @@ import {
   type PendingEntry,
   type TuiModel,
 } from "../../src/tui/model.ts";
+import { liveSession } from "../helpers/live-session.ts";
 
-const session = (name: string, extra: Partial<LiveSessionView> = {}): LiveSessionView => ({
-  name,
-  host: "local",
-  status: "idle",
-  statusReason: null,
-  repo: "/home/ada/src/api",
-  branch: `csm/${name}-20261121-100000`,
-  worktree: `/home/ada/.local/share/csm/worktrees/api/${name}`,
-  createdAt: "2026-11-21T10:00:00.000Z",
-  tmuxSession: `csm-${name}`,
-  baseRef: "main",
-  baseCommit: "4f1c2a9e0b7d",
-  favourite: false,
-  claudeSessionId: "3c1e0c0e-7d1b-4b7a-9a51-2b0f5c7d9e10",
-  model: "claude-opus-4-5-20251101",
-  turns: 2,
-  costUsd: 0.1234,
-  pendingApprovals: 0,
-  lastMessage: "All tests pass.",
-  transport: "bridge",
-  linked: true,
-  ...extra,
-});
+const session = liveSession;
 
 const request = (sessionName: string, requestId: string, receivedAt: string): PendingEntry => ({
   session: sessionName,

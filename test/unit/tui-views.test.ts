@@ -7,31 +7,10 @@ import { killTargets } from "../../src/tui/views/kill-confirm.ts";
 import { plainText, visibleWidth, withoutColour } from "../../src/tui/views/markup.ts";
 import { sessionListView } from "../../src/tui/views/session-list.ts";
 import { STATUS_LOOK } from "../../src/tui/views/theme.ts";
+import { liveSession } from "../helpers/live-session.ts";
 
 const now = new Date("2026-11-21T12:00:00.000Z");
-const session = (name: string, extra: Partial<LiveSessionView> = {}): LiveSessionView => ({
-  name,
-  host: "local",
-  status: "idle",
-  statusReason: null,
-  repo: "/home/ada/src/api",
-  branch: `csm/${name}-20261121-100000`,
-  worktree: `/home/ada/.local/share/csm/worktrees/api/${name}`,
-  createdAt: "2026-11-21T09:00:00.000Z",
-  tmuxSession: `csm-${name}`,
-  baseRef: "main",
-  baseCommit: "4f1c2a9e0b7d",
-  favourite: false,
-  claudeSessionId: "3c1e0c0e-7d1b-4b7a-9a51-2b0f5c7d9e10",
-  model: "claude-opus-4-5-20251101",
-  turns: 7,
-  costUsd: 1.2345,
-  pendingApprovals: 0,
-  lastMessage: "I refactored the {router} and all 214 tests pass; the diff is ready for review.",
-  transport: "bridge",
-  linked: true,
-  ...extra,
-});
+const session = (name: string, extra: Partial<LiveSessionView> = {}): LiveSessionView => liveSession(name, { createdAt: "2026-11-21T09:00:00.000Z", turns: 7, costUsd: 1.2345, lastMessage: "I refactored the {router} and all 214 tests pass; the diff is ready for review.", ...extra });
 
 const LONG_COMMAND =
   "docker compose -f docker-compose.ci.yml run --rm --entrypoint /bin/sh api -c 'bun install --frozen-lockfile && bun test test/integration --timeout 60000 && rm -rf /tmp/artifacts/* && tar czf /tmp/artifacts/coverage.tgz coverage/'";
