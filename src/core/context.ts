@@ -1,4 +1,4 @@
-import type { Database } from "bun:sqlite";
+import type { Database } from "../store/db.ts";
 import { Git } from "../adapters/git.ts";
 import { Tmux } from "../adapters/tmux.ts";
 import { loadSettings, type Settings } from "../config/load.ts";

@@ -1,5 +1,7 @@
 import { Database } from "bun:sqlite";
 
+export type { Database };
+
 // One SQLite file per host under the XDG state dir. WAL so the hub (later) can write
 // while CLI commands read. Migrations are append-only: index i upgrades to version i+1.
 const MIGRATIONS: string[] = [
