@@ -1,6 +1,7 @@
 import type { Context } from "../core/context.ts";
 import { HostRegistry } from "../core/hosts/host-registry.ts";
-import { runRemoteCsm, withTimeout, REMOTE_TIMEOUT_MS } from "../core/hosts/remote-csm.ts";
+import { remoteSessions } from "../core/hosts/list-everywhere.ts";
+import { RemoteCsmMissing, runRemoteCsm, withTimeout, REMOTE_TIMEOUT_MS } from "../core/hosts/remote-csm.ts";
 import type { LiveSessionView } from "../core/live/live-view.ts";
 import type { SshHost } from "../host/ssh.ts";
 import type { PortForward } from "../host/ssh-forward.ts";
@@ -30,6 +31,8 @@ interface Remote {
   error: string | null;
   /** The last list it gave: which sessions live there. */
   sessions: LiveSessionView[];
+  /** No csm there: listed from its tmux alone, with a note. */
+  withoutCsm: boolean;
 }
 
 export class RemoteHubs {
@@ -46,7 +49,7 @@ export class RemoteHubs {
 
   start(): void {
     for (const host of this.registry.remoteNames()) {
-      this.remotes.set(host, { host, client: null, forward: null, feed: null, error: "connecting", sessions: [] });
+      this.remotes.set(host, { host, client: null, forward: null, feed: null, error: "connecting", sessions: [], withoutCsm: false });
       void this.keepConnected(host);
     }
   }
@@ -60,6 +63,7 @@ export class RemoteHubs {
           remote.error = null;
         } catch (error) {
           remote.error = (error as Error).message.split("\n")[0]!;
+          remote.withoutCsm = error instanceof RemoteCsmMissing;
         }
       }
       await Bun.sleep(RETRY_MS);
@@ -104,6 +108,7 @@ export class RemoteHubs {
   async sessions(): Promise<LiveSessionView[]> {
     const lists = await Promise.all(
       [...this.remotes.values()].map(async (remote) => {
+        if (remote.withoutCsm) return this.tmuxOnly(remote);
         if (!remote.client) return [];
         try {
           const sessions = await withTimeout(remote.client.request<LiveSessionView[]>("GET", "/api/sessions"), REMOTE_TIMEOUT_MS, remote.host);
@@ -116,6 +121,15 @@ export class RemoteHubs {
       }),
     );
     return lists.flat();
+  }
+
+  private async tmuxOnly(remote: Remote): Promise<LiveSessionView[]> {
+    try {
+      remote.sessions = (await remoteSessions((await this.registry.get(remote.host))!)).sessions;
+      return remote.sessions;
+    } catch {
+      return [];
+    }
   }
 
   async pending(): Promise<unknown[]> {

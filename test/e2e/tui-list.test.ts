@@ -61,3 +61,15 @@ test("it fits 80×24 and adapts when the terminal shrinks or grows; NO_COLOR mea
   const wide = await tui.waitFor("a-rather-long-session-name", "the wide screen, with room for the whole name");
   expect(wide).toContain("MODEL");
 });
+
+test("a signal ends the dashboard and gives the terminal back", async () => {
+  await using sb = await makeSandbox();
+  const repo = await sb.makeRepo("app");
+  await createSession(sb, "still-here", repo);
+  const tui = await startTui(sb);
+  await tui.waitFor("still-here");
+  const pid = Number((await sb.tmuxOn(tui.socket, ["list-panes", "-t", "=tui:", "-F", "#{pane_pid}"])).stdout.trim());
+  process.kill(pid, "SIGTERM");
+  await sb.waitFor(async () => !(await tui.alive()), { what: "csm to exit on SIGTERM" });
+  expect(await tui.screen()).not.toContain("still-here");
+});

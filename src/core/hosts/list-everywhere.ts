@@ -21,7 +21,7 @@ export interface Everywhere {
   hosts: HostReport[];
 }
 
-async function remoteSessions(host: KnownHost): Promise<{ sessions: LiveSessionView[]; note: string | null }> {
+export async function remoteSessions(host: KnownHost): Promise<{ sessions: LiveSessionView[]; note: string | null }> {
   try {
     const result = await runRemoteCsm(host, ["list", "--json"]);
     if (result.code !== 0) throw new Error(result.stderr.trim() || `csm list exited ${result.code}`);
