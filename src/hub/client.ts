@@ -62,11 +62,16 @@ async function healthy(port: number): Promise<boolean> {
 }
 
 /** The running hub, or null. */
-export async function findHub(ctx: Context): Promise<HubClient | null> {
-  const info = await liveHubInfo(ctx.settings.paths.stateDir);
+export function findHub(ctx: Context): Promise<HubClient | null> {
+  return findHubAt(ctx.settings.paths);
+}
+
+/** The same from the paths alone, for `csm list`, which builds no context when the hub answers. */
+export async function findHubAt(paths: { stateDir: string; configDir: string }): Promise<HubClient | null> {
+  const info = await liveHubInfo(paths.stateDir);
   if (!info) return null;
   // Bun.file, not token.ts's node:fs: `csm list` passes here on every run.
-  const token = (await Bun.file(`${ctx.settings.paths.configDir}/token`).text().catch(() => "")).trim();
+  const token = (await Bun.file(`${paths.configDir}/token`).text().catch(() => "")).trim();
   if (!token) return null;
   return new HubClient(info, token);
 }

@@ -110,16 +110,17 @@ export class Hub {
     this.live.record(session, [{ kind: "link", at: new Date().toISOString(), data: { event: "gone", reason: view.statusReason ?? "gone" } }]);
   }
 
-  private viewOf(base: Awaited<ReturnType<typeof listSessions>>[number]): LiveSessionView {
-    const record = this.ctx.sessions().get(this.ctx.host.hostName, base.name);
-    const live = record ? this.live.state(base.name) : null;
+  private viewOf(base: Awaited<ReturnType<typeof listSessions>>[number], known?: SessionRecord | null): LiveSessionView {
+    const record = known !== undefined ? known : this.ctx.sessions().get(this.ctx.host.hostName, base.name);
+    const live = record ? this.live.state(base.name, record.createdAt) : null;
     return withLive(base, live, (record?.transport as Transport | null) ?? null, record?.claudeSessionId ?? null);
   }
 
   async list(): Promise<LiveSessionView[]> {
     const [views, remote] = await Promise.all([listSessions(this.ctx), this.remotes.sessions()]);
     this.reconcile(views);
-    return [...views.map((view) => this.viewOf(view)), ...remote];
+    const records = new Map(this.ctx.sessions().all(this.ctx.host.hostName).map((record) => [record.name, record]));
+    return [...views.map((view) => this.viewOf(view, records.get(view.name) ?? null)), ...remote];
   }
 
   /** Is this session on this machine? Anything else is passed on to the remote hub that has it. */

@@ -49,8 +49,9 @@ export class LiveSessions {
     private readonly events: EventStore,
   ) {}
 
-  state(name: string): LiveState {
-    const createdAt = this.sessions.get(this.host, name)?.createdAt ?? null;
+  /** `createdAt` when the caller has the record at hand (saves a query per session in a list). */
+  state(name: string, knownCreatedAt?: string | null): LiveState {
+    const createdAt = knownCreatedAt !== undefined ? knownCreatedAt : (this.sessions.get(this.host, name)?.createdAt ?? null);
     const cached = this.states.get(name);
     if (cached && cached.createdAt === createdAt) return cached.state;
     const state = this.restore(name);

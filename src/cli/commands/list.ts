@@ -1,23 +1,38 @@
-import { createContext, type Context } from "../../core/context.ts";
+import type { Context } from "../../core/context.ts";
 import type { Transport } from "../../core/live/live-state.ts";
-import { withoutLive, type LiveSessionView } from "../../core/live/live-view.ts";
-import { listSessions } from "../../core/sessions/list.ts";
-import { findHub } from "../../hub/client.ts";
+import type { LiveSessionView } from "../../core/live/live-view.ts";
+import { loadSettings } from "../../config/load.ts";
+import { findHubAt } from "../../hub/client.ts";
 import { usageError } from "../../shared/errors.ts";
 import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
 import { formatAge, formatTable } from "../table.ts";
 
+// `csm list` is run often and by scripts, so its common case is lean: with no SSH hosts
+// and a hub running, it loads the settings and the hub client and nothing else. tmux, git
+// and the store load only when the hub does not answer, and ssh2 only for SSH hosts.
+
 export async function run(argv: string[], io: Output): Promise<number> {
   const { flags } = parseFlags("list", argv, { json: { type: "boolean" }, host: { type: "string" } }, { min: 0, max: 0 });
+  const settings = await loadSettings();
+  const remote = flags.host !== undefined || Object.keys(settings.config.hosts).length > 0;
+  const sessions = (!remote && (await fromHub(settings.paths))) || (await slowPath(remote, flags.host, io));
+  if (flags.json) printJson(io, sessions);
+  else io.out(renderSessions(sessions, new Date()));
+  return 0;
+}
+
+async function fromHub(paths: { stateDir: string; configDir: string }): Promise<LiveSessionView[] | null> {
+  const hub = await findHubAt(paths);
+  // A hub that does not answer must not hide the sessions: the caller falls back to tmux.
+  return hub ? hub.request<LiveSessionView[]>("GET", "/api/sessions").catch(() => null) : null;
+}
+
+async function slowPath(remote: boolean, only: string | undefined, io: Output): Promise<LiveSessionView[]> {
+  const { createContext } = await import("../../core/context.ts");
   const ctx = await createContext();
   try {
-    const remote = flags.host !== undefined || Object.keys(ctx.settings.config.hosts).length > 0;
-    // Only with SSH hosts configured (or --host) does list load anything to reach them.
-    const sessions = remote ? await everywhere(ctx, flags.host, io) : await fromHubOrTmux(ctx);
-    if (flags.json) printJson(io, sessions);
-    else io.out(renderSessions(sessions, new Date()));
-    return 0;
+    return remote ? await everywhere(ctx, only, io) : await fromTmux(ctx);
   } finally {
     ctx.close();
   }
@@ -30,7 +45,7 @@ async function everywhere(ctx: Context, only: string | undefined, io: Output): P
   try {
     if (only !== undefined && !registry.names().includes(only)) throw usageError(`unknown host ${JSON.stringify(only)} (configured: ${registry.names().join(", ")})`);
     // The local hub also shows what it knows of remote hosts; each host answers for itself here.
-    const localOnly = async () => (await fromHubOrTmux(ctx)).filter((session) => session.host === ctx.host.hostName);
+    const localOnly = async () => ((await fromHub(ctx.settings.paths)) ?? (await fromTmux(ctx))).filter((session) => session.host === ctx.host.hostName);
     const result = await listEverywhere(registry, localOnly, only);
     for (const host of result.hosts) {
       if (!host.reachable) io.err(`csm: ${host.name}: unreachable: ${host.note}`);
@@ -42,16 +57,10 @@ async function everywhere(ctx: Context, only: string | undefined, io: Output): P
   }
 }
 
-/** The hub's live view when it runs; otherwise tmux and the store alone (status `unknown`). */
-async function fromHubOrTmux(ctx: Context): Promise<LiveSessionView[]> {
-  const hub = await findHub(ctx);
-  if (hub) {
-    try {
-      return await hub.request<LiveSessionView[]>("GET", "/api/sessions");
-    } catch {
-      // A hub that does not answer must not hide the sessions: fall through to tmux.
-    }
-  }
+/** Without a hub: tmux and the store alone (status `unknown`). */
+async function fromTmux(ctx: Context): Promise<LiveSessionView[]> {
+  const { listSessions } = await import("../../core/sessions/list.ts");
+  const { withoutLive } = await import("../../core/live/live-view.ts");
   const store = ctx.sessions();
   return (await listSessions(ctx)).map((view) => {
     const record = store.get(view.host, view.name);
