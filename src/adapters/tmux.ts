@@ -1,4 +1,5 @@
 import type { Runner, RunResult } from "../host/runner.ts";
+import { withoutTmuxVariables } from "../shared/tmux-env.ts";
 import { isNoServer, PANE_FORMAT, parsePanes, type PaneInfo } from "./tmux-format.ts";
 
 // Every tmux call goes through here: it adds `-L <socket>` when one is set and uses
@@ -22,17 +23,6 @@ export interface NewSessionSpec {
   argv: readonly string[];
 }
 
-/**
- * tmux without -L follows $TMUX to whatever server the calling terminal is in. csm must
- * reach the same server from every process (the CLI in some pane, the detached hub), so
- * its calls never carry $TMUX.
- */
-function withoutTmuxVariables(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== "TMUX" && key !== "TMUX_PANE") env[key] = value;
-  return env;
-}
-
 export class Tmux {
   /** Only on this machine: over SSH a call's env is added to the remote login's, and $TMUX is not there. */
   private readonly env: Record<string, string> | undefined;
@@ -41,7 +31,7 @@ export class Tmux {
     private readonly runner: Runner,
     readonly socket: string | undefined,
   ) {
-    this.env = runner.hostName === "local" ? withoutTmuxVariables() : undefined;
+    this.env = runner.hostName === "local" ? withoutTmuxVariables(process.env) : undefined;
   }
 
   argv(args: readonly string[]): string[] {

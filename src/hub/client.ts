@@ -1,6 +1,7 @@
 import type { Context } from "../core/context.ts";
 import { CsmError } from "../shared/errors.ts";
 import { csmSelfArgv } from "../shared/self.ts";
+import { withoutTmuxVariables } from "../shared/tmux-env.ts";
 import { hubLogPath, liveHubInfo, processAlive, type HubInfo } from "./hub-files.ts";
 
 // How the CLI (and later the TUI) talks to the hub: find it through <state>/hub.json,
@@ -82,8 +83,7 @@ export async function ensureHub(ctx: Context): Promise<HubClient> {
   if (found && (await healthy(found.info.port))) return found;
   const stateDir = ctx.settings.paths.stateDir;
   await ctx.host.files.mkdirp(stateDir, 0o700);
-  const { TMUX: _tmux, TMUX_PANE: _pane, ...env } = ctx.env as Record<string, string>;
-  const pid = ctx.host.spawnDetached(csmSelfArgv("server", "--port", String(ctx.settings.apiPort)), hubLogPath(stateDir), { env });
+  const pid = ctx.host.spawnDetached(csmSelfArgv("server", "--port", String(ctx.settings.apiPort)), hubLogPath(stateDir), { env: withoutTmuxVariables(ctx.env) });
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     await Bun.sleep(50);

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { textReply } from "../fixtures/fake-anthropic.ts";
 import { makeLiveSandbox } from "../helpers/live.ts";
-import { CSM_ENTRY, makeSandbox } from "../helpers/sandbox.ts";
+import { CSM_ENTRY, freePort, makeSandbox } from "../helpers/sandbox.ts";
 import { createSession, waitForClaudeInput } from "../helpers/sessions.ts";
 
 // Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
@@ -68,9 +68,7 @@ test("send types into a live bridge's pane when it is not linked, and refuses wh
   await createSession(sb, "adrift", repo);
   await createSession(sb, "old", repo, ["--transport", "sdk-url"]);
   expect(await sb.csm(["server", "stop"])).toMatchObject({ code: 0 });
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const otherPort = listener.port;
-  listener.stop(true);
+  const otherPort = freePort();
   const hub = Bun.spawn(["bun", CSM_ENTRY, "server", "--port", String(otherPort)], { env: sb.env, stdout: "pipe", stderr: "inherit" });
   try {
     await hub.stdout.getReader().read();

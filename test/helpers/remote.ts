@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeSandbox, CSM_ENTRY, FAKE_CLAUDE, type Sandbox } from "./sandbox.ts";
+import { makeSandbox, CSM_ENTRY, FAKE_CLAUDE, freePort, type Sandbox } from "./sandbox.ts";
 import { startSshd, type Sshd } from "./sshd.ts";
 
 // A second machine for tests: Debian's sshd on 127.0.0.1, and behind it a csm with a
@@ -69,11 +69,4 @@ export async function makeRemoteSandbox(options: { extraHosts?: Record<string, u
       await sshd.stop();
     },
   };
-}
-
-function freePort(): number {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = listener.port;
-  listener.stop(true);
-  return port;
 }

@@ -9,7 +9,7 @@ import { waitFor } from "./wait-for.ts";
 // user's tmux, config or repos, and `dispose` removes everything it made.
 
 /** A port the kernel says is free right now (random picks collide with ephemeral ports). */
-function freePort(): number {
+export function freePort(): number {
   const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
   const port = listener.port;
   listener.stop(true);

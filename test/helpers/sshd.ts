@@ -3,6 +3,7 @@ import { appendFile, chmod, mkdir, mkdtemp, readFile, realpath, rm, writeFile } 
 import { type Server, type Socket, connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./sandbox.ts";
 
 // A private OpenSSH server for one test: Debian's sshd on 127.0.0.1 with its own host
 // key, user key, port, config and pid file, all in a temp dir, run in the foreground
@@ -38,12 +39,7 @@ export interface Sshd extends AsyncDisposable {
 }
 
 /** A port the kernel says is free right now. */
-export function freePort(): number {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = listener.port;
-  listener.stop(true);
-  return port;
-}
+export { freePort } from "./sandbox.ts";
 
 async function run(argv: string[]): Promise<{ code: number; output: string }> {
   const child = Bun.spawn(argv, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });

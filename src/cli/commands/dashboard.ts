@@ -5,6 +5,7 @@ import { attachCommand, insideSameServer } from "../../core/sessions/attach.ts";
 import { AGENT_WINDOW, SHELL_WINDOW, tmuxSessionName } from "../../core/context.ts";
 import { HostRegistry } from "../../core/hosts/host-registry.ts";
 import { ensureHub } from "../../hub/client.ts";
+import { withoutTmuxVariables } from "../../shared/tmux-env.ts";
 import { DashboardApp } from "../../tui/dashboard-app.ts";
 import { openScreen } from "../../tui/screen.ts";
 import type { Output } from "../io.ts";
@@ -55,7 +56,7 @@ export async function run(_argv: string[], io: Output): Promise<number> {
           await ctx.host.run(argv, { env });
           return `switched to ${tmuxSessionName(session)}; come back with your tmux prefix then L`;
         }
-        const { argv, env } = attachCommand(ctx.tmux, target, { ...ctx.env, TMUX: undefined, TMUX_PANE: undefined }, uid);
+        const { argv, env } = attachCommand(ctx.tmux, target, withoutTmuxVariables(ctx.env), uid);
         await screen.suspended(() => ctx.host.runAttached(argv, { env }));
         return null;
       },

@@ -1,5 +1,6 @@
 import { realpathSync } from "node:fs";
 import { notFoundError } from "../../shared/errors.ts";
+import { withoutTmuxVariables } from "../../shared/tmux-env.ts";
 import { checkName } from "../../shared/names.ts";
 import type { Tmux } from "../../adapters/tmux.ts";
 import { AGENT_WINDOW, SHELL_WINDOW, tmuxSessionName, type Context } from "../context.ts";
@@ -29,10 +30,11 @@ export function insideSameServer(tmux: Tmux, env: NodeJS.ProcessEnv, uid: number
  * server) attach a new client, with TMUX removed so tmux does not refuse to nest.
  */
 export function attachCommand(tmux: Tmux, target: string, env: NodeJS.ProcessEnv, uid: number): AttachCommand {
-  const base = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;
-  if (insideSameServer(tmux, env, uid)) return { argv: tmux.argv(["switch-client", "-t", target]), env: base };
-  const { TMUX: _tmux, TMUX_PANE: _pane, ...outside } = base;
-  return { argv: tmux.argv(["attach-session", "-t", target]), env: outside };
+  if (insideSameServer(tmux, env, uid)) {
+    const base = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    return { argv: tmux.argv(["switch-client", "-t", target]), env: base };
+  }
+  return { argv: tmux.argv(["attach-session", "-t", target]), env: withoutTmuxVariables(env) };
 }
 
 export async function attachSession(ctx: Context, name: string, shell: boolean): Promise<number> {
