@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
 import { type HostKeyError, hostKeyVerifier, knownKeyTypes, readKnownHosts } from "./known-hosts.ts";
+import { DEFAULT_IDENTITY_NAMES, authMethods, defaultIdentities, readIdentity, type Identities } from "./ssh-identities.ts";
 import { SshAuthError, SshConnectionLostError, SshError, type SshTarget, SshUnreachableError, describeTarget } from "./ssh-errors.ts";
 
 // One ssh2 connection per host, opened on first use and shared by every command on
@@ -16,6 +16,8 @@ export interface SshConnectionOptions {
   /** ssh-agent socket path (SSH_AUTH_SOCK), or undefined for none. */
   agent: string | undefined;
   identityFile: string | undefined;
+  /** Where the default keys (~/.ssh/id_*) are looked for when no identityFile is set. */
+  homeDir: string;
   /** sshd's MaxSessions (10 by default) caps channels per connection; stay below it. */
   maxChannels: number;
 }
@@ -167,6 +169,7 @@ export class SshConnection {
     return new Promise<Client>((resolve, reject) => {
       const client = new Client();
       let hostKeyError: HostKeyError | null = null;
+      let offered: string[] = [];
       let ready = false;
       const fail = (error: Error) => {
         if (ready) return;
@@ -193,7 +196,7 @@ export class SshConnection {
         resolve(client);
       });
       client.on("error", (error: Error & { level?: string; code?: string }) => {
-        if (!ready) fail(hostKeyError ?? this.explain(error));
+        if (!ready) fail(hostKeyError ?? this.explain(error, offered));
         else this.dropped(client, error.message);
       });
       client.on("close", () => {
@@ -203,31 +206,38 @@ export class SshConnection {
 
       try {
         config.hostVerifier = hostKeyVerifier(options.knownHostsPath, target.host, target.port, (error) => (hostKeyError = error));
-        if (options.identityFile) config.privateKey = this.readIdentity(options.identityFile);
-        if (!config.agent && !config.privateKey) {
-          throw new SshAuthError(target, "no ssh-agent (SSH_AUTH_SOCK is not set) and no identity file: start an agent with your key, or set identityFile for this host");
-        }
+        const identities = this.identities();
+        offered = [options.agent ? `ssh-agent at ${options.agent}` : null, ...identities.keys.map((key) => `identity file ${key.path}`)].filter((x) => x !== null);
+        if (offered.length === 0) throw this.nothingToOffer(identities);
+        config.authHandler = authMethods(target.user, options.agent, identities.keys);
         client.connect(config);
       } catch (error) {
-        fail(error instanceof SshError ? error : this.explain(error as Error));
+        fail(error instanceof SshError ? error : this.explain(error as Error, offered));
       }
     });
   }
 
-  private readIdentity(path: string): Buffer {
-    try {
-      return readFileSync(path);
-    } catch (error) {
-      throw new SshAuthError(this.target, `cannot read identity file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
+  /** The configured identityFile (which must be usable), or else the default keys. */
+  private identities(): Identities {
+    const { identityFile, homeDir } = this.options;
+    if (!identityFile) return defaultIdentities(homeDir);
+    const result = readIdentity(identityFile);
+    if (result === null) throw new SshAuthError(this.target, `cannot read identity file ${identityFile}: ENOENT`);
+    if ("skipped" in result) throw new SshAuthError(this.target, `identity file ${result.skipped}`);
+    return { keys: [result.key], skipped: [] };
   }
 
-  private explain(error: Error & { level?: string; code?: string }): Error {
+  private nothingToOffer(identities: Identities): SshAuthError {
+    const why = identities.skipped.length > 0 ? `; ${identities.skipped.join("; ")}` : "";
+    return new SshAuthError(
+      this.target,
+      `no ssh-agent (SSH_AUTH_SOCK is not set), no identity file and no usable default key (${DEFAULT_IDENTITY_NAMES.map((name) => `~/.ssh/${name}`).join(", ")})${why}: start an agent with your key, or set identityFile for this host`,
+    );
+  }
+
+  private explain(error: Error & { level?: string; code?: string }, offered: string[]): Error {
     const { target, options } = this;
-    const tried = [options.agent ? `ssh-agent at ${options.agent}` : null, options.identityFile ? `identity file ${options.identityFile}` : null].filter(Boolean).join(" and ");
-    if (error.level === "client-authentication") return new SshAuthError(target, `the server accepted no key offered (tried ${tried}); check that its public key is in ~/.ssh/authorized_keys on the host`);
-    if (/passphrase|encrypted/i.test(error.message)) return new SshAuthError(target, `identity file ${options.identityFile} is protected by a passphrase and csm never prompts: add it to your agent (ssh-add ${options.identityFile})`);
-    if (/privateKey|private key/i.test(error.message)) return new SshAuthError(target, `cannot use identity file ${options.identityFile}: ${error.message}`);
+    if (error.level === "client-authentication") return new SshAuthError(target, `the server accepted no key offered (tried ${offered.join(" and ")}); check that its public key is in ~/.ssh/authorized_keys on the host`);
     if (error.level === "client-timeout") return new SshUnreachableError(target, `no SSH answer within ${options.connectTimeoutMs} ms`);
     const cause = error.code ? `${error.code} (${error.message})` : error.message;
     return new SshUnreachableError(target, cause);

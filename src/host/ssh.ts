@@ -87,6 +87,7 @@ export class SshHost implements Runner {
       keepaliveCountMax: options.keepaliveCountMax ?? 3,
       agent: options.agent === null ? undefined : (options.agent ?? process.env.SSH_AUTH_SOCK),
       identityFile: this.identityFile,
+      homeDir: home,
       maxChannels: options.maxChannels ?? 8,
     });
     this.files = remoteFiles(hostName, (argv, runOptions) => this.run(argv, runOptions));

@@ -1,4 +1,5 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { SshAuthError } from "../../src/host/ssh-errors.ts";
 import { SshHost } from "../../src/host/ssh.ts";
@@ -33,8 +34,34 @@ test("a passphrase-protected key or no key at all is an error, not a prompt", as
   using lockedHost = new SshHost("box", { ...config, identityFile: locked }, options);
   await expect(lockedHost.run(["true"])).rejects.toThrow(`add it to your agent (ssh-add ${locked})`);
 
-  using keyless = new SshHost("box", { ...config, identityFile: undefined }, options);
-  await expect(keyless.run(["true"])).rejects.toThrow("no ssh-agent (SSH_AUTH_SOCK is not set) and no identity file");
+  // A home without keys: nothing to offer, and the error says what was looked for.
+  using keyless = new SshHost("box", { ...config, identityFile: undefined }, { ...options, homeDir: join(sshd.root, "empty-home") });
+  await expect(keyless.run(["true"])).rejects.toThrow(
+    "no ssh-agent (SSH_AUTH_SOCK is not set), no identity file and no usable default key (~/.ssh/id_rsa, ~/.ssh/id_ecdsa, ~/.ssh/id_ed25519)",
+  );
+});
+
+test("without an agent or identityFile, the default key in ~/.ssh logs in, as ssh does", async () => {
+  await using sshd = await startSshd();
+  const { config, options } = sshd.client();
+  // The fixture's key is <home>/.ssh/id_ed25519; a passphrase-protected id_rsa before it
+  // in OpenSSH's order is passed over, not prompted for.
+  await keygen(join(options.homeDir, ".ssh", "id_rsa"), "secret passphrase");
+  using host = new SshHost("box", { ...config, identityFile: undefined }, options);
+  expect(await host.run(["echo", "default key"])).toEqual({ code: 0, stdout: "default key\n", stderr: "" });
+});
+
+test("a default key that needs a passphrase is named with the fix when nothing else can log in", async () => {
+  await using sshd = await startSshd();
+  const { config, options } = sshd.client();
+  const home = join(sshd.root, "locked-home");
+  await mkdir(join(home, ".ssh"), { recursive: true, mode: 0o700 });
+  const locked = join(home, ".ssh", "id_ed25519");
+  await keygen(locked, "secret passphrase");
+  using host = new SshHost("box", { ...config, identityFile: undefined }, { ...options, homeDir: home });
+  const error = await host.run(["true"]).catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(SshAuthError);
+  expect((error as Error).message).toContain(`${locked} is protected by a passphrase and csm never prompts: add it to your agent (ssh-add ${locked})`);
 });
 
 test("a key held by ssh-agent logs in", async () => {
