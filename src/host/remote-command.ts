@@ -35,6 +35,15 @@ export function shellQuote(value: string): string {
 }
 
 /**
+ * The program as one shell word. A program under the remote home (`~/bin/csm`, as a
+ * config's csmPath may say) is `"$HOME"/'bin/csm'`: the login shell supplies its own home,
+ * and the rest stays quoted. Every other program, and every argument, is literal.
+ */
+function programWord(program: string): string {
+  return program.startsWith("~/") ? `"$HOME"/${shellQuote(program.slice(2))}` : shellQuote(program);
+}
+
+/**
  * The shell string that runs `argv` (no shell features: every element is one literal
  * argument) in `cwd` with `env` exported. The program is `exec`ed so that it replaces
  * the shell: signals and the exit status reach and come from the program itself.
@@ -63,6 +72,6 @@ export function remoteCommand(argv: readonly string[], options: RemoteCommandOpt
     const directory = options.cwd.startsWith("/") ? options.cwd : `./${options.cwd}`;
     parts.push(`cd -- ${shellQuote(directory)} &&`);
   }
-  parts.push("exec", ...argv.map(shellQuote));
+  parts.push("exec", programWord(program), ...argv.slice(1).map(shellQuote));
   return parts.join(" ");
 }

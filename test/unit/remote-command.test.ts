@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RemoteCommandError, remoteCommand } from "../../src/host/remote-command.ts";
+import { RemoteCommandError, remoteCommand, shellQuote } from "../../src/host/remote-command.ts";
 import { findCanaries } from "../helpers/canary.ts";
 
 // remoteCommand is the only function whose output a shell parses, so its contract is
@@ -136,6 +136,20 @@ describe("remoteCommand", () => {
       await rm(directory, { recursive: true });
     });
   }
+
+  test("a program under ~/ runs from the remote home; the rest of its path and every argument stay literal", async () => {
+    expect(remoteCommand(["~/bin/csm", "~/x"])).toBe(`exec "$HOME"/'bin/csm' '~/x'`);
+    expect(remoteCommand(["~root/csm"])).toBe("exec '~root/csm'");
+    const home = join(root, "remote home");
+    // A shell running this name would make CANARY, while the name itself does not say CANARY.
+    const hostile = "bin $(touch CANA''RY) `touch CANA\"\"RY` ;'";
+    await mkdir(join(home, hostile), { recursive: true });
+    await Bun.write(join(home, hostile, "prog"), "#!/bin/sh\nprintf '%s|' \"$0\" \"$@\"\n");
+    await chmod(join(home, hostile, "prog"), 0o755);
+    const result = await runThrough("sh", `HOME=${shellQuote(home)}; ${remoteCommand([`~/${hostile}/prog`, "~/arg"], { cwd: "/" })}`);
+    expect(result).toEqual({ code: 0, stdout: `${join(home, hostile, "prog")}|~/arg|`, stderr: "" });
+    expect(await findCanaries(root, "CANARY")).toEqual([]);
+  });
 
   test("a relative directory is taken literally, not from CDPATH", async () => {
     await mkdir(join(root, "-"), { recursive: true });
