@@ -36,11 +36,14 @@ export const listSection: BenchSection = {
     const listed = JSON.parse((await sandbox.csm(["list", "--json"])).stdout) as unknown[];
     if (listed.length !== SESSIONS) throw new Error(`csm list --json shows ${listed.length} sessions, expected ${SESSIONS}`);
 
-    const [list, bun, tmux] = await timeInterleaved(
+    const [list, bun, tmux, hubClient, direct] = await timeInterleaved(
       [
         { label: "csm list --json", argv: [process.execPath, `${import.meta.dir}/../../bin/csm`, "list", "--json"] },
         { label: "bun -e 0", argv: [process.execPath, "-e", "0"] },
         { label: "tmux list-sessions", argv: ["tmux", "-L", sandbox.socket, "list-sessions"] },
+        // Not csm: the least any implementation of each design can do (see the files).
+        { label: "reference: minimal hub client", argv: [process.execPath, `${import.meta.dir}/list-reference/hub-client.ts`] },
+        { label: "reference: minimal tmux + store", argv: [process.execPath, `${import.meta.dir}/list-reference/tmux-and-store.ts`] },
       ],
       sandbox.env,
       { runs: RUNS, warmup: WARMUP },
@@ -49,15 +52,19 @@ export const listSection: BenchSection = {
     const floorMedian = median(bun!.samplesMs) + median(tmux!.samplesMs);
     const floorP90 = p90(bun!.samplesMs) + p90(tmux!.samplesMs);
     const ratio = median(list!.samplesMs) / floorMedian;
-    const rows = [list!, bun!, tmux!].map((timing) => [timing.label, ms(median(timing.samplesMs)), ms(p90(timing.samplesMs))]);
-    rows.push(["floor (bun + tmux)", ms(floorMedian), ms(floorP90)]);
+    const ratioOf = (timing: typeof list) => `${(median(timing!.samplesMs) / floorMedian).toFixed(2)}x`;
+    const rows = [list!, bun!, tmux!].map((timing) => [timing.label, ms(median(timing.samplesMs)), ms(p90(timing.samplesMs)), ""]);
+    rows[0]![3] = ratioOf(list);
+    rows.push(["floor (bun + tmux)", ms(floorMedian), ms(floorP90), "1.00x"]);
+    for (const reference of [hubClient!, direct!]) rows.push([reference.label, ms(median(reference.samplesMs)), ms(p90(reference.samplesMs)), ratioOf(reference)]);
 
     return [
       `${SESSIONS} sessions created in ${(createMs / 1000).toFixed(1)} s; ${RUNS} timed runs each after ${WARMUP} warm-up rounds`,
       "",
-      formatTable(["command", "median", "p90"], rows),
+      formatTable(["command", "median", "p90", "/ floor"], rows),
       "",
       `ratio (median): ${ratio.toFixed(2)}x the floor; goal <= ${GOAL_RATIO}x: ${ratio <= GOAL_RATIO ? "met" : "NOT met"}`,
+      `csm's own start-up above the minimal hub client: ${ms(median(list!.samplesMs) - median(hubClient!.samplesMs))}`,
     ].join("\n");
   },
 };
