@@ -1,5 +1,5 @@
 import { makeSandbox } from "../helpers/sandbox.ts";
-import { formatTable, median, ms, p90, timeInterleaved } from "./measure.ts";
+import { formatTable, median, ms, p90, timeInterleaved, type Timing } from "./measure.ts";
 import type { BenchSection } from "./section.ts";
 
 // `csm list --json` with 50 sessions against its floor: the cost of starting Bun at all
@@ -52,11 +52,14 @@ export const listSection: BenchSection = {
     const floorMedian = median(bun!.samplesMs) + median(tmux!.samplesMs);
     const floorP90 = p90(bun!.samplesMs) + p90(tmux!.samplesMs);
     const ratio = median(list!.samplesMs) / floorMedian;
-    const ratioOf = (timing: typeof list) => `${(median(timing!.samplesMs) / floorMedian).toFixed(2)}x`;
-    const rows = [list!, bun!, tmux!].map((timing) => [timing.label, ms(median(timing.samplesMs)), ms(p90(timing.samplesMs)), ""]);
-    rows[0]![3] = ratioOf(list);
-    rows.push(["floor (bun + tmux)", ms(floorMedian), ms(floorP90), "1.00x"]);
-    for (const reference of [hubClient!, direct!]) rows.push([reference.label, ms(median(reference.samplesMs)), ms(p90(reference.samplesMs)), ratioOf(reference)]);
+    /** One table row; `compared` adds the median's ratio to the floor. */
+    const row = (timing: Timing, compared = false) => [
+      timing.label,
+      ms(median(timing.samplesMs)),
+      ms(p90(timing.samplesMs)),
+      compared ? `${(median(timing.samplesMs) / floorMedian).toFixed(2)}x` : "",
+    ];
+    const rows = [row(list!, true), row(bun!), row(tmux!), ["floor (bun + tmux)", ms(floorMedian), ms(floorP90), "1.00x"], row(hubClient!, true), row(direct!, true)];
 
     return [
       `${SESSIONS} sessions created in ${(createMs / 1000).toFixed(1)} s; ${RUNS} timed runs each after ${WARMUP} warm-up rounds`,
