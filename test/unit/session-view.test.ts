@@ -31,7 +31,7 @@ const pane = (session: string, window: string, extra: Partial<PaneInfo> = {}): P
   paneDeadStatus: null,
   sessionCreated: new Date("2026-11-21T00:00:00Z"),
   panePid: 1,
-  currentPath: "/w",
+  sessionPath: "/w",
   ...extra,
 });
 
@@ -61,7 +61,7 @@ test("a closed agent window means dead", () => {
 });
 
 test("csm-named tmux sessions unknown to the store are shown; other sessions are not", () => {
-  const views = mergeSessions("local", [], [pane("csm-orphan", "agent", { currentPath: "/x" }), pane("personal", "bash")]);
+  const views = mergeSessions("local", [], [pane("csm-orphan", "agent", { sessionPath: "/x" }), pane("personal", "bash")]);
   expect(views).toHaveLength(1);
   expect(views[0]).toMatchObject({ name: "orphan", status: "unknown", statusReason: "not in csm's store", worktree: "/x", repo: null });
 });

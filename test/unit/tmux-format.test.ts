@@ -12,15 +12,15 @@ test("parses list-panes -a recorded from tmux 3.3a: live, dead and foreign sessi
     "csm-dead:shell",
     "personal:bash",
   ]);
-  expect(panes[0]).toMatchObject({ paneDead: false, paneDeadStatus: null, currentPath: "/tmp/rec dir", panePid: 14003 });
-  expect(panes[0]!.sessionCreated.toISOString()).toBe(new Date(1795257470 * 1000).toISOString());
+  expect(panes[0]).toMatchObject({ paneDead: false, paneDeadStatus: null, sessionPath: "/tmp/rec dir", panePid: 28542 });
+  expect(panes[0]!.sessionCreated.toISOString()).toBe(new Date(1795265370 * 1000).toISOString());
   // tmux 3.3a leaves pane_dead_status empty here: csm's launcher records the status itself.
-  expect(panes[2]).toMatchObject({ paneDead: true, paneDeadStatus: null, currentPath: "" });
+  expect(panes[2]).toMatchObject({ paneDead: true, paneDeadStatus: null, sessionPath: "/tmp" });
 });
 
 test("a path containing the separator stays whole in the last field", () => {
   const [pane] = parsePanes("csm-x␟agent␟1␟3␟100␟7␟/tmp/a␟b\n");
-  expect(pane).toMatchObject({ paneDead: true, paneDeadStatus: 3, currentPath: "/tmp/a␟b" });
+  expect(pane).toMatchObject({ paneDead: true, paneDeadStatus: 3, sessionPath: "/tmp/a␟b" });
 });
 
 test("short or empty lines are skipped", () => {

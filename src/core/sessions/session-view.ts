@@ -62,7 +62,7 @@ export function mergeSessions(host: string, records: SessionRecord[], panes: Pan
       statusReason: agent.paneDead ? exitReason(agent.paneDeadStatus) : "not in csm's store",
       repo: null,
       branch: null,
-      worktree: agent.currentPath || null,
+      worktree: agent.sessionPath || null,
       createdAt: agent.sessionCreated.toISOString(),
       tmuxSession,
       baseRef: null,
