@@ -1,5 +1,6 @@
 import type { Runner, RunResult } from "../host/runner.ts";
 import { withoutTmuxVariables } from "../shared/tmux-env.ts";
+import { ControlQueries, TmuxControlChannel } from "./tmux-control.ts";
 import { isNoServer, PANE_FORMAT, parsePanes, type PaneInfo } from "./tmux-format.ts";
 
 // Every tmux call goes through here: it adds `-L <socket>` when one is set and uses
@@ -26,12 +27,14 @@ export interface NewSessionSpec {
 export class Tmux {
   /** Only on this machine: over SSH a call's env is added to the remote login's, and $TMUX is not there. */
   private readonly env: Record<string, string> | undefined;
+  private control: ControlQueries | null = null;
 
   constructor(
     private readonly runner: Runner,
     readonly socket: string | undefined,
+    env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.env = runner.hostName === "local" ? withoutTmuxVariables(process.env) : undefined;
+    this.env = runner.hostName === "local" ? withoutTmuxVariables(env) : undefined;
   }
 
   argv(args: readonly string[]): string[] {
@@ -49,9 +52,24 @@ export class Tmux {
     return result && result.code === 0 ? result.stdout.trim() : null;
   }
 
+  /**
+   * For a long-lived process: answer listPanes over one tmux control client, attached to
+   * a session whose name `ownSession` accepts, instead of starting tmux for every query.
+   */
+  keepControlChannel(ownSession: (session: string) => boolean): void {
+    this.control ??= new ControlQueries((session) => TmuxControlChannel.open(this.runner, this.argv([]), session, this.env), ownSession);
+  }
+
+  closeControlChannel(): void {
+    this.control?.close();
+    this.control = null;
+  }
+
   /** Every pane of every session; empty when no server is running. */
   async listPanes(): Promise<PaneInfo[]> {
     const args = ["list-panes", "-a", "-F", PANE_FORMAT];
+    const overControl = await this.control?.query(args);
+    if (overControl) return parsePanes(overControl.join("\n"));
     // -u: without a UTF-8 locale (an SSH login, cron) tmux would print the field
     // separator U+241F as "_", and no line would parse.
     const argv = this.argv(args);
@@ -61,7 +79,9 @@ export class Tmux {
       if (isNoServer(result.stderr)) return [];
       throw new TmuxError(args, result);
     }
-    return parsePanes(result.stdout);
+    const panes = parsePanes(result.stdout);
+    this.control?.reopen(panes.map((pane) => pane.session));
+    return panes;
   }
 
   async hasSession(session: string): Promise<boolean> {

@@ -51,6 +51,9 @@ export class Hub {
   private stopped = false;
 
   constructor(readonly ctx: Context) {
+    // The hub lists tmux for every `csm list` and dashboard refresh: one control client
+    // on one of csm's own sessions answers that without a tmux process per request.
+    ctx.tmux.keepControlChannel((session) => session.startsWith(tmuxSessionName("")));
     this.events = new EventStore(ctx.database());
     this.live = new LiveSessions(ctx.host.hostName, ctx.sessions(), this.events);
     this.links = new AgentLinks(
@@ -240,6 +243,7 @@ export class Hub {
   stop(): void {
     this.stopped = true;
     this.remotes.stop();
+    this.ctx.tmux.closeControlChannel();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }

@@ -1,4 +1,5 @@
 import { expect, test, setDefaultTimeout } from "bun:test";
+import { PERSON_CLIENTS_FORMAT } from "../helpers/attach.ts";
 import { startTestHub } from "../helpers/hub.ts";
 import { makeRemoteSandbox } from "../helpers/remote.ts";
 import { CSM_ENTRY } from "../helpers/sandbox.ts";
@@ -13,7 +14,7 @@ test("csm attach finds the remote session and attaches through ssh -t; detaching
   // A terminal for ssh -t: a pane of a tmux server of the test's own.
   const outer = sb.extraSocket("outer");
   await sb.tmuxOn(outer, ["new-session", "-d", "-s", "term", "-x", "120", "-y", "30", "--", "bun", CSM_ENTRY, "attach", "far"]);
-  await sb.waitFor(async () => (await remote.remoteTmux(["list-clients", "-F", "#{client_session}"])).stdout.includes("csm-faraway"), {
+  await sb.waitFor(async () => (await remote.remoteTmux(["list-clients", "-F", PERSON_CLIENTS_FORMAT])).stdout.includes("csm-faraway:"), {
     what: "a client attached to csm-faraway on the remote tmux server",
   });
   expect((await remote.remoteTmux(["detach-client", "-s", "csm-faraway"])).code).toBe(0);

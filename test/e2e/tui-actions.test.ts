@@ -1,6 +1,7 @@
 import { expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { attachedClients } from "../helpers/attach.ts";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { createSession, findSession, worktreePath } from "../helpers/sessions.ts";
 import { readClaudeLaunches } from "../helpers/fake-claude-log.ts";
@@ -38,7 +39,7 @@ test("a attaches to the session; detaching comes back to the dashboard as it was
   const tui = await startTui(sb);
   await tui.waitFor("visit");
   await tui.keys("a");
-  await sb.waitFor(async () => (await sb.tmux(["list-clients", "-F", "#{client_session}"])).stdout.includes("csm-visit"), { what: "a client attached to csm-visit" });
+  await sb.waitFor(async () => (await attachedClients(sb)).some((client) => client.startsWith("csm-visit:")), { what: "a client attached to csm-visit" });
   await tui.waitForGone("hosts: local", "the dashboard to step aside");
 
   expect(await sb.tmux(["detach-client", "-s", "csm-visit"])).toMatchObject({ code: 0 });

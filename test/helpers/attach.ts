@@ -9,8 +9,14 @@ export function csmCommandLine(sandbox: Sandbox, args: string[], stderrFile: str
   return [process.execPath, CSM_ENTRY, ...args].map(quote).join(" ") + ` 2>>${quote(stderrFile)}`;
 }
 
-/** "session:window" of every client attached to the sandbox's tmux server. */
+/**
+ * `list-clients -F` for the clients a person would have: the hub's own control client
+ * (attached to one of csm's sessions so it can query tmux) is left out.
+ */
+export const PERSON_CLIENTS_FORMAT = "#{?client_control_mode,,#{client_session}:#{window_name}}";
+
+/** "session:window" of every client a person has attached to the sandbox's tmux server. */
 export async function attachedClients(sandbox: Sandbox): Promise<string[]> {
-  const result = await sandbox.tmux(["list-clients", "-F", "#{client_session}:#{window_name}"]);
+  const result = await sandbox.tmux(["list-clients", "-F", PERSON_CLIENTS_FORMAT]);
   return result.code === 0 ? result.stdout.split("\n").filter(Boolean) : [];
 }
