@@ -1,7 +1,6 @@
 import { CsmError } from "../shared/errors.ts";
 import { findCommand } from "./commands/registry.ts";
 import { processOutput, type Output } from "./io.ts";
-import { VERSION } from "./version.ts";
 
 export async function main(argv: string[], io: Output = processOutput): Promise<number> {
   try {
@@ -14,7 +13,7 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
 async function dispatch(argv: string[], io: Output): Promise<number> {
   const [first, ...rest] = argv;
   if (first === "--version" || first === "-V" || first === "version") {
-    io.out(`csm ${VERSION}`);
+    io.out(`csm ${(await import("./version.ts")).VERSION}`);
     return 0;
   }
   if (first === undefined || first === "dashboard") {

@@ -1,13 +1,10 @@
 import type { Context } from "../core/context.ts";
 import { CsmError } from "../shared/errors.ts";
-import { csmSelfArgv } from "../shared/self.ts";
-import { withoutTmuxVariables } from "../shared/tmux-env.ts";
-import { hubLogPath, liveHubInfo, processAlive, type HubInfo } from "./hub-files.ts";
+import { liveHubInfo, type HubInfo } from "./hub-files.ts";
 
-// How the CLI (and later the TUI) talks to the hub: find it through <state>/hub.json,
-// start it detached when a command needs it, and call its API with the token.
-
-const START_TIMEOUT_MS = 10_000;
+// How the CLI and the TUI talk to the hub: find it through <state>/hub.json and call its
+// API with the token. Starting a hub is in hub-start.ts: `csm list` never starts one, and
+// loads only this.
 
 export class HubClient {
   constructor(
@@ -53,15 +50,6 @@ export class HubClient {
   }
 }
 
-async function healthy(port: number): Promise<boolean> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(1000) });
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
-
 /** The running hub, or null. */
 export function findHub(ctx: Context): Promise<HubClient | null> {
   return findHubAt(ctx.settings.paths);
@@ -75,22 +63,4 @@ export async function findHubAt(paths: { stateDir: string; configDir: string }):
   const token = (await Bun.file(`${paths.configDir}/token`).text().catch(() => "")).trim();
   if (!token) return null;
   return new HubClient(info, token);
-}
-
-/** The running hub, started detached (so it outlives this terminal) when there is none. */
-export async function ensureHub(ctx: Context): Promise<HubClient> {
-  const found = await findHub(ctx);
-  if (found && (await healthy(found.info.port))) return found;
-  const stateDir = ctx.settings.paths.stateDir;
-  await ctx.host.files.mkdirp(stateDir, 0o700);
-  const pid = ctx.host.spawnDetached(csmSelfArgv("server", "--port", String(ctx.settings.apiPort)), hubLogPath(stateDir), { env: withoutTmuxVariables(ctx.env) });
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    await Bun.sleep(50);
-    const hub = await findHub(ctx);
-    if (hub && (await healthy(hub.info.port))) return hub;
-    if (!hub && !processAlive(pid)) break;
-  }
-  const log = ((await ctx.host.files.read(hubLogPath(stateDir))) ?? "").trim().split("\n").slice(-3).join(" | ");
-  throw new CsmError("HubNotStarted", `the csm hub did not start on port ${ctx.settings.apiPort}${log ? `: ${log}` : ""} (see ${hubLogPath(stateDir)})`);
 }

@@ -1,7 +1,7 @@
 import { createContext } from "../../core/context.ts";
 import type { PendingRequest } from "../../core/live/live-state.ts";
 import { pickRequest } from "../../core/live/pick-request.ts";
-import { ensureHub } from "../../hub/client.ts";
+import { ensureHub } from "../../hub/hub-start.ts";
 import { primaryInputText } from "../../link/render.ts";
 import { checkName } from "../../shared/names.ts";
 import { parseFlags, type FlagSpec } from "../args.ts";

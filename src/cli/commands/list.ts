@@ -6,11 +6,11 @@ import { findHubAt } from "../../hub/client.ts";
 import { usageError } from "../../shared/errors.ts";
 import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
-import { formatAge, formatTable } from "../table.ts";
 
 // `csm list` is run often and by scripts, so its common case is lean: with no SSH hosts
-// and a hub running, it loads the settings and the hub client and nothing else. tmux, git
-// and the store load only when the hub does not answer, and ssh2 only for SSH hosts.
+// and a hub running, it loads the settings and the hub client and nothing else (the
+// table only without --json). tmux, git and the store load only when the hub does not
+// answer, and ssh2 only for SSH hosts.
 
 export async function run(argv: string[], io: Output): Promise<number> {
   const { flags } = parseFlags("list", argv, { json: { type: "boolean" }, host: { type: "string" } }, { min: 0, max: 0 });
@@ -18,7 +18,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const remote = flags.host !== undefined || Object.keys(settings.config.hosts).length > 0;
   const sessions = (!remote && (await fromHub(settings.paths))) || (await slowPath(remote, flags.host, io));
   if (flags.json) printJson(io, sessions);
-  else io.out(renderSessions(sessions, new Date()));
+  else io.out((await import("../session-table.ts")).renderSessions(sessions, new Date()));
   return 0;
 }
 
@@ -66,22 +66,4 @@ async function fromTmux(ctx: Context): Promise<LiveSessionView[]> {
     const record = store.get(view.host, view.name);
     return withoutLive(view, (record?.transport as Transport | null) ?? null, record?.claudeSessionId ?? null);
   });
-}
-
-const money = (usd: number) => (usd === 0 ? "-" : `$${usd.toFixed(2)}`);
-
-export function renderSessions(sessions: LiveSessionView[], now: Date): string {
-  if (sessions.length === 0) return "no sessions (create one with `csm create NAME --repo PATH`)";
-  const rows = sessions.map((s) => [
-    s.favourite ? `★ ${s.name}` : s.name,
-    s.host,
-    s.status === "dead" && s.statusReason ? `dead (${s.statusReason})` : s.pendingApprovals > 0 ? `${s.status} (${s.pendingApprovals} to approve)` : s.status,
-    s.model ?? "-",
-    String(s.turns),
-    money(s.costUsd),
-    formatAge(s.createdAt, now),
-    s.branch ?? "-",
-    (s.lastMessage ?? "").replace(/\s+/g, " ").slice(0, 60),
-  ]);
-  return formatTable(["NAME", "HOST", "STATUS", "MODEL", "TURNS", "COST", "AGE", "BRANCH", "LAST MESSAGE"], rows);
 }

@@ -1,5 +1,5 @@
 import { createContext } from "../../core/context.ts";
-import { ensureHub } from "../../hub/client.ts";
+import { ensureHub } from "../../hub/hub-start.ts";
 import type { PublishedEvent } from "../../hub/live-sessions.ts";
 import { readEventStream } from "../../hub/sse-reader.ts";
 import { renderClaudeMessage, renderSent, colours, plain } from "../../link/render.ts";

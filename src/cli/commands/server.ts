@@ -1,5 +1,6 @@
 import { createContext } from "../../core/context.ts";
-import { ensureHub, findHub } from "../../hub/client.ts";
+import { findHub } from "../../hub/client.ts";
+import { ensureHub } from "../../hub/hub-start.ts";
 import { liveHubInfo, processAlive } from "../../hub/hub-files.ts";
 import { startHub } from "../../hub/server.ts";
 import { usageError } from "../../shared/errors.ts";

@@ -1,5 +1,5 @@
 import { createContext } from "../../core/context.ts";
-import { ensureHub } from "../../hub/client.ts";
+import { ensureHub } from "../../hub/hub-start.ts";
 import { checkName } from "../../shared/names.ts";
 import { parseFlags } from "../args.ts";
 import type { Output } from "../io.ts";
