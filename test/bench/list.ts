@@ -1,3 +1,4 @@
+import { buildPrebuilt } from "../../src/prebuilt/build.ts";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { formatTable, median, ms, p90, timeInterleaved, type Timing } from "./measure.ts";
 import type { BenchSection } from "./section.ts";
@@ -33,12 +34,17 @@ export const listSection: BenchSection = {
     await createSessions(sandbox, repo);
     const createMs = performance.now() - createStarted;
 
+    // What `bun install` leaves: the prebuilt bundles, fresh (the sources may have changed since).
+    const built = await buildPrebuilt();
+
     const listed = JSON.parse((await sandbox.csm(["list", "--json"])).stdout) as unknown[];
     if (listed.length !== SESSIONS) throw new Error(`csm list --json shows ${listed.length} sessions, expected ${SESSIONS}`);
 
-    const [list, bun, tmux, hubClient, direct] = await timeInterleaved(
+    const csm = [process.execPath, `${import.meta.dir}/../../bin/csm`, "list", "--json"];
+    const [list, fromSource, bun, tmux, hubClient, direct] = await timeInterleaved(
       [
-        { label: "csm list --json", argv: [process.execPath, `${import.meta.dir}/../../bin/csm`, "list", "--json"] },
+        { label: "csm list --json", argv: csm },
+        { label: "csm list --json, from source", argv: csm, env: { CSM_NO_PREBUILT: "1" } },
         { label: "bun -e 0", argv: [process.execPath, "-e", "0"] },
         { label: "tmux list-sessions", argv: ["tmux", "-L", sandbox.socket, "list-sessions"] },
         // Not csm: the least any implementation of each design can do (see the files).
@@ -59,10 +65,10 @@ export const listSection: BenchSection = {
       ms(p90(timing.samplesMs)),
       compared ? `${(median(timing.samplesMs) / floorMedian).toFixed(2)}x` : "",
     ];
-    const rows = [row(list!, true), row(bun!), row(tmux!), ["floor (bun + tmux)", ms(floorMedian), ms(floorP90), "1.00x"], row(hubClient!, true), row(direct!, true)];
+    const rows = [row(list!, true), row(fromSource!, true), row(bun!), row(tmux!), ["floor (bun + tmux)", ms(floorMedian), ms(floorP90), "1.00x"], row(hubClient!, true), row(direct!, true)];
 
     return [
-      `${SESSIONS} sessions created in ${(createMs / 1000).toFixed(1)} s; ${RUNS} timed runs each after ${WARMUP} warm-up rounds`,
+      `${SESSIONS} sessions created in ${(createMs / 1000).toFixed(1)} s; ${built.bundles} prebuilt bundles built in ${ms(built.ms)}; ${RUNS} timed runs each after ${WARMUP} warm-up rounds`,
       "",
       formatTable(["command", "median", "p90", "/ floor"], rows),
       "",
