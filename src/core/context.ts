@@ -32,7 +32,7 @@ export async function createContext(env: NodeJS.ProcessEnv = process.env): Promi
     settings,
     env,
     host,
-    tmux: new Tmux(host, settings.tmuxSocket),
+    tmux: new Tmux(host, settings.tmuxSocket, env),
     git: new Git(host),
     database,
     sessions() {

@@ -34,6 +34,8 @@ const CREATION_GRACE_MS = 10_000;
 const beingCreated = (record: SessionRecord | null) => record !== null && Date.now() - Date.parse(record.createdAt) < CREATION_GRACE_MS;
 /** A bridge whose hub just restarted relinks within its backoff (≤ 2 s): wait for it before typing into the pane. */
 const RELINK_WAIT_MS = 2500;
+/** After claude's exit, its bridge records the status and ends: milliseconds, unless the machine is very busy. */
+const BRIDGE_EXIT_WAIT_MS = 3000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 export const PRUNE_DEAD_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 export const PRUNE_KEEP_EVENTS = 500;
@@ -210,13 +212,28 @@ export class Hub {
   /** Only a dead claude is restarted: tmux says whether its pane still runs, whatever the link says. */
   async reconnect(name: string, hubPort = this.port): Promise<void> {
     const record = this.requireRecord(name);
-    const [view] = (await listSessions(this.ctx)).filter((v) => v.name === name);
-    if (view && view.status !== "dead") {
+    if (!(await this.agentPaneDone(name))) {
       throw httpError(409, "StillRunning", `${name}'s claude is still running (${this.live.state(name).status}); use \`csm interrupt\`, or \`csm kill\` it first`);
     }
     await reconnectSession(this.ctx, name, hubPort);
     // The bridge reports its own start; an sdk-url claude has no one else to say it.
     if (record.transport === "sdk-url") this.live.record(name, [{ kind: "link", at: new Date().toISOString(), data: { event: "claude_started" } }]);
+  }
+
+  /**
+   * Whether the agent pane has nothing left running. When the link already reported
+   * claude's exit, the bridge in the pane is still recording the exit status and about to
+   * end: wait for it, rather than refuse a session the dashboard shows dead, or respawn
+   * the pane under a bridge that could record the old status over the new claude.
+   */
+  private async agentPaneDone(name: string): Promise<boolean> {
+    const until = Date.now() + (this.live.state(name).status === "dead" ? BRIDGE_EXIT_WAIT_MS : 0);
+    for (;;) {
+      const [view] = (await listSessions(this.ctx)).filter((v) => v.name === name);
+      if (!view || view.status === "dead") return true;
+      if (Date.now() >= until) return false;
+      await Bun.sleep(25);
+    }
   }
 
   /** A new session, as `csm create` makes it, with the hub's own environment. */
