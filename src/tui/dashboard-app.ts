@@ -28,11 +28,13 @@ import {
   type PendingEntry,
   type TuiModel,
 } from "./model.ts";
+import { FrameScheduler } from "./frame-scheduler.ts";
 import { createInputOf } from "./views/create-form.ts";
 
 // The dashboard's controller: keys in (through the key tables), hub calls out, the model
 // in between. It holds no claude connection and polls nothing: the hub's event stream
-// moves it. Renders are batched to at most one per frame. All I/O comes in as `deps`.
+// moves it. Renders are batched to at most one per frame (frame-scheduler.ts). All I/O
+// comes in as `deps`.
 
 export interface DashboardDeps {
   hub: HubClient;
@@ -55,7 +57,7 @@ const SPINNER_MS = 100;
 
 export class DashboardApp {
   model: TuiModel;
-  private frame: ReturnType<typeof setTimeout> | null = null;
+  private readonly frames: FrameScheduler;
   private refetchTimer: ReturnType<typeof setTimeout> | null = null;
   private clock: ReturnType<typeof setInterval> | null = null;
   private feed: HubFeed | null = null;
@@ -66,6 +68,7 @@ export class DashboardApp {
     hosts: string[],
   ) {
     this.model = initialModel(hosts);
+    this.frames = new FrameScheduler(() => this.deps.draw(this.model), FRAME_MS);
   }
 
   start(): void {
@@ -83,7 +86,7 @@ export class DashboardApp {
     this.feed?.stop();
     if (this.clock) clearInterval(this.clock);
     if (this.spinner) clearInterval(this.spinner);
-    if (this.frame) clearTimeout(this.frame);
+    this.frames.stop();
     if (this.refetchTimer) clearTimeout(this.refetchTimer);
   }
 
@@ -93,10 +96,7 @@ export class DashboardApp {
   }
 
   requestDraw(): void {
-    this.frame ??= setTimeout(() => {
-      this.frame = null;
-      this.deps.draw(this.model);
-    }, FRAME_MS);
+    this.frames.request();
   }
 
   private onEvent(event: PublishedEvent): void {
