@@ -26,9 +26,13 @@ test("the dashboard lists the sessions made by the CLI, opens one, shows help, a
   await tui.waitFor("NAME", "the list again");
 
   await tui.keys("?");
-  const help = await tui.waitFor(/help/i, "the help");
+  // The help's own title: "help" alone is also in the list's footer.
+  const help = await tui.waitFor("csm — keys", "the help");
   for (const key of ["create", "kill", "attach", "filter", "quit"]) expect(help.toLowerCase()).toContain(key);
   await tui.keys("Escape");
+  // The help must be gone before the next key: an Escape and a "/" that reach the terminal
+  // in one read are Meta-/ to any terminal program, not two keys.
+  await tui.waitForGone("csm — keys", "the help to close");
 
   await tui.keys("/");
   await tui.type("api");
