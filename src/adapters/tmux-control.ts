@@ -14,6 +14,7 @@ import { ControlReader, controlCommandLine, type ControlEvent } from "./tmux-con
 // way, and a new channel opens on another session.
 
 const QUERY_TIMEOUT_MS = 5_000;
+const CLOSE_GRACE_MS = 1_000;
 
 interface Waiter {
   resolve(lines: string[]): void;
@@ -63,8 +64,16 @@ export class TmuxControlChannel {
     });
   }
 
-  close(): void {
+  /**
+   * Ends the client and resolves once it has exited. A tmux client told to go while its
+   * server is itself shutting down can wait on the server forever (and the server on it),
+   * so one that is still there after a second is killed.
+   */
+  async close(): Promise<void> {
     this.fail("tmux control channel closed");
+    const killer = setTimeout(() => this.child.kill("SIGKILL"), CLOSE_GRACE_MS);
+    await this.child.exited;
+    clearTimeout(killer);
   }
 
   private handle(event: ControlEvent): void {
@@ -147,9 +156,9 @@ export class ControlQueries {
     this.channel = this.openOn(session);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.stopped = true;
-    this.channel?.close();
+    await this.channel?.close();
   }
 }
 

@@ -60,9 +60,11 @@ export class Tmux {
     this.control ??= new ControlQueries((session) => TmuxControlChannel.open(this.runner, this.argv([]), session, this.env), ownSession);
   }
 
-  closeControlChannel(): void {
-    this.control?.close();
+  /** Resolves once the control client has exited. */
+  async closeControlChannel(): Promise<void> {
+    const control = this.control;
     this.control = null;
+    await control?.close();
   }
 
   /** Every pane of every session; empty when no server is running. */

@@ -51,6 +51,8 @@ export class Hub {
   port = 0;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
+  /** Resolves once stop() has ended the tmux control client. */
+  tmuxClosed: Promise<void> = Promise.resolve();
 
   constructor(readonly ctx: Context) {
     // The hub lists tmux for every `csm list` and dashboard refresh: one control client
@@ -260,7 +262,7 @@ export class Hub {
   stop(): void {
     this.stopped = true;
     this.remotes.stop();
-    this.ctx.tmux.closeControlChannel();
+    this.tmuxClosed = this.ctx.tmux.closeControlChannel();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }

@@ -111,6 +111,7 @@ export async function startHub(ctx: Context, options: { port: number; hostname?:
     async stop() {
       hub.stop();
       server.stop(true);
+      await hub.tmuxClosed;
       const current = await ctx.host.files.read(hubInfoPath(ctx.settings.paths.stateDir));
       if (current && (JSON.parse(current) as HubInfo).pid === process.pid) await ctx.host.files.remove(hubInfoPath(ctx.settings.paths.stateDir));
     },

@@ -24,8 +24,9 @@ async function sessionBetweenExitAndBridgeEnd(sb: Sandbox) {
   return {
     hub,
     panePid,
-    [Symbol.dispose]() {
+    async [Symbol.asyncDispose]() {
       hub.stop();
+      await hub.tmuxClosed;
       hub.ctx.close();
     },
   };
@@ -33,7 +34,7 @@ async function sessionBetweenExitAndBridgeEnd(sb: Sandbox) {
 
 test("reconnect right after claude's exit waits for the bridge to end, then restarts claude", async () => {
   await using sb = await makeSandbox();
-  using held = await sessionBetweenExitAndBridgeEnd(sb);
+  await using held = await sessionBetweenExitAndBridgeEnd(sb);
   let bridgeEnded = false;
   setTimeout(() => {
     bridgeEnded = true;
@@ -47,7 +48,7 @@ test("reconnect right after claude's exit waits for the bridge to end, then rest
 
 test("a pane that keeps running after the link said dead is not respawned: reconnect refuses", async () => {
   await using sb = await makeSandbox();
-  using held = await sessionBetweenExitAndBridgeEnd(sb);
+  await using held = await sessionBetweenExitAndBridgeEnd(sb);
   await expect(held.hub.reconnect("phoenix", 1)).rejects.toThrow(/still running/);
   const pane = await sb.tmux(["display-message", "-p", "-t", "=csm-phoenix:agent", "#{pane_pid}"]);
   expect(Number(pane.stdout.trim())).toBe(held.panePid);

@@ -62,7 +62,7 @@ test("after one ordinary query, queries go over one control client on a csm sess
     expect(overControl).toEqual(ordinary);
     expect(sessionsOf(overControl)).toEqual(["csm-one", "csm-two", "personal"]);
   } finally {
-    tmux.closeControlChannel();
+    await tmux.closeControlChannel();
   }
   await sb.waitFor(async () => (await clients(sb)).length === 0, { what: "the control client to go" });
 });
@@ -95,7 +95,7 @@ test("sessions killed behind csm's back are gone from the very next answer, incl
     expect(sessionsOf(await tmux.listPanes())).toEqual(left);
     expect(runs()).toBe(afterReopen);
   } finally {
-    tmux.closeControlChannel();
+    await tmux.closeControlChannel();
   }
 });
 
@@ -111,7 +111,7 @@ test("with only other people's sessions it never attaches, and keeps asking tmux
     expect(runs()).toBe(2);
     expect(await clients(sb)).toEqual([]);
   } finally {
-    tmux.closeControlChannel();
+    await tmux.closeControlChannel();
   }
 });
 
@@ -129,7 +129,7 @@ test("arguments reach tmux literally: no splitting at ;, no $ or ~ expansion", a
     // A failed command does not close the channel.
     expect(await channel.query(["display-message", "-p", "still here"])).toEqual(["still here"]);
   } finally {
-    channel.close();
+    await channel.close();
   }
   expect(channel.closed).toBe(true);
 });

@@ -1,6 +1,6 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { makeSandbox, CSM_ENTRY, FAKE_CLAUDE, freePort, type Sandbox } from "./sandbox.ts";
+import { makeSandbox, CSM_ENTRY, FAKE_CLAUDE, freePort, stopHubOf, type Sandbox } from "./sandbox.ts";
 import { startSshd, type Sshd } from "./sshd.ts";
 
 // A second machine for tests: Debian's sshd on 127.0.0.1, and behind it a csm with a
@@ -56,15 +56,7 @@ export async function makeRemoteSandbox(options: { extraHosts?: Record<string, u
     remoteTmux: (args) => sb.run(["tmux", "-L", remoteSocket, ...args], { env: { TMUX_TMPDIR: sb.paths.tmuxTmpdir } }),
     async [Symbol.asyncDispose]() {
       // The remote csm's hub runs on this machine, started by our test: stop it by its pid file.
-      const hubFile = join(remoteEnv.XDG_STATE_HOME!, "csm", "hub.json");
-      if (existsSync(hubFile)) {
-        const pid = (JSON.parse(readFileSync(hubFile, "utf8")) as { pid: number }).pid;
-        try {
-          process.kill(pid, "SIGTERM");
-        } catch {
-          // already gone
-        }
-      }
+      await stopHubOf(remoteEnv.XDG_STATE_HOME!);
       await sb.dispose();
       await sshd.stop();
     },

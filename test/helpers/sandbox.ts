@@ -129,6 +129,19 @@ async function runProcess(argv: string[], env: Record<string, string>, options: 
   return { code, stdout, stderr };
 }
 
+/**
+ * Stops the hub whose hub.json is under this state home (a hub the test started), and
+ * waits for it: a hub still shutting down while its tmux server is killed can leave
+ * that server waiting on the hub's control client.
+ */
+export async function stopHubOf(stateHome: string): Promise<void> {
+  const hubFile = join(stateHome, "csm", "hub.json");
+  if (!existsSync(hubFile)) return;
+  const hubPid = (JSON.parse(readFileSync(hubFile, "utf8")) as { pid: number }).pid;
+  if (isAlive(hubPid)) process.kill(hubPid, "SIGTERM");
+  await waitFor(() => !isAlive(hubPid), { timeoutMs: 3_000, what: "the hub to exit" }).catch(() => undefined);
+}
+
 /** Still running: a zombie (exited, not yet reaped by init) counts as gone. */
 function isAlive(pid: number): boolean {
   try {
@@ -234,12 +247,7 @@ export async function makeSandbox(): Promise<Sandbox> {
       if (disposed) return;
       disposed = true;
       // The hub `csm create` started for this sandbox: its pid is in the sandbox's own state dir.
-      const hubFile = join(paths.stateHome, "csm", "hub.json");
-      if (existsSync(hubFile)) {
-        const hubPid = (JSON.parse(readFileSync(hubFile, "utf8")) as { pid: number }).pid;
-        if (isAlive(hubPid)) process.kill(hubPid, "SIGTERM");
-        await waitFor(() => !isAlive(hubPid), { timeoutMs: 3_000, what: "the sandbox's hub to exit" }).catch(() => undefined);
-      }
+      await stopHubOf(paths.stateHome);
       // Only the servers on this sandbox's own sockets: never anyone else's tmux.
       const panePids: number[] = [];
       for (const name of sockets) {
