@@ -31,7 +31,9 @@ export async function ensureHub(ctx: Context): Promise<HubClient> {
     await Bun.sleep(50);
     const hub = await findHub(ctx);
     if (hub && (await healthy(hub.info.port))) return hub;
-    if (!hub && !processAlive(pid)) break;
+    // Ours is gone, but another may be starting on the port (creates run at once): wait
+    // for its hub.json while something answers there.
+    if (!hub && !processAlive(pid) && !(await healthy(ctx.settings.apiPort))) break;
   }
   const log = ((await ctx.host.files.read(hubLogPath(stateDir))) ?? "").trim().split("\n").slice(-3).join(" | ");
   throw new CsmError("HubNotStarted", `the csm hub did not start on port ${ctx.settings.apiPort}${log ? `: ${log}` : ""} (see ${hubLogPath(stateDir)})`);

@@ -253,6 +253,12 @@ export async function makeSandbox(): Promise<Sandbox> {
       for (const name of sockets) {
         const panes = await tmuxOn(name, ["list-panes", "-a", "-F", "#{pane_pid}"]).catch(() => undefined);
         if (panes?.code === 0) panePids.push(...panes.stdout.split("\n").filter(Boolean).map(Number));
+        // A hub's tmux control client (started by this test's hubs) whose hub went away
+        // without ending it keeps an exiting server waiting: end it first.
+        const controls = await tmuxOn(name, ["list-clients", "-F", "#{?client_control_mode,#{client_pid},}"]).catch(() => undefined);
+        for (const pid of controls?.code === 0 ? controls.stdout.split("\n").filter(Boolean).map(Number) : []) {
+          if (isAlive(pid)) process.kill(pid, "SIGKILL");
+        }
         await tmuxOn(name, ["kill-server"]).catch(() => undefined);
       }
       // Let the panes' processes (run-agent, the stand-in) finish exiting so none of them
