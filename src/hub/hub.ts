@@ -51,8 +51,6 @@ export class Hub {
   port = 0;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
-  /** Resolves once stop() has ended the tmux control client. */
-  tmuxClosed: Promise<void> = Promise.resolve();
 
   constructor(readonly ctx: Context) {
     // The hub lists tmux for every `csm list` and dashboard refresh: one control client
@@ -259,11 +257,12 @@ export class Hub {
     return removed;
   }
 
-  stop(): void {
+  /** Resolves once the tmux control client has exited too. */
+  async stop(): Promise<void> {
     this.stopped = true;
     this.remotes.stop();
-    this.tmuxClosed = this.ctx.tmux.closeControlChannel();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    await this.ctx.tmux.closeControlChannel();
   }
 }

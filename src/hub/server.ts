@@ -94,7 +94,7 @@ export async function startHub(ctx: Context, options: { port: number; hostname?:
       },
     });
   } catch (error) {
-    hub.stop();
+    await hub.stop();
     throw new CsmError("HubCannotListen", `the hub cannot listen on ${hostname}:${options.port}: ${(error as Error).message} (set apiPort in the config or CSM_PORT)`);
   }
 
@@ -109,9 +109,10 @@ export async function startHub(ctx: Context, options: { port: number; hostname?:
     hub,
     port,
     async stop() {
-      hub.stop();
+      // The hub stops first (no new timers from sockets the server is about to close).
+      const hubStopped = hub.stop();
       server.stop(true);
-      await hub.tmuxClosed;
+      await hubStopped;
       const current = await ctx.host.files.read(hubInfoPath(ctx.settings.paths.stateDir));
       if (current && (JSON.parse(current) as HubInfo).pid === process.pid) await ctx.host.files.remove(hubInfoPath(ctx.settings.paths.stateDir));
     },

@@ -78,7 +78,7 @@ function leaveOut(spec: BundleSpec): BunPlugin {
     setup(build) {
       build.onResolve({ filter: /\.ts$/ }, (args) => {
         if (args.kind !== "dynamic-import") return undefined;
-        const target = Bun.fileURLToPath(new URL(args.path, `file://${args.importer}`));
+        const target = resolve(dirname(args.importer), args.path);
         const command = target.startsWith(COMMAND_DIR) ? target.slice(COMMAND_DIR.length, -".ts".length) : null;
         const omit = (command !== null && !spec.commands.has(command)) || (target === HOST_ROUTING && !spec.routesToHosts);
         return omit ? { path: relative(ROOT, target), namespace: "csm-left-out" } : undefined;

@@ -25,8 +25,7 @@ async function sessionBetweenExitAndBridgeEnd(sb: Sandbox) {
     hub,
     panePid,
     async [Symbol.asyncDispose]() {
-      hub.stop();
-      await hub.tmuxClosed;
+      await hub.stop();
       hub.ctx.close();
     },
   };
