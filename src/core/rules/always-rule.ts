@@ -4,7 +4,7 @@ import { splitBashCommand } from "./bash-split.ts";
 import { compileRules } from "./compile.ts";
 import { decideSubject } from "./evaluate.ts";
 import { patternMatcher } from "./patterns.ts";
-import { primaryInput, type Subject, subjectKindsOf } from "./primary-input.ts";
+import { primaryInput, type RealPath, type Subject, subjectKindsOf } from "./primary-input.ts";
 
 // The rules `--always` adds when a person approves or denies a request: for every part
 // the current rules do not already settle, the part itself (a Bash simple command exactly,
@@ -18,6 +18,8 @@ export interface AlwaysRuleRequest {
   permissionSuggestions?: unknown;
   /** Absolute path of the session's worktree. */
   worktree: string;
+  /** As in evaluateRules: rules are built for the real path a request leads to. */
+  realPath?: RealPath;
 }
 
 export type AlwaysAction = "allow" | "deny";
@@ -29,7 +31,7 @@ export const ruleNotBuildableError = (toolName: string, why: string) =>
 
 export function buildAlwaysRules(request: AlwaysRuleRequest, action: AlwaysAction, currentRules: readonly ToolRule[] = []): ToolRule[] {
   const { toolName } = request;
-  const input = primaryInput(toolName, request.input, request.worktree);
+  const input = primaryInput(toolName, request.input, request.worktree, request.realPath);
   if (!input.ok) throw ruleNotBuildableError(toolName, input.reason);
   if (input.subjects.length === 0) throw ruleNotBuildableError(toolName, "the command is empty");
   const current = compileRules(currentRules);

@@ -1,4 +1,5 @@
 import type { ToolRule } from "../../config/schema.ts";
+import { allForms, landingForms } from "./path-subject.ts";
 import { patternMatcher, type SubjectMatcher } from "./patterns.ts";
 import type { Subject, SubjectKind } from "./primary-input.ts";
 import { validateRules } from "./validate.ts";
@@ -36,8 +37,13 @@ function compileRule(rule: ToolRule, index: number): CompiledRule {
   const appliesTo = (toolName: string) => rule.tool === "*" || rule.tool === toolName;
   const { pattern } = rule;
   const matchers: Partial<Record<SubjectKind, SubjectMatcher>> = {};
-  const matchesPattern = (subject: Subject) =>
-    pattern === undefined || (matchers[subject.kind] ??= patternMatcher(pattern, subject.kind))(subject);
+  const matchesPattern = (subject: Subject) => {
+    if (pattern === undefined) return true;
+    const matcher = (matchers[subject.kind] ??= patternMatcher(pattern, subject.kind));
+    if (subject.kind === "text") return matcher(subject);
+    // A path is allowed only for where it can land, and denied or asked for how it looks too.
+    return rule.action === "allow" ? landingForms(subject).every(matcher) : allForms(subject).some(matcher);
+  };
   return { index, rule, appliesTo, matches: (toolName, subject) => appliesTo(toolName) && matchesPattern(subject) };
 }
 

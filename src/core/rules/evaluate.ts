@@ -1,6 +1,6 @@
 import type { RuleAction, ToolRule } from "../../config/schema.ts";
 import { type CompiledRule, compileRules } from "./compile.ts";
-import { describeSubject, primaryInput, type Subject } from "./primary-input.ts";
+import { describeSubject, primaryInput, type RealPath, type Subject } from "./primary-input.ts";
 
 // Decides a tool request from the rules: first matching rule wins, no match asks.
 //
@@ -15,6 +15,11 @@ export interface EvaluationContext {
   input: unknown;
   /** Absolute path of the session's worktree; relative paths are resolved against it. */
   worktree: string;
+  /**
+   * Where a path really leads (symlinks followed); given, path rules decide on that.
+   * It may throw when it cannot tell: the path is then asked. See path-subject.ts.
+   */
+  realPath?: RealPath;
 }
 
 export interface PartDecision {
@@ -38,7 +43,7 @@ export interface RuleDecision {
 
 export function evaluateRules(rules: readonly ToolRule[], context: EvaluationContext): RuleDecision {
   const compiled = compileRules(rules);
-  const input = primaryInput(context.toolName, context.input, context.worktree);
+  const input = primaryInput(context.toolName, context.input, context.worktree, context.realPath);
   if (!input.ok) return decideUnsplittable(compiled, context.toolName, input.reason);
   if (input.subjects.length === 0) {
     return { action: "ask", ruleIndex: null, rule: null, reason: "the command is empty", parts: [] };

@@ -8,5 +8,5 @@ export { SUBSTITUTION_PLACEHOLDER } from "./bash-command.ts";
 export { describeRule, evaluateRules } from "./evaluate.ts";
 export type { EvaluationContext, PartDecision, RuleDecision } from "./evaluate.ts";
 export { describeSubject, FILE_TOOLS, primaryInput, subjectKindsOf } from "./primary-input.ts";
-export type { PathSubject, PrimaryInput, Subject, SubjectKind, TextSubject } from "./primary-input.ts";
+export type { PathForm, PathSubject, PrimaryInput, RealPath, Subject, SubjectKind, TextSubject } from "./primary-input.ts";
 export { RULE_ACTIONS, rulesInvalidError, validateRules } from "./validate.ts";

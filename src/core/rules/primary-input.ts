@@ -1,14 +1,15 @@
-import { posix } from "node:path";
 import { splitBashCommand } from "./bash-split.ts";
+import { describePath, PathResolver, type PathSubject, type RealPath } from "./path-subject.ts";
 
 // What a rule's pattern is matched against, per tool. A request yields one or more
 // subjects (a Bash command yields one per simple command, Grep its search pattern and its
 // path); a rule must settle each of them, see evaluate.ts.
 //
-// Paths are resolved against the session's worktree and normalised without touching the
-// disk (so symlinks are not followed). A path inside the worktree carries its relative
-// form, which relative patterns are matched against; a path outside has none, so
-// `src/../../etc/passwd` (= /…/etc/passwd) can only be matched by an absolute pattern.
+// Paths are resolved against the session's worktree (see path-subject.ts): as text, or
+// on disk when the caller gives a `realPath`, so symlinks lead where they really lead.
+// A path inside the worktree carries its relative form, which relative patterns are
+// matched against; a path outside has none, so `src/../../etc/passwd` (= /…/etc/passwd)
+// can only be matched by an absolute pattern.
 
 export type SubjectKind = "text" | "path";
 
@@ -19,18 +20,14 @@ export interface TextSubject {
   value: string;
 }
 
-export interface PathSubject {
-  kind: "path";
-  field: string;
-  /** Resolved and normalised absolute path. */
-  absolute: string;
-  /** Relative to the worktree (`.` for the worktree itself), or null when outside it. */
-  relative: string | null;
-}
+export type { PathForm, PathSubject, RealPath } from "./path-subject.ts";
 
 export type Subject = TextSubject | PathSubject;
 
 export type PrimaryInput = { ok: true; subjects: Subject[] } | { ok: false; reason: string };
+
+/** A glob segment that may match more than its own text (picomatch's specials and escapes). */
+const GLOB_MAGIC = /[*?[\]{}()!+@\\]/;
 
 export const FILE_TOOLS: ReadonlySet<string> = new Set(["Read", "Write", "Edit", "MultiEdit", "NotebookEdit"]);
 
@@ -41,9 +38,10 @@ export function subjectKindsOf(tool: string): readonly SubjectKind[] {
   return ["text"];
 }
 
-export function primaryInput(toolName: string, input: unknown, worktree: string): PrimaryInput {
+export function primaryInput(toolName: string, input: unknown, worktree: string, realPath?: RealPath): PrimaryInput {
   if (!worktree.startsWith("/")) throw new Error(`worktree must be an absolute path (got ${JSON.stringify(worktree)})`);
-  const root = posix.resolve(worktree);
+  const paths = new PathResolver(worktree, realPath);
+  const root = paths.root;
   const fields = typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {};
   const field = (name: string): string | null => {
     const value = fields[name];
@@ -62,7 +60,7 @@ export function primaryInput(toolName: string, input: unknown, worktree: string)
     const name = toolName === "NotebookEdit" && field("notebook_path") ? "notebook_path" : "file_path";
     const value = field(name);
     if (value === null) return missing(toolName === "NotebookEdit" ? "notebook_path or file_path" : name);
-    return single(resolvePath(name, value, root, root));
+    return single(paths.resolve(name, value, root));
   }
   if (toolName === "Grep") {
     const pattern = field("pattern");
@@ -70,10 +68,10 @@ export function primaryInput(toolName: string, input: unknown, worktree: string)
     const text: Subject = { kind: "text", field: "pattern", value: pattern };
     const path = field("path");
     if (path === null) return { ok: true, subjects: [text] };
-    const resolved = resolvePath("path", path, root, root);
+    const resolved = paths.resolve("path", path, root);
     return typeof resolved === "string" ? { ok: false, reason: resolved } : { ok: true, subjects: [text, resolved] };
   }
-  if (toolName === "Glob") return globSubjects(field("pattern"), field("path"), root);
+  if (toolName === "Glob") return globSubjects(field("pattern"), field("path"), paths);
   if (toolName === "WebFetch") return textField("url", field("url"), missing);
   if (toolName === "WebSearch") return textField("query", field("query"), missing);
   let json: string | undefined;
@@ -88,31 +86,31 @@ export function primaryInput(toolName: string, input: unknown, worktree: string)
 
 /** How a subject is shown to a person: the relative path inside the worktree, else the absolute one. */
 export function describeSubject(subject: Subject): string {
-  if (subject.kind === "text") return subject.value;
-  return subject.relative ?? subject.absolute;
-}
-
-// `~` is expanded by some tools and not by others; rather than guess, such paths are asked.
-function resolvePath(field: string, value: string, base: string, root: string): PathSubject | string {
-  if (value.startsWith("~")) return `${field} ${JSON.stringify(value)} starts with ~, which csm does not expand`;
-  const absolute = posix.resolve(base, value);
-  const relative = posix.relative(root, absolute);
-  const outside = relative === ".." || relative.startsWith("../");
-  return { kind: "path", field, absolute, relative: outside ? null : relative || "." };
+  return subject.kind === "text" ? subject.value : describePath(subject);
 }
 
 // Glob's pattern is a path glob relative to its `path`, so it is resolved like a path:
 // `src/../../*` cannot pass for something inside `src`. A `..` that normalising cannot
 // remove (inside braces or a segment such as `..*`) might still climb out, so it is asked.
-function globSubjects(pattern: string | null, path: string | null, root: string): PrimaryInput {
+// On disk, only the literal directories before the first wildcard are resolved (the rest
+// names no file yet), and a `..` after a wildcard is asked: the wildcard may match a link.
+function globSubjects(pattern: string | null, path: string | null, paths: PathResolver): PrimaryInput {
   if (pattern === null) return { ok: false, reason: "Glob input has no usable pattern" };
-  const climbs = pattern.split("/").some((segment) => segment.includes("..") && segment !== "..");
+  const segments = pattern.split("/");
+  const climbs = segments.some((segment) => segment.includes("..") && segment !== "..");
   if (climbs || (pattern.includes("..") && /[{}()]/.test(pattern))) {
     return { ok: false, reason: `Glob pattern ${JSON.stringify(pattern)} has a ".." csm cannot resolve` };
   }
-  const base = path === null ? null : resolvePath("path", path, root, root);
+  const firstMagic = paths.followsLinks ? segments.findIndex((segment) => GLOB_MAGIC.test(segment)) : -1;
+  if (firstMagic >= 0 && segments.slice(firstMagic).includes("..")) {
+    return { ok: false, reason: `Glob pattern ${JSON.stringify(pattern)} has a ".." after a wildcard, which a symlink could lead anywhere` };
+  }
+  const literal = firstMagic < 0 ? pattern : segments.slice(0, firstMagic).join("/") || (pattern.startsWith("/") ? "/" : ".");
+  const magic = firstMagic < 0 ? "" : segments.slice(firstMagic).join("/");
+  const base = path === null ? null : paths.resolve("path", path, paths.root);
   if (typeof base === "string") return { ok: false, reason: base };
-  const resolved = resolvePath("pattern", pattern, base?.absolute ?? root, root);
+  const baseWritten = path === null ? paths.root : path.startsWith("/") ? path : `${paths.root}/${path}`;
+  const resolved = paths.resolve("pattern", literal, baseWritten, magic);
   if (typeof resolved === "string") return { ok: false, reason: resolved };
   return { ok: true, subjects: base ? [resolved, base] : [resolved] };
 }
