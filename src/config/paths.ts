@@ -17,6 +17,8 @@ export interface CsmPaths {
   defaultWorktreeBase: string;
   /** Launch specs handed from `csm create` to the agent pane (0600, read once). */
   launchDir: string;
+  /** Per-session `--settings` files that give claude csm's hooks (see link/hook-settings.ts). */
+  hooksDir: string;
 }
 
 export function csmPaths(env: NodeJS.ProcessEnv = process.env): CsmPaths {
@@ -34,6 +36,7 @@ export function csmPaths(env: NodeJS.ProcessEnv = process.env): CsmPaths {
     database: join(stateDir, "csm.sqlite"),
     defaultWorktreeBase: join(dataDir, "worktrees"),
     launchDir: join(stateDir, "launch"),
+    hooksDir: join(stateDir, "hooks"),
   };
 }
 

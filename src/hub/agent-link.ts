@@ -30,7 +30,8 @@ export interface AgentSocketData {
 type BridgeFrame =
   | { type: "csm_bridge"; event: LinkEvent }
   | { type: "csm_sent"; message: CsmToClaude; out?: string }
-  | { type: "csm_delivered"; out: string };
+  | { type: "csm_delivered"; out: string }
+  | { type: "csm_decision"; decision: Record<string, unknown> };
 
 interface Connection {
   socket: ServerWebSocket<AgentSocketData>;
@@ -121,6 +122,10 @@ export class AgentLinks {
         return;
       case "csm_delivered":
         this.settle((frame as { out?: string }).out);
+        return;
+      case "csm_decision":
+        // The bridge's PreToolUse hook denied a tool call by a rule, before claude ran it.
+        events.push({ kind: "decision", at, data: (frame as BridgeFrame & { type: "csm_decision" }).decision });
         return;
     }
     if (!isClaudeToCsm(frame)) {

@@ -1,13 +1,15 @@
 import type { Context } from "../core/context.ts";
 import type { PendingRequest } from "../core/live/live-state.ts";
 import { buildAlwaysRules, describeRule, evaluateRules, withAlwaysRules, type RuleDecision } from "../core/rules/index.ts";
+import { parsePreToolUse, preToolUseResponse, preToolUseVerdict } from "../core/rules/pre-tool-use.ts";
+import { resolveRealPath } from "../host/real-path.ts";
 import { updateConfig } from "../config/write.ts";
 import type { ToolRule } from "../config/schema.ts";
 import { allowResponse, denyResponse, type CanUseToolRequest, type IncomingControlRequest } from "../link/protocol.ts";
 import type { AgentLinks } from "./agent-link.ts";
 import { httpError } from "./http.ts";
 import type { LiveSessions } from "./live-sessions.ts";
-import type { RuleSource } from "./rule-source.ts";
+import type { RuleSource } from "../core/rules/rule-source.ts";
 
 // Tool approval: rules first (in the hub, as the request arrives), then a person. A
 // request the rules leave at `ask` stays pending until someone answers it by its id;
@@ -45,7 +47,12 @@ export class Approvals {
       this.record(session, { event: "rules_unusable", requestId: message.request_id, error });
       return;
     }
-    const decision = evaluateRules(rules, { toolName: message.request.tool_name, input: message.request.input, worktree: this.worktreeOf(session) });
+    const decision = evaluateRules(rules, {
+      toolName: message.request.tool_name,
+      input: message.request.input,
+      worktree: this.worktreeOf(session),
+      realPath: resolveRealPath,
+    });
     if (decision.action === "ask") return;
     await this.settle(session, {
       requestId: message.request_id,
@@ -56,6 +63,18 @@ export class Approvals {
       rule: decision.rule,
       reason: decision.reason,
     }, message.request.input);
+  }
+
+  /**
+   * claude's PreToolUse hook, for sessions whose claude calls the hub directly (sdk-url;
+   * a bridge answers its own claude's hook): deny rules hold before any tool runs.
+   */
+  async preToolUse(session: string, payload: unknown): Promise<Record<string, unknown>> {
+    const call = parsePreToolUse(payload);
+    if (!call) return {};
+    const verdict = preToolUseVerdict(await this.rules.get(), call, { worktree: this.worktreeOf(session), realPath: resolveRealPath });
+    if (verdict.kind === "deny") this.live.record(session, [{ kind: "decision", at: new Date().toISOString(), data: verdict.decision }]);
+    return preToolUseResponse(verdict);
   }
 
   /** A person's answer, by request id; `always` first adds rules built from the request. */

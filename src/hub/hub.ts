@@ -15,7 +15,7 @@ import { EventStore } from "../store/events.ts";
 import type { SessionRecord } from "../store/sessions.ts";
 import { AgentLinks } from "./agent-link.ts";
 import { Approvals, type Decision } from "./approvals.ts";
-import { RuleSource } from "./rule-source.ts";
+import { RuleSource } from "../core/rules/rule-source.ts";
 import { RemoteHubs } from "./remote-hubs.ts";
 import { StreamTickets } from "./stream-tickets.ts";
 import { httpError } from "./http.ts";

@@ -9,7 +9,8 @@ import { Hub } from "./hub.ts";
 import { hubInfoPath, type HubInfo } from "./hub-files.ts";
 import { errorResponse, httpError, json } from "./http.ts";
 import { findRoute } from "./routes/index.ts";
-import { bearer, secretsMatch } from "./token.ts";
+import { MAX_HOOK_BODY_BYTES } from "../link/hook-server.ts";
+import { bearer, secretsMatch } from "../shared/secrets.ts";
 import { TokenSource } from "./token-source.ts";
 
 // The hub: one Bun.serve, on 127.0.0.1 unless told otherwise, carrying the API (token),
@@ -78,7 +79,9 @@ export async function startHub(ctx: Context, options: { port: number; hostname?:
         if (request.method === "OPTIONS") return new Response(null, { status: Object.keys(cors).length ? 204 : 403, headers: cors });
         let response: Response | undefined;
         try {
-          response = url.pathname.startsWith("/ws/agent/") ? agentUpgrade(ctx, request, server, url) : await route(request, url);
+          if (url.pathname.startsWith("/ws/agent/")) response = agentUpgrade(ctx, request, server, url);
+          else if (url.pathname.startsWith("/hooks/")) response = await hookCall(ctx, hub, request, url);
+          else response = await route(request, url);
         } catch (error) {
           response = errorResponse(error);
         }
@@ -119,19 +122,35 @@ export async function startHub(ctx: Context, options: { port: number; hostname?:
   };
 }
 
-function agentUpgrade(ctx: Context, request: Request, server: Server<AgentSocketData>, url: URL): Response | undefined {
+/** The session a `/ws/agent/NAME` or `/hooks/NAME/…` request is for, if its agent secret is right. */
+function agentSession(ctx: Context, request: Request, encoded: string): string | null {
   let session: string;
   try {
-    session = decodeURIComponent(url.pathname.slice("/ws/agent/".length));
+    session = decodeURIComponent(encoded);
   } catch {
-    session = "";
+    return null;
   }
-  if (!isValidName(session)) return json({ error: { name: "NotFound", message: "no such session", data: {} } }, 404);
+  if (!isValidName(session)) return null;
   const record = ctx.sessions().get(ctx.host.hostName, session);
-  // The same answer for an unknown session and a wrong secret: nothing to probe.
-  if (!record || !secretsMatch(bearer(request.headers.get("authorization")), record.agentSecret)) {
-    return json({ error: { name: "Unauthorized", message: "agent secret refused", data: {} } }, 401);
-  }
+  return record && secretsMatch(bearer(request.headers.get("authorization")), record.agentSecret) ? session : null;
+}
+
+// The same answer for an unknown session and a wrong secret: nothing to probe.
+const agentRefused = () => json({ error: { name: "Unauthorized", message: "agent secret refused", data: {} } }, 401);
+
+/** `POST /hooks/NAME/pre-tool-use`: claude's PreToolUse hook, for sdk-url sessions (see Approvals.preToolUse). */
+async function hookCall(ctx: Context, hub: Hub, request: Request, url: URL): Promise<Response> {
+  const [, , encoded, event] = url.pathname.split("/");
+  const session = agentSession(ctx, request, encoded ?? "");
+  if (!session) return agentRefused();
+  if (request.method !== "POST" || event !== "pre-tool-use") throw httpError(404, "NotFound", "no such hook");
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_HOOK_BODY_BYTES) throw httpError(413, "TooLarge", "hook body too large");
+  return json(await hub.approvals.preToolUse(session, await request.json()));
+}
+
+function agentUpgrade(ctx: Context, request: Request, server: Server<AgentSocketData>, url: URL): Response | undefined {
+  const session = agentSession(ctx, request, url.pathname.slice("/ws/agent/".length));
+  if (!session) return agentRefused();
   const transport: Transport = url.searchParams.get("transport") === "bridge" ? "bridge" : "sdk-url";
   if (server.upgrade(request, { data: { session, transport } })) return undefined;
   throw httpError(400, "NotWebSocket", "this endpoint takes a WebSocket upgrade");

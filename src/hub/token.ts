@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
@@ -43,21 +42,4 @@ export function writeNewToken(path: string): string {
   chmodSync(temporary, 0o600);
   renameSync(temporary, path);
   return token;
-}
-
-/** Constant-time comparison, so response timing does not leak how much of a guess was right. */
-export function secretsMatch(given: string | null | undefined, expected: string | null | undefined): boolean {
-  if (!given || !expected) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  if (a.length !== b.length) {
-    timingSafeEqual(b, b);
-    return false;
-  }
-  return timingSafeEqual(a, b);
-}
-
-export function bearer(header: string | null): string | null {
-  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match ? match[1]! : null;
 }

@@ -1,3 +1,4 @@
+import { parsePreToolUse, preToolUseResponse, type PreToolUseCall, type PreToolUseVerdict } from "../core/rules/pre-tool-use.ts";
 import type { PipedProcess } from "../host/runner.ts";
 import type { LaunchSpec } from "./launch.ts";
 import { encodeFrame, NdjsonDecoder } from "./ndjson.ts";
@@ -14,6 +15,11 @@ import { renderClaudeMessage, renderSent, type Palette } from "./render.ts";
 // frame leaves before that hello. claude keeps running while the hub is away.
 // Messages from the hub carry `csm_out`; one already delivered is not written to claude
 // again. The first prompt comes from the launch spec, so it does not depend on the hub.
+//
+// The bridge also answers claude's PreToolUse hook (see core/rules/pre-tool-use.ts) from
+// the rules, before claude runs any tool, so a deny rule holds for the tools claude runs
+// without asking, and holds while the hub is away. A denial is reported to the hub like
+// any frame, so it lands in the event log exactly once.
 
 export interface AgentSocket {
   send(text: string): void;
@@ -30,6 +36,13 @@ export interface BridgeDeps {
   sleep(ms: number): Promise<void>;
   /** How long to wait for the hub to store the last frames after claude exits (default: until it has). */
   flushTimeoutMs?: number;
+  /**
+   * Serves claude's PreToolUse hook with `answer` and writes the spec's settings file;
+   * returns the variables claude needs to call it (its secret).
+   */
+  serveHooks(answer: (payload: unknown) => Promise<Record<string, unknown>>): Promise<{ env: Record<string, string>; stop(): void }>;
+  /** The rules' verdict on one tool call. */
+  judgeToolUse(call: PreToolUseCall): Promise<PreToolUseVerdict>;
 }
 
 const BACKOFF_MS = [250, 500, 1000, 2000];
@@ -57,7 +70,17 @@ export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<num
     while (unacked.length > 0 && base! + unacked[0]!.local <= acked) unacked.shift();
   };
 
-  const claude = deps.spawnClaude(spec);
+  const hooks = await deps.serveHooks(async (payload) => {
+    const call = parsePreToolUse(payload);
+    if (!call) return {};
+    const verdict = await deps.judgeToolUse(call);
+    if (verdict.kind === "deny") {
+      deps.print(deps.palette.warn(`csm denied ${call.toolName}: ${verdict.decision.reason}`));
+      emit({ type: "csm_decision", decision: verdict.decision });
+    }
+    return preToolUseResponse(verdict);
+  });
+  const claude = deps.spawnClaude({ ...spec, env: { ...spec.env, ...hooks.env } });
   emit({ type: "csm_bridge", event: { event: "claude_started", pid: claude.pid } });
 
   const toClaude = (message: CsmToClaude, out?: string) => {
@@ -159,6 +182,7 @@ export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<num
     await deps.sleep(50);
   }
   finished = true;
+  hooks.stop();
   (socket as AgentSocket | null)?.close();
   return exit.code ?? 1;
 }

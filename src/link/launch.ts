@@ -20,6 +20,10 @@ export interface LaunchSpec {
   /** ws://127.0.0.1:PORT/ws/agent/NAME */
   agentUrl: string;
   secret: string;
+  /** Given to claude as `--settings`; the bridge writes it with its own hook endpoint before claude starts. */
+  hookSettingsFile: string;
+  /** `--settings` values from claudeArgs: claude honours only one --settings, so they are merged into csm's file. */
+  userSettings: string[];
 }
 
 export const STREAM_JSON_ARGS = [
@@ -42,12 +46,32 @@ export interface ClaudeArgvOptions {
   claudeSessionId: string;
   resume: boolean;
   agentUrl: string;
+  /** csm's hooks (see hook-settings.ts); claude merges them with the user's own settings. */
+  hookSettingsFile: string;
 }
 
 export function claudeArgv(options: ClaudeArgvOptions): string[] {
   const session = options.resume ? ["--resume", options.claudeSessionId] : ["--session-id", options.claudeSessionId];
   const link = options.transport === "bridge" ? STREAM_JSON_ARGS : ["--sdk-url", options.agentUrl, "--verbose"];
-  return [options.claudeBin, ...link, ...session, ...options.extraArgs];
+  const { args } = withoutSettingsArgs(options.extraArgs);
+  return [options.claudeBin, ...link, ...session, "--settings", options.hookSettingsFile, ...args];
+}
+
+/**
+ * Takes `--settings X` and `--settings=X` out of the user's claudeArgs: a second
+ * --settings would replace csm's (and with it the hook that enforces deny rules), so the
+ * user's settings are merged into csm's file instead.
+ */
+export function withoutSettingsArgs(extraArgs: readonly string[]): { args: string[]; settings: string[] } {
+  const args: string[] = [];
+  const settings: string[] = [];
+  for (let i = 0; i < extraArgs.length; i++) {
+    const arg = extraArgs[i]!;
+    if (arg === "--settings" && i + 1 < extraArgs.length) settings.push(extraArgs[++i]!);
+    else if (arg.startsWith("--settings=")) settings.push(arg.slice("--settings=".length));
+    else args.push(arg);
+  }
+  return { args, settings };
 }
 
 /** What the agent window runs: this very csm, under this very bun, whatever PATH says. */
@@ -56,6 +80,12 @@ export function agentPaneArgv(transport: Transport, session: string): string[] {
 }
 
 export const agentSocketUrl = (port: number, session: string) => `ws://127.0.0.1:${port}/ws/agent/${session}`;
+
+/** The hub's PreToolUse hook for a session, next to its agent socket. */
+export const hubHookUrl = (agentUrl: string) => agentUrl.replace(/^ws:/, "http:").replace("/ws/agent/", "/hooks/") + "/pre-tool-use";
+
+/** sdk-url: claude sends this variable's value as its bearer to the hub (socket and hooks). */
+export const SDK_URL_SECRET_VARIABLE = "CLAUDE_CODE_SESSION_ACCESS_TOKEN";
 
 /** Variables that belong to the terminal csm was started from, not to the session's own pane. */
 const TERMINAL_ONLY = new Set(["TMUX", "TMUX_PANE", "TERM_SESSION_ID", "WINDOWID", "COLUMNS", "LINES", "OLDPWD", "PWD", "_"]);

@@ -9,7 +9,7 @@ setDefaultTimeout(30_000);
 
 interface Event {
   kind: string;
-  data: { event?: string; by?: string; action?: string; ruleIndex?: number; message?: string; error?: string };
+  data: { event?: string; by?: string; via?: string; action?: string; ruleIndex?: number; message?: string; error?: string };
 }
 
 const decisions = async (live: Awaited<ReturnType<typeof makeLiveSandbox>>, name: string) =>
@@ -40,8 +40,9 @@ test("a rule-denied touch does not run, and claude is told which rule said no", 
   await live.create("nope", ["--prompt", "touch it"]);
   const idle = await live.waitForSession("nope", "idle", (s) => s.status === "idle" && s.turns === 1);
   expect(existsSync(target)).toBe(false);
-  expect(idle.lastMessage).toContain('model saw: Denied by csm rule toolApprovalRules[0] (Bash "touch *" → deny)');
-  expect(await decisions(live, "nope")).toEqual([expect.objectContaining({ by: "rule", action: "deny" })]);
+  // The PreToolUse hook denies it before claude would even ask (see approve-deny-hook.test.ts).
+  expect(idle.lastMessage).toContain('Denied by csm rule toolApprovalRules[0] (Bash "touch *" → deny)');
+  expect(await decisions(live, "nope")).toEqual([expect.objectContaining({ by: "rule", action: "deny", via: "PreToolUse" })]);
 });
 
 test("a compound command smuggling a denied part is denied even though its first part is allowed", async () => {

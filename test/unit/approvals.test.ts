@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { updateConfig } from "../../src/config/write.ts";
 import { pickRequest } from "../../src/core/live/pick-request.ts";
 import { LocalHost } from "../../src/host/local.ts";
-import { RuleSource } from "../../src/hub/rule-source.ts";
+import { RuleSource } from "../../src/core/rules/rule-source.ts";
 
 const req = (requestId: string) => ({ requestId, toolName: "Bash", summary: `touch ${requestId}` });
 

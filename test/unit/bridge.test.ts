@@ -41,13 +41,27 @@ function fakeHub() {
   return { sockets, connect, frames, hello: (i: number, lastSeq: number) => sockets[i]!.handlers.message(`${JSON.stringify({ type: "csm_hello", lastSeq })}\n`) };
 }
 
-const spec: LaunchSpec = { host: "local", session: "s", cwd: "/w", transport: "bridge", argv: ["claude"], env: {}, prompt: "first", agentUrl: "ws://x/ws/agent/s", secret: "k" };
+const spec: LaunchSpec = {
+  host: "local",
+  session: "s",
+  cwd: "/w",
+  transport: "bridge",
+  argv: ["claude"],
+  env: {},
+  prompt: "first",
+  agentUrl: "ws://x/ws/agent/s",
+  secret: "k",
+  hookSettingsFile: "/state/hooks/s.json",
+  userSettings: [],
+};
+/** No hook calls in these tests: the hook has its own tests below. */
+const noHooks = { serveHooks: async () => ({ env: {}, stop() {} }), judgeToolUse: async () => ({ kind: "pass" as const }) };
 const tick = () => Bun.sleep(5);
 
 test("nothing leaves before the hub's hello; numbering continues the hub's sequence", async () => {
   const claude = fakeClaude();
   const hub = fakeHub();
-  const done = runBridge(spec, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50 });
+  const done = runBridge(spec, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50, ...noHooks });
   await tick();
   expect(JSON.parse(claude.written[0]!)).toMatchObject({ type: "user", message: { content: "first" } });
   expect(hub.sockets[0]!.sent).toEqual([]);
@@ -63,7 +77,7 @@ test("nothing leaves before the hub's hello; numbering continues the hub's seque
 test("after a reconnect, only frames the hub has not stored are sent again", async () => {
   const claude = fakeClaude();
   const hub = fakeHub();
-  const done = runBridge({ ...spec, prompt: undefined }, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50 });
+  const done = runBridge({ ...spec, prompt: undefined }, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50, ...noHooks });
   await tick();
   hub.hello(0, 0);
   claude.say({ type: "assistant", uuid: "a1", message: { content: [] } });
@@ -86,7 +100,7 @@ test("after a reconnect, only frames the hub has not stored are sent again", asy
 test("a message from the hub reaches claude once, even when the hub sends it again", async () => {
   const claude = fakeClaude();
   const hub = fakeHub();
-  const done = runBridge({ ...spec, prompt: undefined }, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50 });
+  const done = runBridge({ ...spec, prompt: undefined }, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50, ...noHooks });
   await tick();
   hub.hello(0, 0);
   const message = `${JSON.stringify({ type: "user", message: { role: "user", content: "hi" }, parent_tool_use_id: null, session_id: "", csm_out: "o1" })}\n`;
@@ -106,7 +120,7 @@ test("a message from the hub reaches claude once, even when the hub sends it aga
 test("claude's exit is reported with its status and becomes the bridge's exit code", async () => {
   const claude = fakeClaude();
   const hub = fakeHub();
-  const done = runBridge({ ...spec, prompt: undefined }, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50 });
+  const done = runBridge({ ...spec, prompt: undefined }, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50, ...noHooks });
   await tick();
   hub.hello(0, 0);
   claude.finish(3);
@@ -114,4 +128,33 @@ test("claude's exit is reported with its status and becomes the bridge's exit co
   hub.sockets[0]!.handlers.message(`${JSON.stringify({ type: "csm_ack", seq: 99 })}\n`);
   expect(await done).toBe(3);
   expect(hub.frames(0).at(-1)).toMatchObject({ type: "csm_bridge", event: { event: "claude_exited", code: 3 } });
+});
+
+test("claude's PreToolUse hook is served before claude starts; a denial reaches claude and the hub, once", async () => {
+  const claude = fakeClaude();
+  const hub = fakeHub();
+  let answer!: (payload: unknown) => Promise<Record<string, unknown>>;
+  let spawnedEnv: Record<string, string> | undefined;
+  const decision = { event: "decision", requestId: "toolu_1", toolName: "Read", action: "deny", by: "rule", via: "PreToolUse", ruleIndex: 0, rule: { tool: "Read", action: "deny" }, reason: "r", message: "Denied by csm rule X" } as const;
+  const done = runBridge({ ...spec, prompt: undefined }, {
+    spawnClaude: (s) => ((spawnedEnv = s.env), claude.process),
+    connect: hub.connect,
+    print: () => {},
+    typed: null,
+    palette: plain,
+    sleep: (ms) => Bun.sleep(Math.min(ms, 5)),
+    flushTimeoutMs: 50,
+    serveHooks: async (handler) => ((answer = handler), { env: { CSM_HOOK_SECRET: "h" }, stop() {} }),
+    judgeToolUse: async (call) => (call.toolName === "Read" ? { kind: "deny", decision: { ...decision, rule: { tool: "Read", action: "deny" } } } : { kind: "pass" }),
+  });
+  await tick();
+  expect(spawnedEnv).toEqual({ CSM_HOOK_SECRET: "h" });
+  hub.hello(0, 0);
+  expect(await answer({ hook_event_name: "PreToolUse", tool_name: "Read", tool_input: { file_path: "/w/s" }, tool_use_id: "toolu_1" })).toEqual({
+    hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision: "deny", permissionDecisionReason: "Denied by csm rule X" },
+  });
+  expect(await answer({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: "ls" } })).toEqual({});
+  expect(hub.frames(0).filter((f) => f.type === "csm_decision")).toEqual([{ type: "csm_decision", decision, csm_seq: 2 }]);
+  claude.finish(0);
+  await done;
 });

@@ -4,7 +4,7 @@ import { attachCommand } from "../../src/core/sessions/attach.ts";
 import { branchName } from "../../src/core/sessions/create.ts";
 import { Rollback } from "../../src/core/sessions/rollback.ts";
 import type { Runner } from "../../src/host/runner.ts";
-import { claudeArgv, sessionEnvironment } from "../../src/link/launch.ts";
+import { claudeArgv, withoutSettingsArgs, sessionEnvironment } from "../../src/link/launch.ts";
 import { formatAge, formatTable } from "../../src/cli/table.ts";
 
 const noRunner = {} as Runner;
@@ -45,14 +45,21 @@ test("branch names are csm/NAME-YYYYMMDD-HHMMSS in UTC", () => {
 });
 
 test("claude's argv: stream-json on stdio for the bridge, --sdk-url otherwise; resume by id", () => {
-  const base = { claudeBin: "/bin/claude", extraArgs: ["--model", "opus"], claudeSessionId: "S1", agentUrl: "ws://127.0.0.1:1/ws/agent/a" };
+  const base = { claudeBin: "/bin/claude", extraArgs: ["--model", "opus"], claudeSessionId: "S1", agentUrl: "ws://127.0.0.1:1/ws/agent/a", hookSettingsFile: "/s/hooks/a.json" };
   const bridge = claudeArgv({ ...base, transport: "bridge", resume: false });
   expect(bridge.slice(0, 2)).toEqual(["/bin/claude", "-p"]);
   expect(bridge).toContain("--permission-prompt-tool");
-  expect(bridge.slice(-4)).toEqual(["--session-id", "S1", "--model", "opus"]);
+  expect(bridge.slice(-6)).toEqual(["--session-id", "S1", "--settings", "/s/hooks/a.json", "--model", "opus"]);
   expect(bridge).not.toContain("--sdk-url");
   const sdk = claudeArgv({ ...base, transport: "sdk-url", resume: true });
-  expect(sdk).toEqual(["/bin/claude", "--sdk-url", "ws://127.0.0.1:1/ws/agent/a", "--verbose", "--resume", "S1", "--model", "opus"]);
+  expect(sdk).toEqual(["/bin/claude", "--sdk-url", "ws://127.0.0.1:1/ws/agent/a", "--verbose", "--resume", "S1", "--settings", "/s/hooks/a.json", "--model", "opus"]);
+});
+
+test("the user's own --settings are taken out of claudeArgs (a second --settings would replace csm's hooks)", () => {
+  expect(withoutSettingsArgs(["--model", "opus", "--settings", "/u.json", "--settings={\"a\":1}", "-v"])).toEqual({
+    args: ["--model", "opus", "-v"],
+    settings: ["/u.json", '{"a":1}'],
+  });
 });
 
 test("the session environment keeps the creator's variables but not its terminal's", () => {

@@ -1,6 +1,6 @@
 import { basename, isAbsolute, join, resolve } from "node:path";
 import type { ProjectConfig } from "../../config/schema.ts";
-import { agentPaneArgv, agentSocketUrl, claudeArgv, newSecret, sessionEnvironment, type LaunchSpec } from "../../link/launch.ts";
+import { agentPaneArgv, agentSocketUrl, claudeArgv, newSecret, sessionEnvironment, SDK_URL_SECRET_VARIABLE, withoutSettingsArgs, type LaunchSpec } from "../../link/launch.ts";
 import type { Transport } from "../live/live-state.ts";
 import { chooseTransport, type TransportChoice } from "../../link/transport.ts";
 import { CsmError } from "../../shared/errors.ts";
@@ -131,8 +131,10 @@ export async function writeLaunchSpec(
   // The port the hub really listens on (it may have been started with --port).
   const agentUrl = agentSocketUrl(options.hubPort, record.name);
   const env = sessionEnvironment(ctx.env);
+  const extraArgs = ctx.settings.config.claudeArgs ?? [];
+  const hookSettingsFile = join(ctx.settings.paths.hooksDir, `${record.name}.json`);
   // sdk-url: claude itself sends this as `Authorization: Bearer`; the bridge reads it from the spec.
-  if (transport === "sdk-url") env.CLAUDE_CODE_SESSION_ACCESS_TOKEN = record.agentSecret!;
+  if (transport === "sdk-url") env[SDK_URL_SECRET_VARIABLE] = record.agentSecret!;
   const spec: LaunchSpec = {
     host: record.host,
     session: record.name,
@@ -140,16 +142,19 @@ export async function writeLaunchSpec(
     transport,
     argv: claudeArgv({
       claudeBin,
-      extraArgs: ctx.settings.config.claudeArgs ?? [],
+      extraArgs,
       transport,
       claudeSessionId: record.claudeSessionId!,
       resume: options.resume,
       agentUrl,
+      hookSettingsFile,
     }),
     env,
     prompt: options.prompt,
     agentUrl,
     secret: record.agentSecret!,
+    hookSettingsFile,
+    userSettings: withoutSettingsArgs(extraArgs).settings,
   };
   const specFile = launchSpecPath(ctx, record.name);
   await ctx.host.files.writeAtomic(specFile, JSON.stringify(spec), 0o600);

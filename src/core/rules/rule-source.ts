@@ -1,9 +1,9 @@
 import { statSync } from "node:fs";
-import { readConfig } from "../config/load.ts";
-import type { ToolRule } from "../config/schema.ts";
-import { validateRules } from "../core/rules/index.ts";
+import { readConfig } from "../../config/load.ts";
+import type { ToolRule } from "../../config/schema.ts";
+import { validateRules } from "./validate.ts";
 
-// The hub's view of toolApprovalRules: re-read whenever the config file changes (the CLI's
+// toolApprovalRules as the hub and each bridge see them: re-read whenever the config file changes (the CLI's
 // `csm rules add` and `--always` write it). A broken file or rule list is never half
 // used: no rule applies, every request goes to a person, and the error is reported.
 

@@ -1,0 +1,99 @@
+import type { ToolRule } from "../../config/schema.ts";
+import { compileRules } from "./compile.ts";
+import { describeRule, evaluateRules, type RuleDecision } from "./evaluate.ts";
+
+// What csm's PreToolUse hook answers for one tool call, before claude runs it.
+//
+// claude runs tools it deems read-only (Read, `ls`, `cat`…) without asking anyone, so
+// can_use_tool alone never sees them: a deny rule for `cat *` would not hold. The hook
+// sees every call. It only ever takes power away from claude: a call the rules deny is
+// denied; a call an explicit `ask` rule covers, or one the rules cannot judge while a
+// deny rule might apply, is turned into a question (claude then sends can_use_tool and
+// the hub puts it to a person); anything else passes unchanged, so allowing stays with
+// claude's own flow and the hub's can_use_tool rules. Pure: the caller brings the rules.
+
+export interface PreToolUseCall {
+  toolName: string;
+  toolInput: unknown;
+  toolUseId: string | null;
+}
+
+export interface RulesAtHand {
+  rules: readonly ToolRule[];
+  /** Set when the rule list is unusable: then no rule applies, and every call is asked. */
+  error: string | null;
+}
+
+export type PreToolUseVerdict =
+  | { kind: "pass" }
+  | { kind: "ask"; reason: string }
+  | { kind: "deny"; decision: HookDenyDecision };
+
+/** Recorded in the session's event log like the hub's own decisions (`csm logs`). */
+export interface HookDenyDecision {
+  event: "decision";
+  /** claude's tool_use id: a PreToolUse call has no control request id. */
+  requestId: string;
+  toolName: string;
+  action: "deny";
+  by: "rule";
+  via: "PreToolUse";
+  ruleIndex: number;
+  rule: ToolRule;
+  reason: string;
+  message: string;
+}
+
+export function preToolUseVerdict(
+  available: RulesAtHand,
+  call: PreToolUseCall,
+  context: { worktree: string; realPath?: (path: string) => string },
+): PreToolUseVerdict {
+  if (available.error) return { kind: "ask", reason: `csm's rule list is unusable, so a person decides: ${available.error}` };
+  const decision = evaluateRules(available.rules, { toolName: call.toolName, input: call.toolInput, worktree: context.worktree, realPath: context.realPath });
+  if (decision.action === "deny") return { kind: "deny", decision: denyDecision(call, decision) };
+  if (decision.action === "allow") return { kind: "pass" };
+  if (decision.ruleIndex !== null) return { kind: "ask", reason: `${decision.reason}: a person decides` };
+  // An input csm could not split (parts is empty) might hide a part a deny rule names.
+  if (decision.parts.length === 0 && mightBeDenied(available.rules, call.toolName)) {
+    return { kind: "ask", reason: `${decision.reason}, and a deny rule for ${call.toolName} might apply: a person decides` };
+  }
+  return { kind: "pass" };
+}
+
+function mightBeDenied(rules: readonly ToolRule[], toolName: string): boolean {
+  return compileRules(rules).some((compiled) => compiled.rule.action === "deny" && compiled.appliesTo(toolName));
+}
+
+function denyDecision(call: PreToolUseCall, decision: RuleDecision): HookDenyDecision {
+  const rule = decision.rule!;
+  const ruleIndex = decision.ruleIndex!;
+  return {
+    event: "decision",
+    requestId: call.toolUseId ?? "",
+    toolName: call.toolName,
+    action: "deny",
+    by: "rule",
+    via: "PreToolUse",
+    ruleIndex,
+    rule,
+    reason: decision.reason,
+    message: `Denied by csm rule ${describeRule(rule, ruleIndex)}: ${decision.reason}`,
+  };
+}
+
+/** The body claude expects back from an HTTP PreToolUse hook; `{}` lets the call go on. */
+export function preToolUseResponse(verdict: PreToolUseVerdict): Record<string, unknown> {
+  if (verdict.kind === "pass") return {};
+  const permissionDecision = verdict.kind;
+  const permissionDecisionReason = verdict.kind === "deny" ? verdict.decision.message : verdict.reason;
+  return { hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision, permissionDecisionReason } };
+}
+
+/** Reads the fields csm needs from claude's hook payload; null when it is not a PreToolUse call. */
+export function parsePreToolUse(payload: unknown): PreToolUseCall | null {
+  if (typeof payload !== "object" || payload === null) return null;
+  const fields = payload as Record<string, unknown>;
+  if (fields.hook_event_name !== "PreToolUse" || typeof fields.tool_name !== "string") return null;
+  return { toolName: fields.tool_name, toolInput: fields.tool_input ?? {}, toolUseId: typeof fields.tool_use_id === "string" ? fields.tool_use_id : null };
+}
