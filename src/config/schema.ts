@@ -1,5 +1,6 @@
 import { configError } from "../shared/errors.ts";
 import { checkName } from "../shared/names.ts";
+import { findSkippingArg } from "./permission-modes.ts";
 
 // The config file's schema, checked field by field so an error names the exact field.
 // Unknown fields are refused too: a misspelt `worktreBase` silently ignored would send
@@ -37,6 +38,8 @@ export interface CsmConfig {
   tmuxSocket?: string;
   claudeBin?: string;
   claudeArgs?: string[];
+  /** Consent to claudeArgs that let claude run tools without asking (csm's approvals then see less or nothing). */
+  allowSkipPermissions?: boolean;
   /** How claude is linked to the hub: auto (by claude's version), bridge or sdk-url. */
   claudeTransport?: "auto" | "bridge" | "sdk-url";
   apiPort?: number;
@@ -60,6 +63,9 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
   };
   const port: Check = (v, f) => {
     if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 65535) fail(f, "must be an integer port from 1 to 65535");
+  };
+  const boolean: Check = (v, f) => {
+    if (typeof v !== "boolean") fail(f, "must be true or false");
   };
   const stringArray: Check = (v, f) => {
     if (!Array.isArray(v)) fail(f, "must be an array of strings");
@@ -127,6 +133,7 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     tmuxSocket: name("tmux socket"),
     claudeBin: string,
     claudeArgs: stringArray,
+    allowSkipPermissions: boolean,
     claudeTransport: transport,
     apiPort: port,
     apiAllowedOrigins: origins,
@@ -135,5 +142,13 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     toolApprovalRules: rules,
   });
   const config = raw as Partial<CsmConfig>;
+  // A flag that turns claude's asking off would silently turn csm's approvals off with it.
+  const skipping = config.allowSkipPermissions === true ? null : findSkippingArg(config.claudeArgs ?? []);
+  if (skipping) {
+    fail(
+      `claudeArgs[${skipping.index}]`,
+      `${JSON.stringify(skipping.shown)} lets claude run tools without asking, so csm's rules and you would never see them; remove it, or set "allowSkipPermissions": true if that is what you want`,
+    );
+  }
   return { ...config, hosts: config.hosts ?? {}, projects: config.projects ?? {}, toolApprovalRules: config.toolApprovalRules ?? [] };
 }

@@ -47,3 +47,34 @@ test.each([
 ] as [unknown, string][])("%p is refused at field %p", (raw, field) => {
   fails(raw, field);
 });
+
+// Flags that let claude run tools without asking would turn csm's approvals off unseen.
+test.each([
+  [["--dangerously-skip-permissions"], "claudeArgs[0]"],
+  [["--model", "opus", "--allow-dangerously-skip-permissions"], "claudeArgs[2]"],
+  [["--permission-mode", "bypassPermissions"], "claudeArgs[0]"],
+  [["--permission-mode=bypassPermissions"], "claudeArgs[0]"],
+  [["--permission-mode", "acceptEdits"], "claudeArgs[0]"],
+  [["--permission-mode", "auto"], "claudeArgs[0]"],
+  [["--settings", '{"permissions":{"defaultMode":"bypassPermissions"}}'], "claudeArgs[0]"],
+] as [string[], string][])("claudeArgs %p is refused at %p unless allowSkipPermissions", (claudeArgs, field) => {
+  fails({ claudeArgs }, field);
+  expect(() => validateConfig({ claudeArgs }, path)).toThrow(/allowSkipPermissions/);
+  fails({ claudeArgs, allowSkipPermissions: false }, field);
+  expect(validateConfig({ claudeArgs, allowSkipPermissions: true }, path).claudeArgs).toEqual(claudeArgs);
+});
+
+test.each([
+  [["--permission-mode", "plan"]],
+  [["--permission-mode=dontAsk"]],
+  [["--permission-mode", "default"]],
+  [["--permission-mode", "manual"]],
+  [["--settings", "/home/u/claude-settings.json"]],
+  [["--permission-prompts", "none"]],
+] as [string[]][])("claudeArgs %p still ask, and pass", (claudeArgs) => {
+  expect(validateConfig({ claudeArgs }, path).claudeArgs).toEqual(claudeArgs);
+});
+
+test("allowSkipPermissions must be a boolean", () => {
+  fails({ allowSkipPermissions: "yes" }, "allowSkipPermissions");
+});

@@ -33,8 +33,8 @@ export const CONFIG_ROUTES: Route[] = [
     errors: [400],
     handle: async ({ hub, request }) => {
       const patch = await readJson(request);
-      const config = await change(hub, (raw) => mergePatch(raw, patch)).catch((error: Error & { name?: string }) => {
-        throw error.name === "ConfigInvalid" ? httpError(400, "ConfigInvalid", error.message) : error;
+      const config = await change(hub, (raw) => mergePatch(raw, patch)).catch((error: Error & { data?: { field?: unknown } }) => {
+        throw error.name === "ConfigInvalid" ? httpError(400, "ConfigInvalid", error.message, { field: error.data?.field }) : error;
       });
       return json(redactConfig(config));
     },
