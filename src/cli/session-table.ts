@@ -3,6 +3,13 @@ import { formatAge, formatTable } from "./table.ts";
 
 // The table `csm list` prints for people (scripts use --json).
 
+// `!unguarded`: claude runs tools without asking, so csm's approvals see little or nothing.
+function statusCell(s: LiveSessionView): string {
+  if (s.status === "dead") return s.statusReason ? `dead (${s.statusReason})` : "dead";
+  const status = s.pendingApprovals > 0 ? `${s.status} (${s.pendingApprovals} to approve)` : s.status;
+  return s.guarded === false ? `${status} !unguarded` : status;
+}
+
 const money = (usd: number) => (usd === 0 ? "-" : `$${usd.toFixed(2)}`);
 
 export function renderSessions(sessions: LiveSessionView[], now: Date): string {
@@ -10,7 +17,7 @@ export function renderSessions(sessions: LiveSessionView[], now: Date): string {
   const rows = sessions.map((s) => [
     s.favourite ? `★ ${s.name}` : s.name,
     s.host,
-    s.status === "dead" && s.statusReason ? `dead (${s.statusReason})` : s.pendingApprovals > 0 ? `${s.status} (${s.pendingApprovals} to approve)` : s.status,
+    statusCell(s),
     s.model ?? "-",
     String(s.turns),
     money(s.costUsd),
@@ -18,5 +25,7 @@ export function renderSessions(sessions: LiveSessionView[], now: Date): string {
     s.branch ?? "-",
     (s.lastMessage ?? "").replace(/\s+/g, " ").slice(0, 60),
   ]);
-  return formatTable(["NAME", "HOST", "STATUS", "MODEL", "TURNS", "COST", "AGE", "BRANCH", "LAST MESSAGE"], rows);
+  const table = formatTable(["NAME", "HOST", "STATUS", "MODEL", "TURNS", "COST", "AGE", "BRANCH", "LAST MESSAGE"], rows);
+  const unguarded = sessions.some((s) => s.status !== "dead" && s.guarded === false);
+  return unguarded ? `${table}\n!unguarded: claude runs tools there without asking csm (see csm doctor)` : table;
 }

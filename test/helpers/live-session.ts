@@ -23,5 +23,7 @@ export const liveSession = (name: string, extra: Partial<LiveSessionView> = {}):
   lastMessage: "All tests pass.",
   transport: "bridge",
   linked: true,
+  permissionMode: "default",
+  guarded: true,
   ...extra,
 });

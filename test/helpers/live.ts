@@ -21,6 +21,8 @@ export interface LiveSession {
   pendingApprovals: number;
   linked: boolean;
   transport: string | null;
+  permissionMode: string | null;
+  guarded: boolean;
   pending?: { requestId: string; toolName: string; input: Record<string, unknown> }[];
 }
 

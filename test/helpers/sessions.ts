@@ -21,6 +21,10 @@ export interface ListedSession {
   tmuxSession: string;
   baseRef: string | null;
   baseCommit: string | null;
+  /** claude's permission mode, as claude reported it; null until it has. */
+  permissionMode: string | null;
+  /** False when that mode runs tools without asking csm. */
+  guarded: boolean;
 }
 
 export const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

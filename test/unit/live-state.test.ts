@@ -1,5 +1,7 @@
 import { expect, test } from "bun:test";
 import { applyClaudeMessage, applyLinkEvent, applySent, costUsd, initialLiveState, type LiveState } from "../../src/core/live/live-state.ts";
+import { withLive } from "../../src/core/live/live-view.ts";
+import type { SessionView } from "../../src/core/sessions/session-view.ts";
 import type { ClaudeToCsm } from "../../src/link/protocol.ts";
 import { allowResponse, userMessage } from "../../src/link/protocol.ts";
 
@@ -81,5 +83,24 @@ test("link events the state does not know about leave it as it is", () => {
   const state = fold(initialLiveState(), claude(init));
   for (const event of ["favourite", "protocol_error", "unknown_frame", "hub_error", "something_new"]) {
     expect(applyLinkEvent(state, { event }, at)).toBe(state);
+  }
+});
+
+test("claude's init tells its permission mode; a mode that runs tools unasked makes the session unguarded", () => {
+  const view = { name: "s", host: "local", status: "working", statusReason: null } as unknown as SessionView;
+  expect(initialLiveState().permissionMode).toBeNull();
+  expect(withLive(view, initialLiveState(), "bridge", null)).toMatchObject({ permissionMode: null, guarded: true });
+  expect(withLive(view, null, null, null)).toMatchObject({ permissionMode: null, guarded: true });
+
+  const asking = fold(initialLiveState(), claude(init));
+  expect(asking.permissionMode).toBe("default");
+  expect(withLive(view, asking, "bridge", null).guarded).toBe(true);
+  for (const mode of ["bypassPermissions", "acceptEdits", "auto"]) {
+    const state = applyClaudeMessage(asking, { ...init, permissionMode: mode } as ClaudeToCsm, at);
+    expect(withLive(view, state, "bridge", null)).toMatchObject({ permissionMode: mode, guarded: false });
+  }
+  for (const mode of ["plan", "dontAsk"]) {
+    const state = applyClaudeMessage(asking, { ...init, permissionMode: mode } as ClaudeToCsm, at);
+    expect(withLive(view, state, "bridge", null)).toMatchObject({ permissionMode: mode, guarded: true });
   }
 });

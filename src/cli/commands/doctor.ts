@@ -6,6 +6,8 @@ import { parseTmuxVersion } from "../../adapters/tmux-format.ts";
 import { loadSettings, type Settings } from "../../config/load.ts";
 import { csmPaths } from "../../config/paths.ts";
 import { LocalHost } from "../../host/local.ts";
+import type { LiveSessionView } from "../../core/live/live-view.ts";
+import { findHubAt } from "../../hub/client.ts";
 import { liveHubInfo } from "../../hub/hub-files.ts";
 import { chooseTransport } from "../../link/transport.ts";
 import type { Output } from "../io.ts";
@@ -13,6 +15,8 @@ import type { Output } from "../io.ts";
 interface Check {
   name: string;
   ok: boolean;
+  /** Worth knowing, but nothing is broken: printed as WARN, the exit code stays 0. */
+  warn?: boolean;
   detail: string;
   fix?: string;
   path?: string;
@@ -61,6 +65,8 @@ export async function run(_argv: string[], io: Output): Promise<number> {
   const hub = settings ? await liveHubInfo(settings.paths.stateDir) : null;
   checks.push({ name: "hub", ok: true, detail: hub ? `running: pid ${hub.pid}, 127.0.0.1:${hub.port}` : "not running (csm starts it when needed)" });
 
+  if (settings) checks.push(...(await guardChecks(settings, hub !== null)));
+
   const stateDir = settings?.paths.stateDir ?? csmPaths().stateDir;
   try {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
@@ -71,9 +77,25 @@ export async function run(_argv: string[], io: Output): Promise<number> {
   }
 
   for (const check of checks) {
-    io.out(`${check.ok ? "ok  " : "FAIL"}  ${check.name.padEnd(6)}  ${check.detail}${check.fix ? `\n        fix: ${check.fix}` : ""}`);
+    io.out(`${!check.ok ? "FAIL" : check.warn ? "WARN" : "ok  "}  ${check.name.padEnd(6)}  ${check.detail}${check.fix ? `\n        fix: ${check.fix}` : ""}`);
   }
   return checks.every((check) => check.ok) ? 0 : 1;
+}
+
+// Whether csm's approvals see what claude does: claude in a mode that runs tools unasked
+// (see config/permission-modes.ts) never asks the rules or a person.
+async function guardChecks(settings: Settings, hubRunning: boolean): Promise<Check[]> {
+  const checks: Check[] = [];
+  if (settings.config.allowSkipPermissions) {
+    checks.push({ name: "guard", ok: true, warn: true, detail: "allowSkipPermissions is set: claudeArgs may let claude run tools without asking csm" });
+  }
+  const hub = hubRunning ? await findHubAt(settings.paths) : null;
+  const sessions = hub ? await hub.request<LiveSessionView[]>("GET", "/api/sessions").catch(() => null) : null;
+  if (!sessions) return checks;
+  const unguarded = sessions.filter((s) => s.status !== "dead" && s.guarded === false);
+  if (unguarded.length === 0) return [...checks, { name: "guard", ok: true, detail: "every running session asks csm before its tools run" }];
+  const named = unguarded.map((s) => `${s.host === "local" ? s.name : `${s.name}@${s.host}`} (${s.permissionMode})`).join(", ");
+  return [...checks, { name: "guard", ok: true, warn: true, detail: `running unguarded, tools run without asking csm: ${named}`, fix: "restart them without a skipping --permission-mode (claudeArgs, or the repo's .claude/settings.json defaultMode)" }];
 }
 
 async function checkClaude(host: LocalHost, bin: string): Promise<Check> {

@@ -23,6 +23,8 @@ export interface LiveState {
   linked: boolean;
   claudeSessionId: string | null;
   model: string | null;
+  /** claude's permission mode as its init message reports it; null until one arrives. */
+  permissionMode: string | null;
   /** Completed turns (results), across every claude process of the session. */
   turns: number;
   /** claude's total_cost_usd is per process: costs of earlier processes are kept apart. */
@@ -54,6 +56,7 @@ export function initialLiveState(): LiveState {
     linked: false,
     claudeSessionId: null,
     model: null,
+    permissionMode: null,
     turns: 0,
     earlierProcessesCostUsd: 0,
     processCostUsd: 0,
@@ -88,6 +91,7 @@ export function applyClaudeMessage(state: LiveState, message: ClaudeToCsm, at: s
           statusReason: null,
           claudeSessionId: (message.session_id as string) || state.claudeSessionId,
           model: (message.model as string) || state.model,
+          permissionMode: (message.permissionMode as string) || state.permissionMode,
         };
       }
       return next;

@@ -1,3 +1,4 @@
+import { skipsAsking } from "../../config/permission-modes.ts";
 import type { SessionView } from "../sessions/session-view.ts";
 import { costUsd, type LiveState, type PendingRequest, type Transport } from "./live-state.ts";
 
@@ -12,6 +13,10 @@ export interface LiveSessionView extends SessionView {
   lastMessage: string | null;
   transport: Transport | null;
   linked: boolean;
+  /** claude's permission mode as it reported it; null until it has. */
+  permissionMode: string | null;
+  /** False when that mode lets claude run tools without asking, so csm's approvals see less or nothing. */
+  guarded: boolean;
 }
 
 export interface LiveSessionDetail extends LiveSessionView {
@@ -44,6 +49,8 @@ export function withLive(view: SessionView, live: LiveState | null, transport: T
     lastMessage: live?.lastMessage ?? null,
     transport,
     linked: live?.linked ?? false,
+    permissionMode: live?.permissionMode ?? null,
+    guarded: !skipsAsking(live?.permissionMode),
   };
 }
 
