@@ -1,3 +1,4 @@
+import { skipsAsking } from "../config/permission-modes.ts";
 import type { LiveSessionView } from "../core/live/live-view.ts";
 import type { PublishedEvent } from "../hub/live-sessions.ts";
 import type { PendingEntry } from "./model.ts";
@@ -12,6 +13,7 @@ interface EventData {
   subtype?: string;
   event?: unknown;
   model?: unknown;
+  permissionMode?: unknown;
   request_id?: string;
   requestId?: string;
   request?: { subtype?: string; tool_name?: string; input?: Record<string, unknown>; tool_use_id?: string; description?: string; permission_suggestions?: unknown[]; blocked_path?: string };
@@ -75,7 +77,10 @@ export function foldLiveEvent(fold: LiveFold, event: PublishedEvent): LiveFold {
     activity = true;
   } else if (event.kind === "claude") {
     activity = data.type !== "result" && data.type !== "control_cancel_request";
-    if (data.type === "system" && data.subtype === "init" && typeof data.model === "string") change = { model: data.model };
+    if (data.type === "system" && data.subtype === "init") {
+      const mode = typeof data.permissionMode === "string" ? data.permissionMode : session.permissionMode;
+      change = { model: typeof data.model === "string" ? data.model : session.model, permissionMode: mode, guarded: !skipsAsking(mode) };
+    }
     if (data.type === "assistant") {
       streaming = "";
       const model = data.message?.model;

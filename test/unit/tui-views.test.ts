@@ -155,3 +155,12 @@ test("the create form starts with the configured repo and shows errors inside th
   expect(screen).toContain('✗ base "nope" names no commit');
   expect(model.mode).toBe("create");
 });
+
+test("a session whose claude runs tools without asking csm is marked ⊘ in the list and explained in its detail", () => {
+  const model = selectSession(applySessions(fleet(), [...fleet().sessions, session("reckless", { status: "working", permissionMode: "acceptEdits", guarded: false })]), "reckless");
+  const lines = plain(sessionListView(model, now, 80));
+  expect(lines.find((l) => l.includes("reckless"))).toMatch(/● working⊘/);
+  expect(lines.filter((l) => l.includes("⊘"))).toHaveLength(1);
+  expectFits(sessionListView(model, now, 80), 80);
+  expect(plain(dashboardView(setMode(model, "detail"), now, 120, 40)).join("\n")).toContain("⊘ unguarded: claude runs tools without asking csm (permission mode acceptEdits)");
+});

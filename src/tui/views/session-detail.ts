@@ -6,7 +6,7 @@ import { eventLogLines } from "./event-log.ts";
 import { esc, paint, styled, truncate } from "./markup.ts";
 import { formatCost, shortModel } from "./session-list.ts";
 import { oneLine, printable, textWidth } from "./text-width.ts";
-import { statusBadge } from "./theme.ts";
+import { statusBadge, UNGUARDED_MARK } from "./theme.ts";
 import { wrapText } from "./wrap.ts";
 
 // A session's view (Enter): who it is and where it lives, its pending requests, the text
@@ -26,6 +26,9 @@ function infoLines(session: LiveSessionView, now: Date, width: number): string[]
   const facts = [shortModel(session.model), `${session.turns} turns`, formatCost(session.costUsd), `${formatAge(session.createdAt, now)} old`, `host ${session.host}`, link];
   const lines = [`${styled("bold", esc(session.name))}  ${statusBadge(session.status)}  ${paint("gray", facts.join(" · "))}`];
   if (session.statusReason) lines.push(paint("gray", oneLine(session.statusReason)));
+  if (session.guarded === false && session.status !== "dead") {
+    lines.push(paint("red", `${UNGUARDED_MARK} unguarded: claude runs tools without asking csm (permission mode ${esc(session.permissionMode ?? "?")})`));
+  }
   const base = session.baseRef ? ` (from ${session.baseRef}${session.baseCommit ? ` ${session.baseCommit.slice(0, 7)}` : ""})` : "";
   const paths: [string, string | null][] = [
     ["tmux", session.tmuxSession],

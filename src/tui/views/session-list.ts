@@ -4,7 +4,7 @@ import { visibleSessions, type TuiModel } from "../model.ts";
 import { COLUMN_GAP, layoutColumns, type ColumnSpec } from "./columns.ts";
 import { esc, fit, padStart, paint, styled, truncate, withoutStyles } from "./markup.ts";
 import { oneLine } from "./text-width.ts";
-import { CURSOR_MARK, FAVOURITE_MARK, PENDING_MARK, statusBadge } from "./theme.ts";
+import { CURSOR_MARK, FAVOURITE_MARK, PENDING_MARK, statusBadge, UNGUARDED_MARK } from "./theme.ts";
 
 // The session list: a title row and one row per visible session, in the model's order.
 // Two cells lead every row: the cursor (so the selection shows without colour too) and ★.
@@ -34,13 +34,16 @@ export function shortModel(model: string | null): string {
 
 export const formatCost = (usd: number) => `$${usd.toFixed(2)}`;
 
+const unguarded = (s: LiveSessionView) => s.guarded === false && s.status !== "dead";
+
 function columnSpecs(sessions: LiveSessionView[], width: number): ColumnSpec<ColumnId>[] {
   const longest = (values: string[], min: number, max: number) => Math.min(max, Math.max(min, ...values.map((v) => v.length)));
   const manyHosts = new Set(sessions.map((s) => s.host)).size > 1;
   return [
     { id: "name", width: longest(sessions.map((s) => s.name), 8, width >= 100 ? 28 : 18), priority: 0 },
     { id: "host", width: longest(sessions.map((s) => s.host), 4, 12), priority: manyHosts ? 2.5 : 7 },
-    { id: "status", width: 10, priority: 0 },
+    // One more column for the mark of a session whose claude runs tools without asking csm.
+    { id: "status", width: sessions.some(unguarded) ? 11 : 10, priority: 0 },
     { id: "pending", width: 3, priority: 1 },
     { id: "model", width: longest(sessions.map((s) => shortModel(s.model)), 5, 12), priority: 6 },
     { id: "turns", width: 5, priority: 5 },
@@ -57,7 +60,7 @@ function cell(id: ColumnId, session: LiveSessionView, now: Date): string {
     case "host":
       return paint("gray", session.host);
     case "status":
-      return statusBadge(session.status);
+      return unguarded(session) ? statusBadge(session.status) + styled("bold", paint("red", UNGUARDED_MARK)) : statusBadge(session.status);
     case "pending":
       return session.pendingApprovals > 0 ? styled("bold", paint("yellow", `${PENDING_MARK}${session.pendingApprovals}`)) : "";
     case "model":

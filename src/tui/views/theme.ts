@@ -35,3 +35,5 @@ export const FAVOURITE_MARK = "★";
 /** Shown before a count of pending approvals: "!2". */
 export const PENDING_MARK = "!";
 export const CURSOR_MARK = "›";
+/** After the status of a session whose claude runs tools without asking csm. */
+export const UNGUARDED_MARK = "⊘";
