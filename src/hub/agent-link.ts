@@ -31,7 +31,11 @@ type BridgeFrame =
   | { type: "csm_bridge"; event: LinkEvent }
   | { type: "csm_sent"; message: CsmToClaude; out?: string }
   | { type: "csm_delivered"; out: string }
-  | { type: "csm_decision"; decision: Record<string, unknown> };
+  | { type: "csm_decision"; decision: Record<string, unknown> }
+  /** Not numbered, not stored: after each hello, the requests claude is still waiting on. */
+  | { type: "csm_open_requests"; requests: ClaudeToCsm[] };
+
+export type ToolRequestMessage = IncomingControlRequest & { request: CanUseToolRequest };
 
 interface Connection {
   socket: ServerWebSocket<AgentSocketData>;
@@ -50,7 +54,9 @@ export class AgentLinks {
     private readonly linkSeqOf: (session: string) => number,
     private readonly firstPromptOf: (session: string) => string | undefined,
     private readonly onUnlinked: (session: string) => void,
-    private readonly onToolRequest: (session: string, request: IncomingControlRequest & { request: CanUseToolRequest }) => void,
+    private readonly onToolRequest: (session: string, request: ToolRequestMessage) => void,
+    /** After a (re)link: what claude waits on (null when the transport cannot say: sdk-url). */
+    private readonly onOpenRequests: (session: string, open: ToolRequestMessage[] | null) => void,
   ) {}
 
   isLinked(session: string): boolean {
@@ -72,6 +78,15 @@ export class AgentLinks {
     // sdk-url: the server speaks first; claude sends nothing until it gets a user message.
     const prompt = this.firstPromptOf(session);
     if (prompt !== undefined) void this.send(session, userMessage(prompt));
+    this.onOpenRequests(session, null);
+  }
+
+  /** Resolves once the session is linked; false when `timeoutMs` passes first or `stillWanted` says stop. */
+  async waitForLink(session: string, timeoutMs: number, stillWanted: () => boolean): Promise<boolean> {
+    for (const until = Date.now() + timeoutMs; !this.isLinked(session); await Bun.sleep(50)) {
+      if (Date.now() >= until || !stillWanted()) return false;
+    }
+    return true;
   }
 
   message(socket: ServerWebSocket<AgentSocketData>, data: string | Buffer): void {
@@ -80,6 +95,7 @@ export class AgentLinks {
     const at = now();
     const events: NewEvent[] = [];
     const unserved: string[] = [];
+    let open: ToolRequestMessage[] | null = null;
     let highest: number | undefined;
     for (const line of connection.decoder.push(typeof data === "string" ? data : new Uint8Array(data))) {
       if (!line.ok) {
@@ -87,6 +103,11 @@ export class AgentLinks {
         continue;
       }
       const frame = line.value as Record<string, unknown>;
+      if (frame.type === "csm_open_requests") {
+        const requests = Array.isArray(frame.requests) ? (frame.requests as ClaudeToCsm[]) : [];
+        open = requests.filter((request) => isClaudeToCsm(request) && isCanUseTool(request)) as ToolRequestMessage[];
+        continue;
+      }
       if (typeof frame.csm_seq === "number") {
         if (frame.csm_seq <= (highest ?? connection.lastSeq)) continue;
         highest = frame.csm_seq;
@@ -105,9 +126,11 @@ export class AgentLinks {
     // Only requests stored just now: a replayed one was already decided.
     for (const event of stored) {
       if (event.kind === "claude" && isCanUseTool(event.data as ClaudeToCsm)) {
-        this.onToolRequest(socket.data.session, event.data as IncomingControlRequest & { request: CanUseToolRequest });
+        this.onToolRequest(socket.data.session, event.data as ToolRequestMessage);
       }
     }
+    // The report comes after the frames the hub lacked, so the state above is complete.
+    if (open) this.onOpenRequests(socket.data.session, open);
   }
 
   private classify(socket: ServerWebSocket<AgentSocketData>, frame: Record<string, unknown>, at: string, events: NewEvent[], unserved: string[]): void {

@@ -5,8 +5,8 @@ import { parsePreToolUse, preToolUseResponse, preToolUseVerdict } from "../core/
 import { resolveRealPath } from "../host/real-path.ts";
 import { updateConfig } from "../config/write.ts";
 import type { ToolRule } from "../config/schema.ts";
-import { allowResponse, denyResponse, type CanUseToolRequest, type IncomingControlRequest } from "../link/protocol.ts";
-import type { AgentLinks } from "./agent-link.ts";
+import { allowResponse, denyResponse, type ControlResponse } from "../link/protocol.ts";
+import type { AgentLinks, ToolRequestMessage } from "./agent-link.ts";
 import { httpError } from "./http.ts";
 import type { LiveSessions } from "./live-sessions.ts";
 import type { RuleSource } from "../core/rules/rule-source.ts";
@@ -15,6 +15,10 @@ import type { RuleSource } from "../core/rules/rule-source.ts";
 // request the rules leave at `ask` stays pending until someone answers it by its id;
 // nothing times out on its own (claude waits). Every decision is an event: which
 // request, who decided, and for rules which rule and why.
+//
+// A request stays pending until its answer has reached claude: an answer given while
+// the link is down (a hub restart, a bridge reconnecting) waits for the relink, and the
+// decision is recorded only once delivered. One answer at a time per request.
 
 export interface Decision {
   requestId: string;
@@ -28,7 +32,21 @@ export interface Decision {
   addedRules?: ToolRule[];
 }
 
+/** A hub restart and a bridge's backoff (≤ 2 s) take a few seconds; an answer waits this long for them. */
+export const RELINK_TIMEOUT_MS = 10_000;
+
+interface ToolRequest {
+  requestId: string;
+  toolName: string;
+  input: Record<string, unknown>;
+}
+
+const fromMessage = (message: ToolRequestMessage): ToolRequest => ({ requestId: message.request_id, toolName: message.request.tool_name, input: message.request.input });
+
 export class Approvals {
+  /** `session\nrequestId` of answers on their way to claude. */
+  private readonly answering = new Set<string>();
+
   constructor(
     private readonly ctx: Context,
     private readonly live: LiveSessions,
@@ -41,28 +59,47 @@ export class Approvals {
   }
 
   /** Called for each new can_use_tool: the rules settle what they can, at once. */
-  async onToolRequest(session: string, message: IncomingControlRequest & { request: CanUseToolRequest }): Promise<void> {
+  async onToolRequest(session: string, message: ToolRequestMessage): Promise<void> {
+    await this.decideByRules(session, fromMessage(message));
+  }
+
+  private async decideByRules(session: string, request: ToolRequest): Promise<void> {
+    if (this.answering.has(answerKey(session, request.requestId))) return;
     const { rules, error } = await this.rules.get();
     if (error) {
-      this.record(session, { event: "rules_unusable", requestId: message.request_id, error });
+      this.record(session, { event: "rules_unusable", requestId: request.requestId, error });
       return;
     }
-    const decision = evaluateRules(rules, {
-      toolName: message.request.tool_name,
-      input: message.request.input,
-      worktree: this.worktreeOf(session),
-      realPath: resolveRealPath,
-    });
+    const decision = evaluateRules(rules, { toolName: request.toolName, input: request.input, worktree: this.worktreeOf(session), realPath: resolveRealPath });
     if (decision.action === "ask") return;
     await this.settle(session, {
-      requestId: message.request_id,
-      toolName: message.request.tool_name,
+      requestId: request.requestId,
+      toolName: request.toolName,
       action: decision.action,
       by: "rule",
       ruleIndex: decision.ruleIndex,
       rule: decision.rule,
       reason: decision.reason,
-    }, message.request.input);
+    }, request.input);
+  }
+
+  /**
+   * After a (re)link: make the pending list what claude really waits on (the bridge says;
+   * sdk-url cannot, so its list is kept), and let the rules decide what no hub decided yet,
+   * e.g. a request that arrived just before the previous hub died.
+   */
+  reconcile(session: string, open: ToolRequestMessage[] | null): void {
+    const at = new Date().toISOString();
+    if (open) {
+      const state = this.live.state(session);
+      const waiting = new Set(open.map((message) => message.request_id));
+      const gone = state.pending.filter((p) => !waiting.has(p.requestId) && !this.answering.has(answerKey(session, p.requestId)));
+      const withdrawn = gone.map((p) => ({ kind: "link" as const, at, data: { event: "request_withdrawn", requestId: p.requestId, reason: "claude is no longer waiting for it" } }));
+      const known = new Set(state.pending.map((p) => p.requestId));
+      const missing = open.filter((message) => !known.has(message.request_id)).map((message) => ({ kind: "claude" as const, at, data: message }));
+      if (withdrawn.length + missing.length > 0) this.live.record(session, [...withdrawn, ...missing]);
+    }
+    for (const request of this.live.state(session).pending) void this.decideByRules(session, request).catch(() => undefined);
   }
 
   /**
@@ -81,6 +118,9 @@ export class Approvals {
   async answer(session: string, requestId: string, action: "allow" | "deny", options: { message?: string; always?: boolean } = {}): Promise<Decision> {
     const request = this.live.state(session).pending.find((p) => p.requestId === requestId);
     if (!request) throw httpError(409, "NotPending", `${session} has no pending request ${requestId} (already answered, withdrawn, or never made)`, { session, requestId });
+    if (this.answering.has(answerKey(session, requestId))) {
+      throw httpError(409, "AlreadyAnswering", `${session}'s request ${requestId} is being answered already`, { session, requestId });
+    }
     const addedRules = options.always ? await this.addAlwaysRules(session, request, action) : undefined;
     const decision: Decision = {
       requestId,
@@ -113,11 +153,28 @@ export class Approvals {
   }
 
   private async settle(session: string, decision: Decision, input: Record<string, unknown>): Promise<void> {
-    if (decision.action === "deny" && decision.by === "rule") {
-      decision.message = `Denied by csm rule ${describeRule(decision.rule!, decision.ruleIndex!)}: ${decision.reason}`;
+    const key = answerKey(session, decision.requestId);
+    if (this.answering.has(key)) return;
+    this.answering.add(key);
+    try {
+      if (decision.action === "deny" && decision.by === "rule") {
+        decision.message = `Denied by csm rule ${describeRule(decision.rule!, decision.ruleIndex!)}: ${decision.reason}`;
+      }
+      const message = decision.action === "allow" ? allowResponse(decision.requestId, input) : denyResponse(decision.requestId, decision.message!);
+      await this.deliver(session, decision.requestId, message);
+      this.record(session, { event: "decision", ...decision });
+    } finally {
+      this.answering.delete(key);
     }
-    this.record(session, { event: "decision", ...decision });
-    const message = decision.action === "allow" ? allowResponse(decision.requestId, input) : denyResponse(decision.requestId, decision.message!);
+  }
+
+  /** Sends an answer once the session is linked; the request stays pending if it cannot be. */
+  private async deliver(session: string, requestId: string, message: ControlResponse): Promise<void> {
+    const stillPending = () => this.live.state(session).pending.some((p) => p.requestId === requestId);
+    if (!(await this.links.waitForLink(session, RELINK_TIMEOUT_MS, stillPending))) {
+      if (!stillPending()) throw httpError(409, "NotPending", `${session}'s request ${requestId} was withdrawn while csm waited for claude's link`, { session, requestId });
+      throw httpError(409, "NotLinked", `${session} is not linked to the hub (waited ${RELINK_TIMEOUT_MS / 1000} s); the request is still pending: answer it again once claude is linked`, { session, requestId });
+    }
     await this.links.send(session, message);
   }
 
@@ -134,3 +191,5 @@ export class Approvals {
 }
 
 export type { RuleDecision };
+
+const answerKey = (session: string, requestId: string) => `${session}\n${requestId}`;

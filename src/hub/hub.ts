@@ -64,6 +64,7 @@ export class Hub {
       (session) => this.undeliveredPrompt(session),
       (session) => this.later(DEAD_CHECK_DELAY_MS, () => this.checkGone(session)),
       (session, request) => void this.approvals.onToolRequest(session, request).catch((error: Error) => this.reportError(session, error)),
+      (session, open) => this.approvals.reconcile(session, open),
     );
     this.approvals = new Approvals(ctx, this.live, this.links, new RuleSource(ctx.settings.paths.configFile));
     this.remotes = new RemoteHubs(ctx, (event) => this.live.publishRemote(event));

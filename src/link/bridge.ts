@@ -2,7 +2,7 @@ import { parsePreToolUse, preToolUseResponse, type PreToolUseCall, type PreToolU
 import type { PipedProcess } from "../host/runner.ts";
 import type { LaunchSpec } from "./launch.ts";
 import { encodeFrame, NdjsonDecoder } from "./ndjson.ts";
-import { isClaudeToCsm, userMessage, type ClaudeToCsm, type CsmToClaude } from "./protocol.ts";
+import { isCanUseTool, isClaudeToCsm, userMessage, type ClaudeToCsm, type CsmToClaude } from "./protocol.ts";
 import { renderClaudeMessage, renderSent, type Palette } from "./render.ts";
 
 // The stdio bridge: runs claude with stream-json on stdio and relays it to the hub's
@@ -15,6 +15,11 @@ import { renderClaudeMessage, renderSent, type Palette } from "./render.ts";
 // frame leaves before that hello. claude keeps running while the hub is away.
 // Messages from the hub carry `csm_out`; one already delivered is not written to claude
 // again. The first prompt comes from the launch spec, so it does not depend on the hub.
+//
+// The bridge also remembers the tool requests claude is still waiting on. After each
+// hello, once the frames the hub lacked are resent, it tells the hub which those are
+// (`csm_open_requests`): a restarted hub then knows exactly what is pending, and
+// decides by the rules what the hub before it never got to decide.
 //
 // The bridge also answers claude's PreToolUse hook (see core/rules/pre-tool-use.ts) from
 // the rules, before claude runs any tool, so a deny rule holds for the tools claude runs
@@ -80,11 +85,14 @@ export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<num
     }
     return preToolUseResponse(verdict);
   });
+  // request_id → claude's can_use_tool, until claude gets its answer or withdraws it.
+  const openRequests = new Map<string, ClaudeToCsm>();
   const claude = deps.spawnClaude({ ...spec, env: { ...spec.env, ...hooks.env } });
   emit({ type: "csm_bridge", event: { event: "claude_started", pid: claude.pid } });
 
   const toClaude = (message: CsmToClaude, out?: string) => {
     claude.write(encodeFrame(message));
+    if (message.type === "control_response") openRequests.delete(message.response.request_id);
     for (const line of renderSent(message as never, deps.palette)) deps.print(line);
     emit({ type: "csm_sent", message, ...(out ? { out } : {}) });
   };
@@ -100,6 +108,7 @@ export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<num
         ready = true;
         attempt = 0;
         for (const pending of unacked) socket?.send(line(pending));
+        socket?.send(encodeFrame({ type: "csm_open_requests", requests: [...openRequests.values()] }));
       } else if (frame.type === "csm_ack") {
         dropThrough(frame.seq as number);
       } else if (typeof frame.csm_out === "string") {
@@ -153,7 +162,12 @@ export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<num
           emit({ type: "csm_bridge", event: { event: "protocol_error", line: line.line.slice(0, 500), error: line.error } });
           continue;
         }
-        if (isClaudeToCsm(line.value)) for (const text of renderClaudeMessage(line.value as ClaudeToCsm, deps.palette)) deps.print(text);
+        if (isClaudeToCsm(line.value)) {
+          const message = line.value as ClaudeToCsm;
+          if (isCanUseTool(message)) openRequests.set(message.request_id, message);
+          if (message.type === "control_cancel_request") openRequests.delete(message.request_id);
+          for (const text of renderClaudeMessage(message, deps.palette)) deps.print(text);
+        }
         emit(line.value as Record<string, unknown>);
       }
     };

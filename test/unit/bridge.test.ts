@@ -37,8 +37,11 @@ function fakeHub() {
     sockets.push(socket);
     return { send: (text) => void socket.sent.push(text), close: () => {} };
   };
-  const frames = (i: number) => sockets[i]!.sent.map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { sockets, connect, frames, hello: (i: number, lastSeq: number) => sockets[i]!.handlers.message(`${JSON.stringify({ type: "csm_hello", lastSeq })}\n`) };
+  const all = (i: number) => sockets[i]!.sent.map((line) => JSON.parse(line) as Record<string, unknown>);
+  // The relayed frames; the bridge's report of open requests after each hello is `reports`.
+  const frames = (i: number) => all(i).filter((f) => f.type !== "csm_open_requests");
+  const reports = (i: number) => all(i).filter((f) => f.type === "csm_open_requests").map((f) => f.requests as { request_id: string }[]);
+  return { sockets, connect, frames, reports, hello: (i: number, lastSeq: number) => sockets[i]!.handlers.message(`${JSON.stringify({ type: "csm_hello", lastSeq })}\n`) };
 }
 
 const spec: LaunchSpec = {
@@ -155,6 +158,33 @@ test("claude's PreToolUse hook is served before claude starts; a denial reaches 
   });
   expect(await answer({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: "ls" } })).toEqual({});
   expect(hub.frames(0).filter((f) => f.type === "csm_decision")).toEqual([{ type: "csm_decision", decision, csm_seq: 2 }]);
+  claude.finish(0);
+  await done;
+});
+
+test("after each hello the bridge reports the tool requests claude still waits on, and only those", async () => {
+  const claude = fakeClaude();
+  const hub = fakeHub();
+  const done = runBridge({ ...spec, prompt: undefined }, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50, ...noHooks });
+  await tick();
+  hub.hello(0, 0);
+  expect(hub.reports(0)).toEqual([[]]);
+  const ask = (id: string) => ({ type: "control_request", request_id: id, request: { subtype: "can_use_tool", tool_name: "Bash", input: { command: `touch ${id}` } } });
+  claude.say(ask("r1"));
+  claude.say(ask("r2"));
+  claude.say(ask("r3"));
+  claude.say({ type: "control_cancel_request", request_id: "r3" });
+  await tick();
+  // The hub answers r1; then the hub goes away and a new one says hello.
+  const answer = { type: "control_response", response: { subtype: "success", request_id: "r1", response: { behavior: "allow", updatedInput: {} } }, csm_out: "o1" };
+  hub.sockets[0]!.handlers.message(`${JSON.stringify(answer)}\n`);
+  hub.sockets[0]!.handlers.close();
+  await Bun.sleep(20);
+  hub.hello(1, 0);
+  // Every unacknowledged frame first, then the report, so the hub's state is complete when it reads it.
+  const sent = hub.sockets[1]!.sent.map((line) => JSON.parse(line).type);
+  expect(sent.at(-1)).toBe("csm_open_requests");
+  expect(hub.reports(1).map((requests) => requests.map((r) => r.request_id))).toEqual([["r2"]]);
   claude.finish(0);
   await done;
 });

@@ -38,6 +38,14 @@ test("several pending requests: waiting until each is answered or withdrawn by i
   expect(state).toMatchObject({ status: "working", pending: [] });
 });
 
+test("a request the bridge reports claude no longer waits on is dropped, the others stay", () => {
+  let state = fold(initialLiveState(), claude(init), claude(toolRequest("A")), claude(toolRequest("B")));
+  state = applyLinkEvent(state, { event: "request_withdrawn", requestId: "A", reason: "claude is no longer waiting for it" }, at);
+  expect(state).toMatchObject({ status: "waiting", pending: [expect.objectContaining({ requestId: "B" })] });
+  state = applyLinkEvent(state, { event: "request_withdrawn", requestId: "B", reason: "gone" }, at);
+  expect(state).toMatchObject({ status: "working", pending: [] });
+});
+
 test("a replayed request is not pending twice", () => {
   const state = fold(initialLiveState(), claude(toolRequest("A")), claude(toolRequest("A")));
   expect(state.pending).toHaveLength(1);

@@ -41,7 +41,9 @@ export type LinkEvent =
   | { event: "unlinked" }
   | { event: "claude_started"; pid?: number; claudeSessionId?: string }
   | { event: "claude_exited"; code: number | null; signal?: string | null }
-  | { event: "gone"; reason: string };
+  | { event: "gone"; reason: string }
+  /** claude no longer waits for this request (the bridge's report after a relink says so). */
+  | { event: "request_withdrawn"; requestId: string; reason: string };
 
 /** Link events for the log only: favourite, protocol errors, notes from the hub. */
 export interface OtherLinkEvent {
@@ -190,6 +192,8 @@ export function applyLinkEvent(state: LiveState, linkEvent: LinkEvent | OtherLin
       };
     case "gone":
       return { ...state, status: "dead", statusReason: event.reason, pending: [], linked: false, lastActivityAt: at };
+    case "request_withdrawn":
+      return withoutPending(state, event.requestId);
     default:
       // Other link events (favourite, protocol errors, notes from the hub) are for the log only.
       return state;
