@@ -41,7 +41,8 @@ test("several pending requests: waiting until each is answered or withdrawn by i
 test("a request the bridge reports claude no longer waits on is dropped, the others stay", () => {
   let state = fold(initialLiveState(), claude(init), claude(toolRequest("A")), claude(toolRequest("B")));
   state = applyLinkEvent(state, { event: "request_withdrawn", requestId: "A", reason: "claude is no longer waiting for it" }, at);
-  expect(state).toMatchObject({ status: "waiting", pending: [expect.objectContaining({ requestId: "B" })] });
+  expect(state.status).toBe("waiting");
+  expect(state.pending.map((p) => p.requestId)).toEqual(["B"]);
   state = applyLinkEvent(state, { event: "request_withdrawn", requestId: "B", reason: "gone" }, at);
   expect(state).toMatchObject({ status: "working", pending: [] });
 });
