@@ -141,7 +141,7 @@ export class Approvals {
     const { rules, error } = await this.rules.get();
     if (error) throw httpError(409, "RulesInvalid", `cannot add a rule while the rule list is broken: ${error}`);
     const added = buildAlwaysRules(
-      { toolName: request.toolName, input: request.input, permissionSuggestions: request.suggestions, worktree: this.worktreeOf(session) },
+      { toolName: request.toolName, input: request.input, permissionSuggestions: request.suggestions, worktree: this.worktreeOf(session), realPath: resolveRealPath },
       action,
       rules,
     );

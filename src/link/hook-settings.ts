@@ -19,7 +19,9 @@ export function preToolUseHookSettings(url: string, secretVariable: string): Rec
     headers: { Authorization: `Bearer $${secretVariable}` },
     allowedEnvVars: [secretVariable],
   };
-  return { hooks: { PreToolUse: [{ matcher: "*", hooks: [hook] }] } };
+  // A user's `disableAllHooks: true` would switch csm's hook off too; flag settings (this
+  // file) take precedence over the user's, so saying false here keeps deny rules in force.
+  return { disableAllHooks: false, hooks: { PreToolUse: [{ matcher: "*", hooks: [hook] }] } };
 }
 
 /** The variable through which a bridge hands its hook secret to claude. */

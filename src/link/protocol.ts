@@ -4,7 +4,7 @@
 // shape keeps an index signature and csm reads only the fields named here.
 // Pure: types and constructors, no I/O.
 
-export type PermissionMode = "default" | "acceptEdits" | "plan" | "bypassPermissions";
+export type PermissionMode = "default" | "acceptEdits" | "plan" | "bypassPermissions" | "auto" | "dontAsk";
 
 type Open = { [field: string]: unknown };
 

@@ -68,3 +68,14 @@ test("an ask rule puts a read-only command claude would run on its own before a 
   const idle = await live.waitForSession("asked", "idle", (s) => s.status === "idle" && s.turns === 1);
   expect(idle.lastMessage).toContain("not now");
 });
+
+test("a user's disableAllHooks does not switch csm's deny rules off", async () => {
+  await using live = await makeLiveSandbox();
+  await writeFile(join(live.claudeEnv.CLAUDE_CONFIG_DIR!, "settings.json"), JSON.stringify({ disableAllHooks: true }));
+  await live.sb.writeConfig({ toolApprovalRules: [{ tool: "Bash", pattern: "ls *", action: "deny" }] });
+  live.fake.reply(toolUseReply([{ name: "Bash", input: { command: "ls -la", description: "list" } }]));
+  live.fake.reply((request) => textReply(`saw: ${lastToolResultText(request)}`));
+  await live.create("hooksoff", ["--prompt", "list"]);
+  const idle = await live.waitForSession("hooksoff", "idle", (s) => s.status === "idle" && s.turns === 1);
+  expect(idle.lastMessage).toContain('Denied by csm rule toolApprovalRules[0] (Bash "ls *" → deny)');
+});

@@ -113,3 +113,12 @@ test("claude's init tells its permission mode; a mode that runs tools unasked ma
     expect(withLive(view, state, "bridge", null)).toMatchObject({ permissionMode: mode, guarded: true });
   }
 });
+
+test("a permission mode changed within the process (system/status) is followed", () => {
+  let state = fold(initialLiveState(), claude(init));
+  expect(state.permissionMode).toBe("default");
+  state = applyClaudeMessage(state, { type: "system", subtype: "status", status: null, permissionMode: "bypassPermissions" } as unknown as ClaudeToCsm, at);
+  expect(state.permissionMode).toBe("bypassPermissions");
+  state = applyClaudeMessage(state, { type: "system", subtype: "status", status: "compacting" } as unknown as ClaudeToCsm, at);
+  expect(state.permissionMode).toBe("bypassPermissions");
+});

@@ -80,6 +80,8 @@ test("csm's hooks are added to the user's own --settings, never replacing theirs
   // The hook fails closed, and the secret is not in the file, only the variable's name.
   expect(hook).toMatchObject({ type: "http", onFailure: "block", headers: { Authorization: "Bearer $CSM_HOOK_SECRET" } });
   expect(composeSettings([JSON.parse('{"__proto__": {"polluted": true}}')], ours)).not.toHaveProperty("polluted");
+  // The user's disableAllHooks would switch csm's hook off too: csm's file, which wins, says false.
+  expect(composeSettings([{ disableAllHooks: true }], ours)).toMatchObject({ disableAllHooks: false });
 });
 
 test("a --settings value is JSON or a file path relative to claude's cwd", () => {

@@ -96,6 +96,8 @@ export function applyClaudeMessage(state: LiveState, message: ClaudeToCsm, at: s
           permissionMode: (message.permissionMode as string) || state.permissionMode,
         };
       }
+      // system/status reports a mode change within the process (shift-tab, set_permission_mode).
+      if (message.subtype === "status" && typeof message.permissionMode === "string") return { ...next, permissionMode: message.permissionMode };
       return next;
     case "assistant": {
       const text = textOf(message.message.content);
