@@ -131,7 +131,7 @@ describe("buildAlwaysRules for Bash", () => {
   });
 
   test("a command that cannot be split has no --always rule", () => {
-    expect(() => buildAlwaysRules(bashRequest("cat <<EOF\nx\nEOF"), "allow")).toThrow(/here-documents/);
+    expect(() => buildAlwaysRules(bashRequest("cat <<EOF\n$x\nEOF"), "allow")).toThrow(/here-documents/);
     expect(() => buildAlwaysRules(bashRequest("  "), "allow")).toThrow(/empty/);
   });
 });

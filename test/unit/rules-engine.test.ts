@@ -127,7 +127,7 @@ const ROWS: Row[] = [
   bash("$() inside single quotes is text", BASH, "echo '$(rm -rf ~)'", "allow", 7),
   bash("backticks inside double quotes", BASH, 'echo "a `rm x` b"', "deny", 0),
   bash("backticks inside single quotes are text", BASH, "echo 'a `rm x` b'", "allow", 7),
-  bash("$() hidden in a parameter default", BASH, "echo ${HOME:-$(rm -rf ~)}", "deny", 0),
+  bash("$() hidden in a parameter default (operators in ${…} are not read)", BASH, "echo ${HOME:-$(rm -rf ~)}", "ask", null),
   bash("$() in an assignment", BASH, "X=$(rm -rf ~)", "deny", 0),
   bash("assignment prefix is kept in the text", BASH, "PATH=/tmp git status", "ask", null),
   bash("escaped $ is not a substitution", BASH, "echo \\$HOME", "allow", 7),
@@ -169,8 +169,9 @@ const ROWS: Row[] = [
   bash("subshell output redirected", BASH, "(git status; ls) > /tmp/x", "allow", 2),
 
   // Cannot be split with confidence → ask (unless a pattern-less rule comes first).
-  bash("here-document", BASH, "cat <<EOF\nhi\nEOF", "ask", null),
-  bash("here-string", BASH, "cat <<< hi", "ask", null),
+  bash("here-document with expansions", BASH, "cat <<EOF\n$HOME\nEOF", "ask", null),
+  bash("quoted here-document body is data", BASH, "cat <<'EOF'\nrm -rf ~\nEOF", "allow", 8),
+  bash("here-string", BASH, "cat <<< hi", "allow", 8),
   bash("process substitution", BASH, "diff <(ls a) <(ls b)", "ask", null),
   bash("eval", BASH, 'eval "git status"', "ask", null),
   bash("unbalanced double quote", BASH, 'git status "unterminated', "ask", null),
@@ -184,7 +185,7 @@ const ROWS: Row[] = [
   bash("case statement", BASH, "case $x in a) rm -rf ~;; esac", "ask", null),
   bash("empty command", BASH, "   ", "ask", null),
   ["Bash without a command", BASH, "Bash", {}, "ask", null],
-  bash("pattern-less deny decides unsplittable input", [rule("Bash", undefined, "deny")], "cat <<EOF\nx\nEOF", "deny", 0),
+  bash("pattern-less deny decides unsplittable input", [rule("Bash", undefined, "deny")], "cat <<EOF\n$x\nEOF", "deny", 0),
   bash("pattern-less * allow decides unsplittable input", [rule("*", undefined, "allow")], "eval x", "allow", 0),
   bash("a patterned rule first keeps unsplittable input asked", [rule("Bash", "git *", "allow"), rule("Bash", undefined, "deny")], "eval x", "ask", null),
   bash("pattern-less deny after a patterned allow", [rule("Bash", "git *", "allow"), rule("Bash", undefined, "deny")], "ls", "deny", 1),
@@ -282,7 +283,7 @@ describe("evaluateRules details", () => {
   });
 
   test("explains why unsplittable input is asked", () => {
-    const decision = evaluateRules(BASH, { toolName: "Bash", input: { command: "cat <<EOF\nx\nEOF" }, worktree: WORKTREE });
+    const decision = evaluateRules(BASH, { toolName: "Bash", input: { command: "cat <<EOF\n$x\nEOF" }, worktree: WORKTREE });
     expect(decision.reason).toContain("here-documents");
     expect(decision.parts).toEqual([]);
   });
