@@ -20,6 +20,7 @@ import { RemoteHubs } from "./remote-hubs.ts";
 import { StreamTickets } from "./stream-tickets.ts";
 import { httpError } from "./http.ts";
 import { LiveSessions } from "./live-sessions.ts";
+import { ViewPublisher } from "./view-publisher.ts";
 
 // The hub's operations, shared by the HTTP routes (and so by the CLI and TUI, which are
 // its clients). It owns the live link; tmux and git stay the truth about what exists.
@@ -47,6 +48,7 @@ export class Hub {
   readonly approvals: Approvals;
   readonly tickets = new StreamTickets();
   readonly remotes: RemoteHubs;
+  readonly views: ViewPublisher;
   /** Set once the server listens: sessions (re)started by the hub connect here. */
   port = 0;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -58,6 +60,10 @@ export class Hub {
     ctx.tmux.keepControlChannel((session) => session.startsWith(tmuxSessionName("")));
     this.events = new EventStore(ctx.database());
     this.live = new LiveSessions(ctx.host.hostName, ctx.sessions(), this.events);
+    this.views = new ViewPublisher(ctx.host.hostName, this.live, () => ctx.sessions(), () => listSessions(ctx));
+    this.live.onChange = (session, kind) => {
+      if (!this.stopped) this.views.changed(session, kind);
+    };
     this.links = new AgentLinks(
       this.live,
       (session) => this.events.linkSeq(ctx.host.hostName, session),
@@ -124,6 +130,7 @@ export class Hub {
 
   async list(): Promise<LiveSessionView[]> {
     const [views, remote] = await Promise.all([listSessions(this.ctx), this.remotes.sessions()]);
+    this.views.remember(views);
     this.reconcile(views);
     const records = new Map(this.ctx.sessions().all(this.ctx.host.hostName).map((record) => [record.name, record]));
     return [...views.map((view) => this.viewOf(view, records.get(view.name) ?? null)), ...remote];
@@ -149,9 +156,11 @@ export class Hub {
     checkName("session", name);
     const base = (await listSessions(this.ctx)).find((view) => view.name === name);
     if (!base) throw notFoundError("session", name, "see `csm list`");
-    const view = this.viewOf(base);
-    const pending = view.status === "dead" ? [] : this.live.state(name).pending;
-    return { ...view, pending, streamingText: this.live.streamingText(name) };
+    this.views.remember([base]);
+    const update = this.views.update(name, base);
+    // Only a tmux session named like csm's that the store does not know has no live part.
+    if (!update) return { ...this.viewOf(base, null), pending: [], streamingText: "" };
+    return { ...update.view, pending: update.pending, streamingText: update.streamingText };
   }
 
   private requireRecord(name: string): SessionRecord {
@@ -255,6 +264,7 @@ export class Hub {
     // Only once the kill went through (it may refuse): 4001 so an sdk-url claude does not reconnect.
     this.links.endSdkSession(name);
     this.live.forget(name);
+    this.views.removed(name);
     return removed;
   }
 

@@ -7,6 +7,7 @@ import {
   type LinkEvent,
   type LiveState,
 } from "../core/live/live-state.ts";
+import type { HubEvent } from "../core/live/hub-event.ts";
 import type { ClaudeToCsm, CsmToClaude } from "../link/protocol.ts";
 import type { EventStore, NewEvent, StoredEvent } from "../store/events.ts";
 import type { SessionStore } from "../store/sessions.ts";
@@ -14,16 +15,8 @@ import type { SessionStore } from "../store/sessions.ts";
 // The hub's live view of every session: folded from the event log, kept in memory,
 // snapshotted to the store at the end of each turn so a restart replays only the tail.
 
-/** What subscribers (SSE, the TUI) receive: a stored event (with seq) or a transient delta. */
-export interface PublishedEvent {
-  session: string;
-  /** Set for a remote host's events, passed on by this hub. */
-  host?: string;
-  seq: number | null;
-  at: string;
-  kind: string;
-  data: unknown;
-}
+/** What subscribers (SSE, the dashboard, remote hubs' followers) receive; see core/live/hub-event.ts. */
+export type PublishedEvent = HubEvent;
 
 export function foldEvent(state: LiveState, event: { kind: string; at: string; data: unknown }): LiveState {
   if (event.kind === "claude") return applyClaudeMessage(state, event.data as ClaudeToCsm, event.at);
@@ -42,6 +35,8 @@ export class LiveSessions {
   private readonly states = new Map<string, { createdAt: string | null; state: LiveState }>();
   private readonly streaming = new Map<string, string>();
   private readonly subscribers = new Set<(event: PublishedEvent) => void>();
+  /** Told after a session's state may have changed, with the kind of event that changed it. */
+  onChange: (name: string, kind: string) => void = () => {};
 
   constructor(
     private readonly host: string,
@@ -100,6 +95,7 @@ export class LiveSessions {
       this.sessions.saveLiveSnapshot(this.host, name, state, stored.at(-1)!.seq, state.status === "dead" ? new Date().toISOString() : null);
     }
     for (const event of stored) this.publish({ session: name, seq: event.seq, at: event.at, kind: event.kind, data: event.data });
+    for (const kind of new Set(stored.map((event) => event.kind))) this.onChange(name, kind);
     return stored;
   }
 
@@ -111,10 +107,12 @@ export class LiveSessions {
     }
     this.set(name, applyClaudeMessage(this.state(name), message, at));
     this.publish({ session: name, seq: null, at, kind: "stream", data: message });
+    this.onChange(name, "stream");
   }
 
   setLinked(name: string, linked: boolean): void {
     this.set(name, { ...this.state(name), linked });
+    this.onChange(name, "link");
   }
 
   forget(name: string): void {
@@ -127,7 +125,14 @@ export class LiveSessions {
    * another hub's numbers, and would confuse a stream's resume position here.
    */
   publishRemote(event: PublishedEvent & { host: string }): void {
-    this.publish({ ...event, seq: null });
+    // A remote hub's view names its own machine "local": here it is that host's session.
+    if (event.kind === "view") return this.publish({ ...event, data: { ...event.data, view: { ...event.data.view, host: event.host } } });
+    this.publish({ ...event, seq: null } as PublishedEvent);
+  }
+
+  /** A session's whole view after a change, or its removal (see hub/view-publisher.ts). */
+  publishUpdate(event: PublishedEvent & { kind: "view" | "removed" }): void {
+    this.publish(event);
   }
 
   subscribe(listener: (event: PublishedEvent) => void): () => void {

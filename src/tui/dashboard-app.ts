@@ -1,6 +1,6 @@
 import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.ts";
 import type { HubClient } from "../hub/client.ts";
-import type { PublishedEvent } from "../hub/live-sessions.ts";
+import type { HubEvent } from "../core/live/hub-event.ts";
 import { CsmError } from "../shared/errors.ts";
 import { followHub, type HubFeed } from "../hub/event-feed.ts";
 import { acceptsText, resolveKey } from "./keys/keys-for.ts";
@@ -22,7 +22,6 @@ import {
   setFormBusy,
   setBusy,
   setNotice,
-  shouldRefetch,
   spin,
   typeText,
   type PendingEntry,
@@ -50,7 +49,6 @@ export interface DashboardDeps {
 }
 
 const FRAME_MS = 16;
-const REFETCH_DEBOUNCE_MS = 150;
 /** Ages ("3m") move on their own; redraw for them now and then, not per event. */
 const CLOCK_MS = 15_000;
 const SPINNER_MS = 100;
@@ -58,7 +56,6 @@ const SPINNER_MS = 100;
 export class DashboardApp {
   model: TuiModel;
   private readonly frames: FrameScheduler;
-  private refetchTimer: ReturnType<typeof setTimeout> | null = null;
   private clock: ReturnType<typeof setInterval> | null = null;
   private feed: HubFeed | null = null;
   private spinner: ReturnType<typeof setInterval> | null = null;
@@ -87,7 +84,6 @@ export class DashboardApp {
     if (this.clock) clearInterval(this.clock);
     if (this.spinner) clearInterval(this.spinner);
     this.frames.stop();
-    if (this.refetchTimer) clearTimeout(this.refetchTimer);
   }
 
   private update(model: TuiModel): void {
@@ -99,17 +95,10 @@ export class DashboardApp {
     this.frames.request();
   }
 
-  private onEvent(event: PublishedEvent): void {
+  /** The hub's views move the dashboard: nothing is folded or fetched again here. */
+  private onEvent(event: HubEvent): void {
     this.model = applyEvent(this.model, event);
     this.requestDraw();
-    if (shouldRefetch(event) || event.kind === "decision") this.scheduleRefetch();
-  }
-
-  private scheduleRefetch(): void {
-    this.refetchTimer ??= setTimeout(() => {
-      this.refetchTimer = null;
-      void this.refresh();
-    }, REFETCH_DEBOUNCE_MS);
   }
 
   async refresh(): Promise<void> {
@@ -126,7 +115,7 @@ export class DashboardApp {
   private async loadDetail(name: string, withLog: boolean): Promise<void> {
     const detail = await this.deps.hub.request<LiveSessionDetail>("GET", `/api/sessions/${name}`);
     let model = applyDetail(this.model, detail);
-    if (withLog) model = applyEventLog(model, name, await this.deps.hub.request<PublishedEvent[]>("GET", `/api/sessions/${name}/events?tail=200`));
+    if (withLog) model = applyEventLog(model, name, await this.deps.hub.request<HubEvent[]>("GET", `/api/sessions/${name}/events?tail=200`));
     this.update(model);
   }
 

@@ -1,17 +1,19 @@
 import type { PendingRequest } from "../core/live/live-state.ts";
 import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.ts";
-import type { PublishedEvent } from "../hub/live-sessions.ts";
-import { foldLiveEvent } from "./event-fold.ts";
+import { streamedText, type HubEvent, type SessionUpdate } from "../core/live/hub-event.ts";
 import { editCreateField, focusCreateField, newCreateForm, type CreateForm } from "./views/create-form.ts";
 import { newKillForm, toggleKillOption, type KillForm, type UnsavedWork } from "./views/kill-confirm.ts";
 import { newMessageForm, type MessageForm } from "./views/message-form.ts";
 
 // The dashboard's state and its pure transitions. Every function returns a new model and
 // never mutates its argument, so the screen can keep the previous one and tests can
-// compare. The hub is the truth: a full refresh (`applySessions`) replaces what the event
-// stream (`applyEvent`) kept roughly current in between.
+// compare. The hub is the truth and the only fold: after every change it publishes the
+// session's whole view, which `applyEvent` puts in place; the dashboard never folds
+// claude's messages itself. A full refresh (`applySessions`) happens at start and after
+// the event stream was lost.
 //
-// Sessions are identified by name alone, as the hub's event stream does.
+// A view is matched to its row by host and name; the selection and the event log are
+// still keyed by name.
 
 export type Mode = "list" | "detail" | "help" | "create" | "kill" | "message" | "filter";
 
@@ -20,7 +22,7 @@ import type { HubConnection } from "../hub/event-feed.ts";
 export type { HubConnection };
 
 /** A pending tool request and the session it belongs to, as /api/pending gives them. */
-export type PendingEntry = PendingRequest & { session: string };
+export type PendingEntry = PendingRequest & { session: string; host?: string };
 
 export interface Notice {
   kind: "error" | "info";
@@ -36,7 +38,7 @@ export interface TuiModel {
   /** The selected session in full, once the hub answered for it. */
   detail: LiveSessionDetail | null;
   /** The last EVENT_RING stored events of each session, oldest first. */
-  events: Readonly<Record<string, PublishedEvent[]>>;
+  events: Readonly<Record<string, HubEvent[]>>;
   /** The text each session's claude is streaming now. */
   streaming: Readonly<Record<string, string>>;
   /** By name, so it stays on the same session when the list re-sorts. */
@@ -173,32 +175,51 @@ export function applyDetail(model: TuiModel, detail: LiveSessionDetail): TuiMode
 }
 
 /** Stored events fetched for a session (its log's tail), merged with what the stream brought. */
-export function applyEventLog(model: TuiModel, session: string, events: PublishedEvent[]): TuiModel {
-  const bySeq = new Map<number, PublishedEvent>();
+export function applyEventLog(model: TuiModel, session: string, events: HubEvent[]): TuiModel {
+  const bySeq = new Map<number, HubEvent>();
   for (const event of [...(model.events[session] ?? []), ...events]) if (event.seq !== null) bySeq.set(event.seq, event);
   const merged = [...bySeq.values()].sort((a, b) => a.seq! - b.seq!).slice(-EVENT_RING);
   return { ...model, events: { ...model.events, [session]: merged } };
 }
 
-export function applyEvent(model: TuiModel, event: PublishedEvent): TuiModel {
-  let next = model;
-  if (event.seq !== null) {
-    const ring = model.events[event.session] ?? [];
-    if (ring.length > 0 && ring.at(-1)!.seq! >= event.seq) return model;
-    next = { ...next, events: { ...next.events, [event.session]: [...ring, event].slice(-EVENT_RING) } };
+export function applyEvent(model: TuiModel, event: HubEvent): TuiModel {
+  switch (event.kind) {
+    case "view":
+      return applyUpdate(model, event.host ?? "local", event.data);
+    case "removed":
+      return applySessions(model, model.sessions.filter((s) => !(s.name === event.session && s.host === (event.host ?? "local"))));
+    case "stream": {
+      const text = (model.streaming[event.session] ?? "") + streamedText(event);
+      return setStreaming(model, event.session, text);
+    }
+    default: {
+      if (event.seq === null) return model;
+      const ring = model.events[event.session] ?? [];
+      if (ring.length > 0 && ring.at(-1)!.seq! >= event.seq) return model;
+      return { ...model, events: { ...model.events, [event.session]: [...ring, event].slice(-EVENT_RING) } };
+    }
   }
-  const folded = foldLiveEvent({ sessions: next.sessions, pending: next.pending, streaming: next.streaming[event.session] ?? "" }, event);
-  const streaming = folded.streaming.length > STREAMING_MAX ? folded.streaming.slice(-STREAMING_MAX) : folded.streaming;
-  next = { ...next, sessions: folded.sessions, pending: folded.pending, streaming: { ...next.streaming, [event.session]: streaming } };
-  const view = next.sessions.find((s) => s.name === next.detail?.name);
-  if (next.detail && view) next = { ...next, detail: { ...next.detail, ...view, pending: pendingOf(next, view.name), streamingText: streaming } };
-  return next;
 }
 
-/** Events after which the cheap folding above is not enough (cost, exits): fetch the list again. */
-export function shouldRefetch(event: PublishedEvent): boolean {
-  if (event.kind === "link") return true;
-  return event.kind === "claude" && (event.data as { type?: string } | null)?.type === "result";
+/** A session's whole view from the hub: its row, its pending requests, what it streams. */
+function applyUpdate(model: TuiModel, host: string, update: SessionUpdate): TuiModel {
+  const { view } = update;
+  const same = (s: { name: string; host: string }) => s.name === view.name && s.host === host;
+  const known = model.sessions.some(same);
+  const sessions = known ? model.sessions.map((s) => (same(s) ? view : s)) : [...model.sessions, view];
+  const others = model.pending.filter((p) => !(p.session === view.name && (p.host ?? "local") === host));
+  const pending = [...others, ...update.pending.map((p) => ({ ...p, session: view.name, host }))].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  let next: TuiModel = setStreaming({ ...model, sessions, pending }, view.name, update.streamingText);
+  if (next.detail && next.detail.name === view.name && next.detail.host === host) {
+    next = { ...next, detail: { ...view, pending: update.pending, streamingText: next.streaming[view.name] ?? "" } };
+  }
+  return known ? next : reselect(next, indexOfSelected(model));
+}
+
+function setStreaming(model: TuiModel, session: string, text: string): TuiModel {
+  const streaming = text.length > STREAMING_MAX ? text.slice(-STREAMING_MAX) : text;
+  const detail = model.detail && model.detail.name === session ? { ...model.detail, streamingText: streaming } : model.detail;
+  return { ...model, detail, streaming: { ...model.streaming, [session]: streaming } };
 }
 
 export const setConnection = (model: TuiModel, hub: HubConnection): TuiModel => ({ ...model, hub });

@@ -13,7 +13,6 @@ import {
   select,
   selectSession,
   setFilter,
-  shouldRefetch,
   typeText,
   openFilter,
   visibleSessions,
@@ -38,7 +37,7 @@ const request = (sessionName: string, requestId: string, receivedAt: string): Pe
 
 const names = (model: TuiModel) => visibleSessions(model).map((s) => s.name);
 const at = "2026-11-21T11:00:00.000Z";
-const event = (sessionName: string, seq: number | null, kind: string, data: unknown): PublishedEvent => ({ session: sessionName, seq, at, kind, data });
+const event = (sessionName: string, seq: number | null, kind: string, data: unknown) => ({ session: sessionName, seq, at, kind, data }) as PublishedEvent;
 
 const fleet = [session("zeta"), session("alpha"), session("fav", { favourite: true }), session("wait", { status: "waiting", pendingApprovals: 1 }), session("beta")];
 
@@ -128,44 +127,59 @@ test("a fetched log tail merges with streamed events by seq", () => {
   expect(model.events.alpha!.map((e) => e.seq)).toEqual([10, 11, 12]);
 });
 
-test("stream deltas build the streaming text; the complete message clears it and becomes the last message", () => {
+const update = (view: LiveSessionView, pending: PendingEntry[] = [], streamingText = "", host?: string): PublishedEvent => ({
+  session: view.name,
+  ...(host ? { host } : {}),
+  seq: null,
+  at,
+  kind: "view",
+  data: { view, pending, streamingText },
+});
+
+test("stream deltas add to the streaming text; the hub's next view says what it is now", () => {
   let model = applySessions(initialModel(), fleet);
   const delta = (text: string) => event("alpha", null, "stream", { type: "stream_event", event: { type: "content_block_delta", delta: { type: "text_delta", text } } });
   model = applyEvent(applyEvent(model, delta("Hel")), delta("lo"));
   expect(model.streaming.alpha).toBe("Hello");
-  expect(model.sessions.find((s) => s.name === "alpha")!.status).toBe("working");
   expect(model.events.alpha ?? []).toHaveLength(0);
-  model = applyEvent(model, event("alpha", 5, "claude", { type: "assistant", message: { model: "claude-opus-4-5-20251101", content: [{ type: "text", text: "Hello" }] } }));
+  model = applyEvent(model, update(session("alpha", { lastMessage: "Hello", status: "working" })));
   expect(model.streaming.alpha).toBe("");
   expect(model.sessions.find((s) => s.name === "alpha")!.lastMessage).toBe("Hello");
 });
 
-test("a tool request makes a session waiting and pending; the decision settles it", () => {
+test("a view replaces the session's row and its pending requests; nothing else folds claude's messages", () => {
   let model = applySessions(initialModel(), fleet);
-  model = applyEvent(model, event("beta", 1, "claude", { type: "control_request", request_id: "req-1", request: { subtype: "can_use_tool", tool_name: "Bash", input: { command: "rm -rf dist" }, tool_use_id: "toolu_1" } }));
-  expect(model.pending.map((p) => p.requestId)).toEqual(["req-1"]);
-  expect(model.sessions.find((s) => s.name === "beta")).toMatchObject({ status: "waiting", pendingApprovals: 1 });
-  expect(names(model).slice(0, 2)).toEqual(["beta", "wait"]);
-  model = applyEvent(model, event("beta", 2, "decision", { event: "decision", requestId: "req-1", action: "allow", by: "person" }));
+  // A raw event only goes to the log: the row waits for the hub's view.
+  model = applyEvent(model, event("beta", 1, "claude", { type: "control_request", request_id: "req-1", request: { subtype: "can_use_tool", tool_name: "Bash", input: {} } }));
   expect(model.pending).toEqual([]);
-  expect(model.sessions.find((s) => s.name === "beta")).toMatchObject({ status: "working", pendingApprovals: 0 });
+  expect(model.sessions.find((s) => s.name === "beta")!.status).toBe("idle");
+  expect(model.events.beta!.map((e) => e.seq)).toEqual([1]);
+  const asked = request("beta", "req-1", at);
+  model = applyEvent(model, update(session("beta", { status: "waiting", pendingApprovals: 1 }), [asked]));
+  expect(model.pending.map((p) => [p.session, p.requestId])).toEqual([["beta", "req-1"]]);
+  expect(names(model).slice(0, 2)).toEqual(["beta", "wait"]);
+  model = applyEvent(model, update(session("beta", { status: "idle", turns: 3, costUsd: 0.2 })));
+  expect(model.pending).toEqual([]);
+  expect(model.sessions.find((s) => s.name === "beta")).toMatchObject({ status: "idle", turns: 3, costUsd: 0.2, pendingApprovals: 0 });
 });
 
-test("a result ends the turn: idle, one more turn, and the list is fetched again for the cost", () => {
+test("a view of a session the list does not have adds it; a removed session goes, and the selection moves on", () => {
   let model = applySessions(initialModel(), fleet);
-  const result = event("alpha", 3, "claude", { type: "result", subtype: "success", is_error: false, result: "Done.", total_cost_usd: 0.2 });
-  model = applyEvent(model, result);
-  expect(model.sessions.find((s) => s.name === "alpha")).toMatchObject({ status: "idle", turns: 3, lastMessage: "Done." });
-  expect(shouldRefetch(result)).toBe(true);
-  expect(shouldRefetch(event("alpha", null, "stream", {}))).toBe(false);
+  model = applyEvent(model, update(session("new-one")));
+  expect(names(model)).toContain("new-one");
+  model = selectSession(model, "new-one");
+  model = applyEvent(model, { session: "new-one", seq: null, at, kind: "removed", data: null });
+  expect(names(model)).not.toContain("new-one");
+  expect(model.selected).not.toBe("new-one");
 });
 
-test("claude exiting makes the session dead with the reason; later chatter does not revive it", () => {
-  let model = applySessions(initialModel(), fleet);
-  model = applyEvent(model, event("alpha", 4, "link", { event: "claude_exited", code: 1 }));
-  expect(model.sessions.find((s) => s.name === "alpha")).toMatchObject({ status: "dead", statusReason: "claude exited with status 1" });
-  model = applyEvent(model, event("alpha", 5, "sent", { type: "user", message: { role: "user", content: "hi" } }));
-  expect(model.sessions.find((s) => s.name === "alpha")!.status).toBe("dead");
+test("the same name on another host is another session: its view leaves the local row alone", () => {
+  let model = applySessions(initialModel(), [...fleet, session("alpha", { host: "devbox" })]);
+  model = applyEvent(model, update(session("alpha", { host: "devbox", status: "working" }), [], "", "devbox"));
+  expect(model.sessions.filter((s) => s.name === "alpha").map((s) => [s.host, s.status])).toEqual([
+    ["local", "idle"],
+    ["devbox", "working"],
+  ]);
 });
 
 test("updates never mutate the model they are given", () => {
@@ -174,5 +188,6 @@ test("updates never mutate the model they are given", () => {
   select(model, 1);
   setFilter(model, "a");
   applyEvent(model, event("alpha", 1, "claude", { type: "control_request", request_id: "x", request: { subtype: "can_use_tool", tool_name: "Bash", input: {} } }));
+  applyEvent(model, update(session("alpha", { status: "waiting" }), [request("alpha", "x", at)], "text"));
   expect(JSON.stringify(model)).toBe(frozen);
 });

@@ -1,5 +1,6 @@
 import type { Hub } from "../hub.ts";
 import { httpError } from "../http.ts";
+import type { LogEvent } from "../../core/live/hub-event.ts";
 import type { PublishedEvent } from "../live-sessions.ts";
 
 // A route of the HTTP API. Routes are data: the server dispatches on them, the OpenAPI
@@ -40,7 +41,7 @@ export const toPublished = (event: { session: string; seq: number; at: string; k
   session: event.session,
   seq: event.seq,
   at: event.at,
-  kind: event.kind,
+  kind: event.kind as LogEvent["kind"],
   data: event.data,
 });
 
