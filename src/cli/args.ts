@@ -1,8 +1,30 @@
-import { usageError } from "../shared/errors.ts";
+import { CsmError, usageError } from "../shared/errors.ts";
 
 // Flag parsing for every command. Hand-written rather than node:util's parseArgs, which
 // costs ~2 ms to load (a third of `csm list`'s budget). Any problem is a usage error:
-// exit 2, nothing touched.
+// exit 2, nothing touched. `--help`/`-h` asks for help only where a flag can stand: not
+// after `--` and not as a string option's value, so `send x -- --help` sends the text.
+
+/** Thrown by parseFlags for `--help`/`-h` in a flag's place; the dispatcher prints the command's help. */
+export const HELP_REQUESTED = "HelpRequested";
+
+const isHelp = (arg: string) => arg === "--help" || arg === "-h";
+
+/**
+ * Whether argv asks for help whatever the command's options: a `--help`/`-h` before any
+ * `--` that the argument before it cannot take as its value. When that argument is an
+ * option (it may take a value), parseFlags decides, knowing the command's options.
+ */
+export function surelyAsksForHelp(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return false;
+    if (!isHelp(arg)) continue;
+    const previous = argv[i - 1];
+    if (previous === undefined || !previous.startsWith("-") || previous === "-" || previous.includes("=")) return true;
+  }
+  return false;
+}
 
 export type FlagSpec = Record<string, { type: "boolean" | "string"; short?: string }>;
 
@@ -26,6 +48,7 @@ export function parseFlags<F extends FlagSpec>(command: string, argv: string[], 
       rest.push(arg);
       continue;
     }
+    if ((arg === "--help" && !spec.help) || (arg === "-h" && !byShort.has("h"))) throw new CsmError(HELP_REQUESTED, `${command}: see \`csm help ${command.split(" ")[0]}\``, { exitCode: 0 });
     const long = arg.startsWith("--");
     const eq = long ? arg.indexOf("=") : -1;
     const key = long ? arg.slice(2, eq === -1 ? undefined : eq) : byShort.get(arg.slice(1));

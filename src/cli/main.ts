@@ -1,4 +1,5 @@
 import { CsmError } from "../shared/errors.ts";
+import { HELP_REQUESTED, surelyAsksForHelp } from "./args.ts";
 import { findCommand } from "./commands/registry.ts";
 import { processOutput, type Output } from "./io.ts";
 
@@ -31,7 +32,8 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
   }
   try {
     const module = await command.load();
-    if (rest.includes("--help") || rest.includes("-h")) return (await import("./commands/help.ts")).run([command.name], io);
+    // Help where a flag can stand; `send x -- --help` and `--prompt -h` are data (see args.ts).
+    if (surelyAsksForHelp(rest)) return (await import("./commands/help.ts")).run([command.name], io);
     if (command.remote) {
       const routed = await (await import("./host-routing.ts")).routeToHost(command.name, rest, io);
       if ("code" in routed) return routed.code;
@@ -39,6 +41,7 @@ async function dispatch(argv: string[], io: Output): Promise<number> {
     }
     return await module.run(rest, io);
   } catch (error) {
+    if (error instanceof CsmError && error.name === HELP_REQUESTED) return (await import("./commands/help.ts")).run([command.name], io);
     return reportError(error, io);
   }
 }

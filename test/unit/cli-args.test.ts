@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { parseFlags } from "../../src/cli/args.ts";
+import { HELP_REQUESTED, parseFlags, surelyAsksForHelp } from "../../src/cli/args.ts";
 
 const spec = { repo: { type: "string" }, json: { type: "boolean" }, force: { type: "boolean", short: "f" } } as const;
 const parse = (argv: string[], max = 1) => parseFlags("create", argv, spec, { min: 1, max });
@@ -31,4 +31,40 @@ test.each([
   } catch (error) {
     expect((error as { exitCode: number }).exitCode).toBe(2);
   }
+});
+
+const helpAsked = (argv: string[]) => {
+  try {
+    parse(argv, 2);
+    return false;
+  } catch (error) {
+    if ((error as Error).name === HELP_REQUESTED) return true;
+    throw error;
+  }
+};
+
+test("--help and -h ask for help where a flag can stand", () => {
+  expect(helpAsked(["n", "--help"])).toBe(true);
+  expect(helpAsked(["-h"])).toBe(true);
+  expect(helpAsked(["n", "--repo", "/r", "-h"])).toBe(true);
+});
+
+test("--help and -h are data after -- and as an option's value", () => {
+  expect(parse(["n", "--", "--help"], 2).positionals).toEqual(["n", "--help"]);
+  expect(parse(["n", "--", "-h"], 2).positionals).toEqual(["n", "-h"]);
+  expect(parse(["n", "--repo", "-h"]).flags.repo).toBe("-h");
+  expect(parse(["n", "--repo", "--help"]).flags.repo).toBe("--help");
+  expect(parse(["n", "--repo=--help"]).flags.repo).toBe("--help");
+});
+
+test("the dispatcher's early check says help only when no option can take it as a value", () => {
+  expect(surelyAsksForHelp(["--help"])).toBe(true);
+  expect(surelyAsksForHelp(["x", "-h"])).toBe(true);
+  expect(surelyAsksForHelp(["x", "--prompt", "hi", "--help"])).toBe(true);
+  expect(surelyAsksForHelp(["x", "--repo=/r", "--help"])).toBe(true);
+  // Undecided: parseFlags, which knows the options, decides.
+  expect(surelyAsksForHelp(["x", "--prompt", "-h"])).toBe(false);
+  expect(surelyAsksForHelp(["x", "--json", "--help"])).toBe(false);
+  expect(surelyAsksForHelp(["x", "--", "--help"])).toBe(false);
+  expect(surelyAsksForHelp(["x", "--", "hi", "-h"])).toBe(false);
 });
