@@ -5,6 +5,25 @@ import { SpawnError, type HostFiles, type PipedProcess, type RunOptions, type Ru
 const fs = () => import("node:fs/promises");
 const dirname = (path: string) => path.slice(0, Math.max(1, path.lastIndexOf("/")));
 
+/**
+ * Makes a directory and its missing parents, the new ones with exactly `mode`: mkdir's
+ * mode passes through the umask, so each directory it made is chmodded as well. Those
+ * that existed are left as they are.
+ */
+async function makeDirectories(path: string, mode: number | undefined): Promise<void> {
+  const { chmod, mkdir } = await fs();
+  const first = await mkdir(path, { recursive: true, mode });
+  if (first === undefined || mode === undefined) return;
+  for (let dir = path; ; dir = dirname(dir)) {
+    await chmod(dir, mode);
+    if (dir === first || dir === dirname(dir)) return;
+  }
+}
+
+// Directories csm makes for its own files (state, config, locks, launch specs) are
+// private: they hold tokens and agent secrets.
+const PRIVATE_DIRECTORY = 0o700;
+
 // Bun.spawn rather than execa: execa costs ~30 ms to import, and `csm list` has a budget
 // of a few milliseconds above a bare `bun -e 0` (see `bun run bench`).
 
@@ -102,11 +121,11 @@ export class LocalHost implements Runner {
       );
     },
     async mkdirp(path, mode) {
-      await (await fs()).mkdir(path, { recursive: true, mode });
+      await makeDirectories(path, mode);
     },
     async writeAtomic(path, content, mode = 0o644) {
-      const { chmod, mkdir, rename, writeFile } = await fs();
-      await mkdir(dirname(path), { recursive: true });
+      const { chmod, rename, writeFile } = await fs();
+      await makeDirectories(dirname(path), PRIVATE_DIRECTORY);
       const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
       await writeFile(temporary, content, { mode });
       await chmod(temporary, mode);
@@ -119,8 +138,8 @@ export class LocalHost implements Runner {
       });
     },
     async createExclusive(path, content) {
-      const { mkdir, writeFile } = await fs();
-      await mkdir(dirname(path), { recursive: true });
+      const { writeFile } = await fs();
+      await makeDirectories(dirname(path), PRIVATE_DIRECTORY);
       try {
         await writeFile(path, content, { flag: "wx", mode: 0o600 });
         return true;

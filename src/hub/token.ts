@@ -4,6 +4,16 @@ import { dirname } from "node:path";
 // The API token: 32 random bytes, hex, in a 0600 file in the config dir. Made on the
 // hub's first start; every route but /api/health needs it.
 
+/** The config dir, made 0700 whatever the umask (mkdir's mode passes through it). */
+function makePrivateDirectory(path: string): void {
+  const first = mkdirSync(path, { recursive: true, mode: 0o700 });
+  if (first === undefined) return;
+  for (let dir = path; ; dir = dirname(dir)) {
+    chmodSync(dir, 0o700);
+    if (dir === first || dir === dirname(dir)) return;
+  }
+}
+
 export function readToken(path: string): string | null {
   try {
     const token = readFileSync(path, "utf8").trim();
@@ -17,7 +27,7 @@ export function readToken(path: string): string | null {
 export function ensureToken(path: string): string {
   const existing = readToken(path);
   if (existing) return existing;
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  makePrivateDirectory(dirname(path));
   try {
     writeFileSync(path, `${newToken()}\n`, { mode: 0o600, flag: "wx" });
   } catch (error) {
@@ -36,7 +46,7 @@ const newToken = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).t
 
 export function writeNewToken(path: string): string {
   const token = newToken();
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  makePrivateDirectory(dirname(path));
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${token}\n`, { mode: 0o600 });
   chmodSync(temporary, 0o600);

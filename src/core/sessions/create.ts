@@ -65,6 +65,8 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
   const warnings: string[] = [];
   try {
     if (branch) {
+      // csm's own data dir is private like its state dir; git makes the worktrees inside it.
+      if (ctx.settings.worktreeBase === ctx.settings.paths.defaultWorktreeBase) await ctx.host.files.mkdirp(ctx.settings.paths.dataDir, 0o700);
       await withRepoLock(ctx, repo, () => ctx.git.addWorktree(repo, worktree, branch, baseCommit));
       rollback.onFailure("remove worktree", () =>
         withRepoLock(ctx, repo, async () => {
