@@ -8,6 +8,7 @@ import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import { AGENT_WINDOW, SHELL_WINDOW, tmuxSessionName, type Context } from "../context.ts";
 import { checkRelativePath, findProject, requireClaude, requireNewName, requireTmux, resolveRepo, sessionExistsError } from "./preflight.ts";
+import { claimName } from "./name-claim.ts";
 import { withRepoLock } from "./repo-lock.ts";
 import { Rollback } from "./rollback.ts";
 import { mergeSessions, type SessionView } from "./session-view.ts";
@@ -46,6 +47,9 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
   const claudeBin = await requireClaude(ctx);
   const { transport } = await chooseTransport(ctx.host, claudeBin, request.transport, transportCachePath(ctx));
   const repo = await resolveRepo(ctx, request.repo, request.cwd);
+  // Held until this create has made the session or rolled back: a concurrent create of
+  // the same name is refused as if the session existed.
+  await using _claim = await claimName(ctx, name, () => sessionExistsError(name));
   await requireNewName(ctx, name);
   const project = await findProject(ctx, repo, request.project);
   const baseCommit = await ctx.git.resolveCommit(repo, request.base ?? "HEAD");
