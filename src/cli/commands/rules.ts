@@ -1,7 +1,7 @@
 import { loadSettings, type Settings } from "../../config/load.ts";
 import type { RuleAction, ToolRule } from "../../config/schema.ts";
 import { updateConfig } from "../../config/write.ts";
-import { describeRule, evaluateRules, validateRules } from "../../core/rules/index.ts";
+import { describeRule, evaluateRules, type RuleDecision, validateRules } from "../../core/rules/index.ts";
 import { insertRule, moveRule, removeRule } from "../../core/rules/rule-list.ts";
 import { LocalHost } from "../../host/local.ts";
 import { usageError } from "../../shared/errors.ts";
@@ -118,6 +118,23 @@ function testRule(settings: Settings, argv: string[], io: Output): number {
   }
   io.out(`${decision.action}${decision.rule ? ` by ${describeRule(decision.rule, decision.ruleIndex!)}` : " (no rule matches)"}`);
   io.out(`why: ${decision.reason}`);
-  if (decision.parts.length > 1) for (const part of decision.parts) io.out(`  ${part.action.padEnd(5)} ${JSON.stringify(part.subject)}: ${part.reason}`);
+  io.out(explainParts(decision).join("\n"));
   return 0;
+}
+
+/**
+ * Every part's decision, one a line, the part that settled the request marked with `→`:
+ * the first denied part, else the first one not allowed (see evaluate.ts's combine).
+ */
+function explainParts(decision: RuleDecision): string[] {
+  const { parts } = decision;
+  if (parts.length === 0) {
+    return ["parts: none — the input could not be split, so only a rule without a pattern decides it"];
+  }
+  const settling = parts.find((part) => part.action === "deny") ?? parts.find((part) => part.action !== "allow");
+  const rule = parts.length === 1 ? "the request is decided by its only part" : "each part is decided on its own; all must be allowed";
+  return [
+    `parts (${parts.length}): ${rule}`,
+    ...parts.map((part) => `${part === settling ? "→" : " "} ${part.action.padEnd(5)} ${JSON.stringify(part.subject)}: ${part.reason}`),
+  ];
 }
