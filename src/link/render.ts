@@ -1,8 +1,17 @@
+import { printable } from "../shared/printable.ts";
 import type { ClaudeToCsm, ContentBlock } from "./protocol.ts";
 
 // How the bridge shows the conversation in the agent pane, so `csm attach` gives a
 // person something readable. Pure: a message in, lines out.
+//
+// The pane is a real terminal, and everything in a message came from claude, its tools or
+// the files they read: a tool's output holding `ESC ] 0 ; title BEL` would retitle the pane.
+// So all of it is made printable here, and every palette makes what it styles printable
+// too, because the bridge prints claude's stderr through the palette alone.
 
+const shown = (text: string) => printable(text, { multiline: true });
+
+/** Each function takes plain text (never another palette call's output) and returns it styled and printable. */
 export interface Palette {
   dim(text: string): string;
   bold(text: string): string;
@@ -10,9 +19,9 @@ export interface Palette {
   warn(text: string): string;
 }
 
-const ansi = (code: string) => (text: string) => `\x1b[${code}m${text}\x1b[0m`;
-export const colours: Palette = { dim: ansi("2"), bold: ansi("1"), accent: ansi("36"), warn: ansi("33") };
-export const plain: Palette = { dim: (t) => t, bold: (t) => t, accent: (t) => t, warn: (t) => t };
+const ansi = (code: string) => (text: string) => `\x1b[${code}m${shown(text)}\x1b[0m`;
+export const colours: Palette = { dim: ansi("2"), bold: ansi("1"), accent: ansi("1;36"), warn: ansi("33") };
+export const plain: Palette = { dim: shown, bold: shown, accent: shown, warn: shown };
 
 const MAX_RESULT_LINES = 4;
 
@@ -30,7 +39,7 @@ function blockText(content: string | ContentBlock[]): string {
 }
 
 function clip(text: string): string[] {
-  const lines = text.split("\n");
+  const lines = shown(text).split("\n");
   return lines.length <= MAX_RESULT_LINES ? lines : [...lines.slice(0, MAX_RESULT_LINES), `… ${lines.length - MAX_RESULT_LINES} more lines`];
 }
 
@@ -42,8 +51,8 @@ export function renderClaudeMessage(message: ClaudeToCsm, p: Palette): string[] 
       return [];
     case "assistant":
       return message.message.content.flatMap((block): string[] => {
-        if (block.type === "text") return [`${p.accent(p.bold("claude"))} ${block.text}`];
-        if (block.type === "tool_use") return [`${p.accent("⚙")} ${p.bold(block.name)} ${primaryInputText(block.name, block.input)}`];
+        if (block.type === "text") return [`${p.accent("claude")} ${shown(block.text)}`];
+        if (block.type === "tool_use") return [`${p.accent("⚙")} ${p.bold(block.name)} ${shown(primaryInputText(block.name, block.input))}`];
         return [];
       });
     case "user": {
@@ -72,7 +81,7 @@ export function renderClaudeMessage(message: ClaudeToCsm, p: Palette): string[] 
 }
 
 export function renderSent(message: { type: string; message?: { content: string | ContentBlock[] }; response?: { response?: { behavior?: string } } }, p: Palette): string[] {
-  if (message.type === "user" && message.message) return [`${p.bold("you")} ${blockText(message.message.content)}`];
+  if (message.type === "user" && message.message) return [`${p.bold("you")} ${shown(blockText(message.message.content))}`];
   if (message.type === "control_response") return [p.dim(`  (${message.response?.response?.behavior ?? "answered"} from csm)`)];
   return [];
 }

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { esc, fit, paint, plainText, styled, truncate, visibleWidth, withoutColour } from "../../src/tui/views/markup.ts";
 import { markupPalette, toMarkupLines } from "../../src/tui/views/render-palette.ts";
-import { oneLine, textWidth } from "../../src/tui/views/text-width.ts";
+import { oneLine, textWidth } from "../../src/shared/printable.ts";
 import { wrapText } from "../../src/tui/views/wrap.ts";
 
 test("literal braces are escaped, so text from claude never becomes a tag", () => {
@@ -31,8 +31,16 @@ test("truncate cuts by visible width, ends with …, and closes the tags it cut 
   expect(visibleWidth(fit("ab", 6))).toBe(6);
 });
 
-test("control characters cannot reach the terminal", () => {
-  expect(oneLine("a\x1b[2Jb\n\tc")).toBe("a\ufffd[2Jb c");
+test("control characters cannot reach the terminal: every escaped text is made printable", () => {
+  expect(oneLine("a\x1b[2Jb\n\tc")).toBe("a␛[2Jb c");
+  expect(esc("a\x1b]0;t\x07{x}\nb")).toBe("a␛]0;t␇{open}x{close}␤b");
+  expect(wrapText("a\x1b[2J\r\nb", 20)).toEqual(["a␛[2J", "b"]);
+});
+
+test("joined emoji are drawn as their parts, so the width measured is the width drawn", () => {
+  expect(plainText(esc("ok ⚠️ 👍🏽"))).toBe("ok ⚠ 👍");
+  expect(visibleWidth(fit(esc("日本🎉✅ x"), 10))).toBe(10);
+  expect(visibleWidth(truncate(esc("🎉🎉🎉🎉"), 5))).toBe(5);
 });
 
 test("wrap keeps every character of a long command, splitting words longer than the width", () => {
@@ -47,6 +55,6 @@ test("wrap keeps the lines of a multi-line text", () => {
 });
 
 test("the bridge's renderer, through the markup palette: styles per line, braces escaped", () => {
-  const lines = toMarkupLines([`${markupPalette.accent(markupPalette.bold("claude"))} first {line}\nsecond`, markupPalette.dim("quiet")]);
+  const lines = toMarkupLines([`${markupPalette.accent("claude")} first {line}\nsecond`, markupPalette.dim("quiet")]);
   expect(lines).toEqual(["{cyan-fg}{bold}claude{/bold}{/cyan-fg} first {open}line{close}", "second", "{gray-fg}quiet{/gray-fg}"]);
 });

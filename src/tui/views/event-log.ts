@@ -70,7 +70,7 @@ function describeDecision(data: DecisionData): string {
 }
 
 // The bridge pane starts claude's text with "claude"; here the kind column says so already.
-const SPEAKER = `${markupPalette.accent(markupPalette.bold("claude"))} `;
+const SPEAKER = `${markupPalette.accent("claude")} `;
 const withoutSpeaker = (text: string) => (text.startsWith(SPEAKER) ? text.slice(SPEAKER.length) : text);
 
 /** What an event says, as markup lines (possibly none: some messages show nothing). */

@@ -1,6 +1,6 @@
 import type { Palette } from "../../link/render.ts";
 import { esc, styled, type Style } from "./markup.ts";
-import { printable } from "./text-width.ts";
+import { printable } from "../../shared/printable.ts";
 
 // src/link/render.ts renders claude's messages for the bridge pane with a Palette, and
 // puts parts of the message (commands, tool input) in its output unstyled. Those parts
@@ -14,14 +14,15 @@ const STYLES: Style[] = ["gray", "bold", "cyan", "yellow"];
 
 const mark = (style: Style) => (text: string) => `${OPEN}${STYLES.indexOf(style)}${text}${CLOSE}`;
 
-export const markupPalette: Palette = { dim: mark("gray"), bold: mark("bold"), accent: mark("cyan"), warn: mark("yellow") };
+// Accent is bold cyan, as in the pane: palette calls are never nested (see Palette).
+export const markupPalette: Palette = { dim: mark("gray"), bold: mark("bold"), accent: (text) => mark("cyan")(mark("bold")(text)), warn: mark("yellow") };
 
 /** Text rendered with `markupPalette` (possibly spanning lines) as lines of markup. */
 export function toMarkupLines(rendered: string[]): string[] {
   const lines: string[] = [];
   const open: Style[] = [];
   for (const text of rendered) {
-    for (const raw of printable(text).split("\n")) {
+    for (const raw of printable(text, { multiline: true }).split("\n")) {
       let line = "";
       let run = "";
       const flush = () => {
