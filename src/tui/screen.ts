@@ -1,4 +1,6 @@
 import blessed, { type Screen } from "neo-blessed";
+import { printable } from "../shared/printable.ts";
+import { boxWidthFor, teachBlessedWidths } from "./blessed-widths.ts";
 import type { TuiModel } from "./model.ts";
 import { dashboardView } from "./views/dashboard.ts";
 import { withoutColour } from "./views/markup.ts";
@@ -16,6 +18,7 @@ export interface DashboardScreen {
 }
 
 export function openScreen(options: { noColour: boolean }): DashboardScreen {
+  teachBlessedWidths();
   const screen: Screen = blessed.screen({ smartCSR: true, fullUnicode: true, forceUnicode: true, title: "csm", autoPadding: false, warnings: false });
   // Real UTF-8, not the terminal's line-drawing set: blessed would otherwise send "◆" as
   // an ACS "`", which tmux and every UTF-8 terminal can show as it is.
@@ -48,7 +51,10 @@ export function openScreen(options: { noColour: boolean }): DashboardScreen {
   return {
     draw(model) {
       if (destroyed) return;
-      const lines = dashboardView(model, new Date(), screen.width, screen.height);
+      // The views escape what they did not write; printable once more here means nothing
+      // that came from elsewhere can reach the terminal even if a view forgot.
+      const lines = dashboardView(model, new Date(), screen.width, screen.height).map((line) => printable(line));
+      (box as unknown as { width: number }).width = boxWidthFor(lines, screen.width);
       box.setContent((options.noColour ? lines.map(withoutColour) : lines.map(gray)).join("\n"));
       screen.render();
       if (trace && appendFileSync) appendFileSync(trace, `${(performance.timeOrigin + performance.now()).toFixed(3)}\n`);

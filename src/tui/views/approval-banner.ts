@@ -4,7 +4,7 @@ import { currentRequest, oldestPending, pendingOf, type PendingEntry, type TuiMo
 import { approvalKeys } from "../keys/tables.ts";
 import { keysLabel } from "../keys/bindings.ts";
 import { esc, paint, styled, truncate, visibleWidth } from "./markup.ts";
-import { oneLine, printable } from "./text-width.ts";
+import { oneLine } from "../../shared/printable.ts";
 import { wrapText } from "./wrap.ts";
 
 // The approval bar. In the list it says how many requests wait and which has waited
@@ -31,7 +31,8 @@ export function pendingSummaryLine(model: TuiModel, now: Date, width: number): s
 }
 
 function requestLines(request: PendingEntry, index: number, count: number, now: Date, width: number): string[] {
-  const input = printable(primaryInputText(request.toolName, request.input));
+  // wrapText makes it printable; its newlines stay lines.
+  const input = primaryInputText(request.toolName, request.input);
   const position = count > 1 ? `${index + 1} of ${count}, ` : "";
   const lines = [
     styled("yellow", styled("bold", `◆ ${esc(request.session)} asks to use ${esc(request.toolName)}`) + ` (${position}waiting ${formatAge(request.receivedAt, now)})`),

@@ -1,4 +1,5 @@
 import { isValidName } from "../../shared/names.ts";
+import { graphemes, printable, textWidth } from "../../shared/printable.ts";
 import { esc, fit, paint, styled, truncate } from "./markup.ts";
 import { wrapText } from "./wrap.ts";
 
@@ -75,6 +76,10 @@ export function createFormView(form: CreateForm, width: number): string[] {
 
 /** While typing, the end of a long value is what matters: show its tail. */
 function truncateStart(shown: string, value: string, width: number, focused: boolean): string {
-  if (!focused || value.length + 1 <= width) return truncate(shown, width);
-  return `…${esc(value.slice(value.length - (width - 2)))}${styled("inverse", " ")}`;
+  if (!focused || textWidth(printable(value)) + 1 <= width) return truncate(shown, width);
+  // The tail that fits between the "…" and the cursor, by cells (a CJK character takes two).
+  const parts = [...graphemes(printable(value))];
+  let tail = "";
+  for (let i = parts.length - 1; i >= 0 && textWidth(parts[i]! + tail) <= width - 2; i--) tail = parts[i]! + tail;
+  return `…${esc(tail)}${styled("inverse", " ")}`;
 }

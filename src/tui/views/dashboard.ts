@@ -9,7 +9,7 @@ import { esc, paint, styled, truncate } from "./markup.ts";
 import { messageFormView } from "./message-form.ts";
 import { sessionDetailView } from "./session-detail.ts";
 import { sessionListView } from "./session-list.ts";
-import { oneLine } from "./text-width.ts";
+import { oneLine } from "../../shared/printable.ts";
 
 // The whole screen as `height` lines of markup, top to bottom: header, approval banner,
 // the body of the current mode, a notice, the footer. The screen sets these as one box's

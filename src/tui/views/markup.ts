@@ -1,9 +1,11 @@
-import { charWidth, textWidth } from "./text-width.ts";
+import { graphemes, printable, textWidth, unjoinEmoji } from "../../shared/printable.ts";
 
 // The one markup every view returns: blessed tags. A line is a string in which `{name}`
 // opens a style, `{/name}` closes it and `{/}` closes them all; every literal brace is
 // written `{open}` / `{close}` (blessed's own escapes). So a view escapes ALL text it did
-// not write itself with `esc`, and any `{…}` left in a line is a tag.
+// not write itself with `esc`, and any `{…}` left in a line is a tag. `esc` also makes the
+// text printable (a line is one line: a newline shows as ␤) and splits joined emoji, whose
+// width terminals disagree on (see unjoinEmoji), so what a view measures is what is drawn.
 //
 // The screen gives these lines to blessed with `tags: true`. Under NO_COLOR it passes
 // them through `withoutColour` (bold and inverse stay, so the selection still shows).
@@ -14,8 +16,10 @@ export type Style = Colour | "bold" | "inverse" | "underline";
 
 const TAG = /\{(\/?)([\w\-,;!#]*)\}/g;
 
+const escBraces = (text: string) => text.replace(/[{}]/g, (brace) => (brace === "{" ? "{open}" : "{close}"));
+
 export function esc(text: string): string {
-  return text.replace(/[{}]/g, (brace) => (brace === "{" ? "{open}" : "{close}"));
+  return escBraces(unjoinEmoji(printable(text)));
 }
 
 const tagName = (style: Style) => (style === "bold" || style === "inverse" || style === "underline" ? style : `${style}-fg`);
@@ -86,10 +90,11 @@ export function truncate(line: string, width: number): string {
       else if (open.lastIndexOf(name!) >= 0) open.splice(open.lastIndexOf(name!), 1);
       continue;
     }
-    for (const char of token.text) {
-      const w = charWidth(char);
+    // The text of a line is escaped already: only its braces need escaping again.
+    for (const char of graphemes(token.text)) {
+      const w = textWidth(char);
       if (used + w > width - 1) return `${out}…${open.reverse().map((name) => `{/${name}}`).join("")}`;
-      out += esc(char);
+      out += escBraces(char);
       used += w;
     }
   }

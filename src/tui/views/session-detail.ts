@@ -5,7 +5,7 @@ import { pendingOf, selectedSession, type TuiModel } from "../model.ts";
 import { eventLogLines } from "./event-log.ts";
 import { esc, paint, styled, truncate } from "./markup.ts";
 import { formatCost, shortModel } from "./session-list.ts";
-import { oneLine, printable, textWidth } from "./text-width.ts";
+import { oneLine, textWidth } from "../../shared/printable.ts";
 import { statusBadge, UNGUARDED_MARK } from "./theme.ts";
 import { wrapText } from "./wrap.ts";
 
@@ -51,7 +51,7 @@ function pendingLines(model: TuiModel, name: string, now: Date, width: number): 
 function streamingLines(model: TuiModel, name: string, width: number): string[] {
   const text = model.streaming[name] ?? model.detail?.streamingText ?? "";
   if (text.trim() === "") return [];
-  const rows = wrapText(printable(text).trimEnd(), width - 2).slice(-STREAM_LINES);
+  const rows = wrapText(text.trimEnd(), width - 2).slice(-STREAM_LINES);
   return [rule("claude is writing", width), ...rows.map((row) => `  ${paint("cyan", row)}`)];
 }
 

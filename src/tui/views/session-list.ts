@@ -3,7 +3,7 @@ import { formatAge } from "../../cli/table.ts";
 import { visibleSessions, type TuiModel } from "../model.ts";
 import { COLUMN_GAP, layoutColumns, type ColumnSpec } from "./columns.ts";
 import { esc, fit, padStart, paint, styled, truncate, withoutStyles } from "./markup.ts";
-import { oneLine } from "./text-width.ts";
+import { oneLine, textWidth } from "../../shared/printable.ts";
 import { CURSOR_MARK, FAVOURITE_MARK, PENDING_MARK, statusBadge, UNGUARDED_MARK } from "./theme.ts";
 
 // The session list: a title row and one row per visible session, in the model's order.
@@ -37,7 +37,7 @@ export const formatCost = (usd: number) => `$${usd.toFixed(2)}`;
 const unguarded = (s: LiveSessionView) => s.guarded === false && s.status !== "dead";
 
 function columnSpecs(sessions: LiveSessionView[], width: number): ColumnSpec<ColumnId>[] {
-  const longest = (values: string[], min: number, max: number) => Math.min(max, Math.max(min, ...values.map((v) => v.length)));
+  const longest = (values: string[], min: number, max: number) => Math.min(max, Math.max(min, ...values.map(textWidth)));
   const manyHosts = new Set(sessions.map((s) => s.host)).size > 1;
   return [
     { id: "name", width: longest(sessions.map((s) => s.name), 8, width >= 100 ? 28 : 18), priority: 0 },

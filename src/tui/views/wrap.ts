@@ -1,4 +1,4 @@
-import { charWidth, textWidth } from "./text-width.ts";
+import { graphemes, printable, textWidth, unjoinEmoji } from "../../shared/printable.ts";
 
 // Word wrap that loses no visible character: a line breaks after a space, and a word
 // longer than the width is split across lines. A command a person approves must be shown
@@ -10,8 +10,8 @@ function splitLong(word: string, width: number): string[] {
   const pieces: string[] = [];
   let piece = "";
   let used = 0;
-  for (const char of word) {
-    const w = charWidth(char);
+  for (const char of graphemes(word)) {
+    const w = textWidth(char);
     if (used + w > width && piece !== "") {
       pieces.push(piece);
       piece = "";
@@ -51,8 +51,10 @@ function wrapParagraph(paragraph: string, width: number): string[] {
   return lines;
 }
 
-/** Plain text (not markup) in lines of at most `width` cells. */
+/** Plain text (not markup) in lines of at most `width` cells, made printable first so it is measured as drawn. */
 export function wrapText(text: string, width: number): string[] {
   const cells = Math.max(1, width);
-  return text.split("\n").flatMap((paragraph) => wrapParagraph(paragraph, cells));
+  return unjoinEmoji(printable(text, { multiline: true }))
+    .split("\n")
+    .flatMap((paragraph) => wrapParagraph(paragraph, cells));
 }
