@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { splitBashCommand } from "../../src/core/rules/bash-split.ts";
-import { runsOtherCommands } from "../../src/core/rules/command-runners.ts";
+import { allowRisk, runsOtherCommands } from "../../src/core/rules/command-runners.ts";
 
 // The table of commands that run other commands (command-runners.ts): what it flags, and
 // just as important, the everyday commands it must leave to the rules.
@@ -332,5 +332,29 @@ describe("runsOtherCommands", () => {
 
   test("a part that does not scan back as one command is flagged rather than trusted", () => {
     expect(runsOtherCommands("a; b")).toMatch(/could not read this part again/);
+  });
+});
+
+describe("allowRisk: which allow rules are checked", () => {
+  test("a broad pattern is checked", () => {
+    expect(allowRisk("find *", "find . -exec rm {} ;")).toMatch(/find -exec/);
+    expect(allowRisk("git *", "git status")).toBeNull();
+  });
+
+  test("a rule without a pattern allows everything, as it allows unparseable input", () => {
+    expect(allowRisk(undefined, "find . -exec rm {} ;")).toBeNull();
+  });
+
+  test("a pattern that spells out a command without expansions allows exactly that", () => {
+    expect(allowRisk("find . -exec rm {} ;", "find . -exec rm {} ;")).toBeNull();
+    expect(allowRisk("FOO=1 npm test", "FOO=1 npm test")).toBeNull();
+    expect(allowRisk("timeout 60 npm test", "timeout 60 npm test")).toBeNull();
+    expect(allowRisk("find . -name \\*.ts -delete", "find . -name \\*.ts -delete")).toMatch(/find -delete/);
+  });
+
+  test("an exact pattern does not vouch for values only known when the command runs", () => {
+    expect(allowRisk("find . $x", "find . $x")).toMatch(/\$x of find/);
+    expect(allowRisk("find . -name *", "find . -name *")).toMatch(/of find is only known/);
+    expect(allowRisk("find . \\*", "find . *")).toMatch(/of find is only known/);
   });
 });

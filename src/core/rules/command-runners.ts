@@ -96,8 +96,26 @@ export function runsOtherCommands(part: string): string | null {
   return check ? check(words.slice(at + 1).map(argOf), name) : null;
 }
 
-/** The names csm checks, for documentation and tests. */
-export const CHECKED_COMMANDS: readonly string[] = [...Object.keys(BUILTINS), ...Object.keys(PROGRAMS)];
+/**
+ * Why an allow rule with `pattern` should not decide the Bash part `part` on its own; null
+ * when it may. A rule without a pattern allows every input, unparseable ones included; one
+ * that spells the whole command out (no `*`), matched against a part without expansions or
+ * globs, allows exactly what a person read (as `--always` writes them). Only rules that
+ * allow more than that are checked for commands that run other commands.
+ */
+export function allowRisk(pattern: string | undefined, part: string): string | null {
+  if (pattern === undefined) return null;
+  if (!hasWildcard(pattern) && !/[$`*?[]/.test(part)) return null;
+  return runsOtherCommands(part);
+}
+
+function hasWildcard(pattern: string): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === "\\") i++;
+    else if (pattern[i] === "*") return true;
+  }
+  return false;
+}
 
 function assignedValue(word: BashWord): string | null {
   return word.dynamic ? null : word.literal.slice(word.literal.indexOf("=") + 1);
