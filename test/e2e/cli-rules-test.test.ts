@@ -17,7 +17,7 @@ test("rules test shows each part's decision and marks the one that settled the r
   const asked = await sb.csm(["rules", "test", "Bash", "git status; ls"]);
   expect(asked.code).toBe(0);
   expect(asked.stdout.split("\n")).toEqual([
-    "ask (no rule matches)",
+    "ask (no rule decides it: a person does)",
     'why: no rule matches "ls"; a request is allowed only if every part is',
     "parts (2): each part is decided on its own; all must be allowed",
     '  allow "git status": toolApprovalRules[0] (Bash "git *" → allow) matches "git status"',

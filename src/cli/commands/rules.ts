@@ -116,7 +116,7 @@ function testRule(settings: Settings, argv: string[], io: Output): number {
     printJson(io, decision);
     return 0;
   }
-  io.out(`${decision.action}${decision.rule ? ` by ${describeRule(decision.rule, decision.ruleIndex!)}` : " (no rule matches)"}`);
+  io.out(`${decision.action}${decision.rule ? ` by ${describeRule(decision.rule, decision.ruleIndex!)}` : " (no rule decides it: a person does)"}`);
   io.out(`why: ${decision.reason}`);
   io.out(explainParts(decision).join("\n"));
   return 0;
