@@ -1,7 +1,9 @@
 import type { LiveSessionView } from "../core/live/live-view.ts";
+import { oneLine, truncateToWidth } from "../shared/printable.ts";
 import { formatAge, formatTable } from "./table.ts";
 
-// The table `csm list` prints for people (scripts use --json).
+// The table `csm list` prints for people (scripts use --json). formatTable makes every
+// cell printable; the last message is cut by cells, so a CJK one is as wide as any.
 
 // `!unguarded`: claude runs tools without asking, so csm's approvals see little or nothing.
 function statusCell(s: LiveSessionView): string {
@@ -23,7 +25,7 @@ export function renderSessions(sessions: LiveSessionView[], now: Date): string {
     money(s.costUsd),
     formatAge(s.createdAt, now),
     s.branch ?? "-",
-    (s.lastMessage ?? "").replace(/\s+/g, " ").slice(0, 60),
+    truncateToWidth(oneLine(s.lastMessage ?? ""), 60),
   ]);
   const table = formatTable(["NAME", "HOST", "STATUS", "MODEL", "TURNS", "COST", "AGE", "BRANCH", "LAST MESSAGE"], rows);
   const unguarded = sessions.some((s) => s.status !== "dead" && s.guarded === false);

@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import { jsonText } from "../../src/cli/io.ts";
 import { graphemes, oneLine, padToWidth, printable, textWidth, truncateToWidth, unjoinEmoji } from "../../src/shared/printable.ts";
 
 // Nothing a terminal would obey may survive: no C0 but (in multi-line text) the newline,
@@ -101,4 +102,14 @@ test("unjoinEmoji leaves parts whose widths every terminal agrees on", () => {
   expect(unjoinEmoji("⚠️ 👍🏽 👨‍👩‍👧")).toBe("⚠ 👍 👨👩👧");
   expect(textWidth(unjoinEmoji("⚠️"))).toBe(1);
   expect(unjoinEmoji("plain")).toBe("plain");
+});
+
+test("--json: JSON.stringify escapes C0 (ESC too) and lone surrogates but not C1 or bidi; jsonText escapes those as well", () => {
+  const value = { text: "\x1b]0;t\x07 \x9b2J \u202e \ud800 日本 🎉" };
+  expect(JSON.stringify(value)).toContain("\x9b");
+  expect(JSON.stringify(value)).toContain("\u202e");
+  expect(JSON.stringify(value)).not.toContain("\x1b");
+  const json = jsonText(value, 2);
+  expect(json).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\p{Surrogate}/u);
+  expect(JSON.parse(json)).toEqual(value);
 });

@@ -3,6 +3,7 @@ import type { PendingRequest } from "../../core/live/live-state.ts";
 import { pickRequest } from "../../core/live/pick-request.ts";
 import { ensureHub } from "../../hub/hub-start.ts";
 import { primaryInputText } from "../../link/render.ts";
+import { printable } from "../../shared/printable.ts";
 import { checkName } from "../../shared/names.ts";
 import { parseFlags, type FlagSpec } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
@@ -47,8 +48,9 @@ function answer(action: "allow" | "deny") {
         `/api/sessions/${name}/approve-tool`,
         { requestId: request.requestId, action, ...(message !== undefined ? { message } : {}), ...(flags.always ? { always: true } : {}) },
       );
-      io.out(`${action === "allow" ? "allowed" : "denied"} ${request.toolName} ${request.summary}`);
-      for (const rule of reply.decision.addedRules ?? []) io.out(`added rule: ${rule.tool}${rule.pattern !== undefined ? ` ${JSON.stringify(rule.pattern)}` : ""} → ${rule.action}`);
+      // The command came from claude: shown, never obeyed (formatTable does the same for `pending`).
+      io.out(printable(`${action === "allow" ? "allowed" : "denied"} ${request.toolName} ${request.summary}`, { multiline: true }));
+      for (const rule of reply.decision.addedRules ?? []) io.out(printable(`added rule: ${rule.tool}${rule.pattern !== undefined ? ` ${JSON.stringify(rule.pattern)}` : ""} → ${rule.action}`));
       return 0;
     } finally {
       ctx.close();

@@ -1,6 +1,7 @@
 import { createContext } from "../../core/context.ts";
 import { checkHost } from "../../core/hosts/host-check.ts";
 import { HostRegistry } from "../../core/hosts/host-registry.ts";
+import { printable } from "../../shared/printable.ts";
 import { VERSION } from "../version.ts";
 import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
@@ -31,8 +32,9 @@ export async function run(argv: string[], io: Output): Promise<number> {
           ]),
         ),
       );
-    // Why a host is unreachable can be long (a host key to check, with the fix): under the table.
-    if (!flags.json) for (const c of checks) if (!c.reachable) io.out(`\n${c.name}: ${c.error}`);
+    // Why a host is unreachable can be long (a host key to check, with the fix): under the
+    // table, printable (it may quote the host's own stderr). formatTable does the cells.
+    if (!flags.json) for (const c of checks) if (!c.reachable) io.out(`\n${c.name}: ${printable(c.error ?? "", { multiline: true })}`);
     return checks.every((c) => c.reachable) ? 0 : 1;
   } finally {
     registry.close();

@@ -8,7 +8,7 @@ import { notFoundError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import { EventStore } from "../../store/events.ts";
 import { parseFlags } from "../args.ts";
-import type { Output } from "../io.ts";
+import { jsonText, type Output } from "../io.ts";
 
 // `csm logs NAME`: the session's event log from the store (no hub needed); --follow
 // continues live from the hub's event stream, from exactly where the store left off.
@@ -25,7 +25,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   if (!ctx.sessions().get(host, name)) throw notFoundError("session", name, "see `csm list`");
   const palette = process.env.NO_COLOR || !process.stdout.isTTY ? plain : colours;
   const print = (event: PublishedEvent) => {
-    if (flags.json) return io.out(JSON.stringify(event));
+    if (flags.json) return io.out(jsonText(event));
     const time = event.at.slice(11, 19);
     const lines =
       event.kind === "claude"
