@@ -20,6 +20,8 @@ test("expansions that hide a command behind `git *` wait for a person, and a den
     `git status \${y:=\\$(touch ${canary})} \${y@P}`,
     `git status \${y:=a[\\$(touch ${canary})]} \${a[y]}`,
     `git status <<<"\${y:=\\$(touch ${canary})}\${y@P}"`,
+    // git runs an alias that starts with ! as a shell command.
+    `git -c alias.x='!touch ${canary}' x`,
   ];
   for (const command of attempts) live.fake.reply(bashReply(command));
   live.fake.reply(textReply("gave up"));

@@ -37,4 +37,23 @@ test("rules test shows each part's decision and marks the one that settled the r
   const allowed = (await sb.csm(["rules", "test", "Bash", commit])).stdout;
   expect(allowed).toStartWith('allow by toolApprovalRules[0] (Bash "git *" → allow)');
   expect(allowed).toContain("parts (1): the request is decided by its only part");
+
+  // A broad allow does not cover what the command can be told to run.
+  const runner = (await sb.csm(["rules", "test", "Bash", "git -c alias.x='!touch pwned' x"])).stdout;
+  expect(runner).toStartWith("ask");
+  expect(runner).toContain('toolApprovalRules[0] (Bash "git *" → allow) matches');
+  expect(runner).toMatch(/but .*-c/);
+});
+
+test("rules test decides paths on where they really lead", async () => {
+  await using sb = await makeSandbox();
+  await sb.writeConfig({ toolApprovalRules: [{ tool: "Write", pattern: "src/**", action: "allow" }] });
+  const worktree = await sb.makeRepo("app");
+  const { mkdir, symlink } = await import("node:fs/promises");
+  await mkdir(`${worktree}/src`, { recursive: true });
+  await symlink(sb.paths.root, `${worktree}/src/out`);
+  const inside = await sb.csm(["rules", "test", "Write", `${worktree}/src/a.ts`, "--worktree", worktree]);
+  expect(inside.stdout).toStartWith("allow");
+  const through = await sb.csm(["rules", "test", "Write", `${worktree}/src/out/x`, "--worktree", worktree]);
+  expect(through.stdout).toStartWith("ask");
 });

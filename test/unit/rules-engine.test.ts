@@ -116,7 +116,8 @@ const ROWS: Row[] = [
   // Command substitution smuggling.
   bash("$() smuggling with rm denied", BASH, "git status $(rm -rf ~)", "deny", 0),
   bash("$() smuggling with no rule for rm", GIT_ONLY, "git status $(rm -rf ~)", "ask", null),
-  bash("$() with an allowed inner command", BASH, "git log $(echo HEAD)", "allow", 2),
+  // A substitution's value could be an option that makes git write or run something.
+  bash("$() with an allowed inner command still asks: git could be handed an option", BASH, "git log $(echo HEAD)", "ask", null),
   bash("nested $() with rm", BASH, "echo $(git rev-parse $(rm -rf ~))", "deny", 0),
   bash("nested $() with an unknown command", BASH, "echo $(git rev-parse $(python x))", "ask", null),
   bash("nested $() all allowed", BASH, "echo $(git rev-parse $(cat HEAD_NAME))", "allow", 7),

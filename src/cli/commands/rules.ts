@@ -4,6 +4,7 @@ import { updateConfig } from "../../config/write.ts";
 import { describeRule, evaluateRules, type RuleDecision, validateRules } from "../../core/rules/index.ts";
 import { insertRule, moveRule, removeRule } from "../../core/rules/rule-list.ts";
 import { LocalHost } from "../../host/local.ts";
+import { resolveRealPath } from "../../host/real-path.ts";
 import { usageError } from "../../shared/errors.ts";
 import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
@@ -111,7 +112,7 @@ function testRule(settings: Settings, argv: string[], io: Output): number {
     }
   } else if (PRIMARY_FIELD[tool]) input = { [PRIMARY_FIELD[tool]!]: text };
   else throw usageError(`rules test: give ${tool}'s input as a JSON object (only ${Object.keys(PRIMARY_FIELD).join(", ")} take plain text)`);
-  const decision = evaluateRules(usableRules(settings), { toolName: tool, input, worktree: flags.worktree ?? process.cwd() });
+  const decision = evaluateRules(usableRules(settings), { toolName: tool, input, worktree: flags.worktree ?? process.cwd(), realPath: resolveRealPath });
   if (flags.json) {
     printJson(io, decision);
     return 0;

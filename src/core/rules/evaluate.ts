@@ -1,4 +1,5 @@
 import type { RuleAction, ToolRule } from "../../config/schema.ts";
+import { allowRisk } from "./command-runners.ts";
 import { type CompiledRule, compileRules } from "./compile.ts";
 import { describeSubject, primaryInput, type RealPath, type Subject } from "./primary-input.ts";
 
@@ -57,13 +58,11 @@ export function decideSubject(compiled: readonly CompiledRule[], toolName: strin
   const shown = describeSubject(subject);
   const match = compiled.find((candidate) => candidate.matches(toolName, subject));
   if (!match) return { subject: shown, action: "ask", ruleIndex: null, rule: null, reason: `no rule matches ${JSON.stringify(shown)}` };
-  return {
-    subject: shown,
-    action: match.rule.action,
-    ruleIndex: match.index,
-    rule: match.rule,
-    reason: `${describeRule(match.rule, match.index)} matches ${JSON.stringify(shown)}`,
-  };
+  const reason = `${describeRule(match.rule, match.index)} matches ${JSON.stringify(shown)}`;
+  // A broad allow is meant for the command itself, not for what it can be told to run.
+  const risk = match.rule.action === "allow" && toolName === "Bash" && subject.kind === "text" ? allowRisk(match.rule.pattern, subject.value) : null;
+  if (risk) return { subject: shown, action: "ask", ruleIndex: null, rule: null, reason: `${reason}, but ${risk}` };
+  return { subject: shown, action: match.rule.action, ruleIndex: match.index, rule: match.rule, reason };
 }
 
 /** `toolApprovalRules[2] (Bash "git *" → allow)`: how a rule is named in every reason. */
