@@ -79,3 +79,20 @@ test("a user's disableAllHooks does not switch csm's deny rules off", async () =
   const idle = await live.waitForSession("hooksoff", "idle", (s) => s.status === "idle" && s.turns === 1);
   expect(idle.lastMessage).toContain('Denied by csm rule toolApprovalRules[0] (Bash "ls *" → deny)');
 });
+
+test("deny rules hold in a session whose claude accepts edits without asking", async () => {
+  await using live = await makeLiveSandbox();
+  await live.sb.writeConfig({
+    allowSkipPermissions: true,
+    claudeArgs: ["--permission-mode", "acceptEdits"],
+    toolApprovalRules: [{ tool: "Write", pattern: "blocked.txt", action: "deny" }],
+  });
+  const worktree = worktreePath(live.sb, live.repo, "eager");
+  live.fake.reply(toolUseReply([{ name: "Write", input: { file_path: join(worktree, "blocked.txt"), content: "should not exist\n" } }]));
+  live.fake.reply((request) => textReply(`saw: ${lastToolResultText(request)}`));
+  await live.create("eager", ["--prompt", "write it"]);
+  const idle = await live.waitForSession("eager", "idle", (s) => s.status === "idle" && s.turns === 1);
+  expect(idle.lastMessage).toContain('Denied by csm rule toolApprovalRules[0] (Write "blocked.txt" → deny)');
+  expect(await Bun.file(join(worktree, "blocked.txt")).exists()).toBe(false);
+  expect((await live.session("eager")) as unknown).toMatchObject({ guarded: false });
+});
