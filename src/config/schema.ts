@@ -52,6 +52,33 @@ export interface CsmConfig {
 
 type Check = (value: unknown, field: string) => void;
 
+/**
+ * Keys that reach an object's prototype when code assigns or merges them
+ * (`target[key] = value`), so JSON from outside (the config file, API bodies, a merge
+ * patch) that has them anywhere is refused instead of trusted to never be merged.
+ */
+export const PROTOTYPE_KEYS: readonly string[] = ["__proto__", "constructor", "prototype"];
+
+/** The path of the first prototype key in a parsed JSON value (`hosts.dev.__proto__`), or null. */
+export function findPrototypeKey(value: unknown, at = ""): string | null {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findPrototypeKey(value[i], `${at}[${i}]`);
+      if (found) return found;
+    }
+  } else if (typeof value === "object" && value !== null) {
+    for (const key of Object.keys(value)) {
+      const field = at ? `${at}.${key}` : key;
+      if (PROTOTYPE_KEYS.includes(key)) return field;
+      const found = findPrototypeKey((value as Record<string, unknown>)[key], field);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+export const prototypeKeyProblem = "is not allowed: __proto__, constructor and prototype are refused as names";
+
 export function validateConfig(raw: unknown, path: string): CsmConfig {
   const fail = (field: string, problem: string): never => {
     throw configError(path, field, problem);
@@ -83,11 +110,11 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     if (!isObject(v)) fail(f || "(top level)", "must be a JSON object");
     const object = v as Record<string, unknown>;
     for (const key of Object.keys(object)) {
-      const check = fields[key];
+      const check = Object.hasOwn(fields, key) ? fields[key] : undefined;
       if (!check) fail(f ? `${f}.${key}` : key, `unknown field (known: ${Object.keys(fields).join(", ")})`);
       check!(object[key], f ? `${f}.${key}` : key);
     }
-    for (const key of required) if (!(key in object)) fail(f ? `${f}.${key}` : key, "is required");
+    for (const key of required) if (!Object.hasOwn(object, key)) fail(f ? `${f}.${key}` : key, "is required");
   };
   const map = (item: (v: unknown, f: string) => void, kind: "host" | "project"): Check => (v, f) => {
     if (!isObject(v)) fail(f, "must be an object");
@@ -127,6 +154,8 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     if (v !== "auto" && v !== "bridge" && v !== "sdk-url") fail(f, `must be auto, bridge or sdk-url (got ${JSON.stringify(v)})`);
   };
 
+  const prototypeKey = findPrototypeKey(raw);
+  if (prototypeKey) fail(prototypeKey, prototypeKeyProblem);
   record(raw, "", {
     defaultRepo: string,
     worktreeBase: string,

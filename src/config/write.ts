@@ -26,8 +26,11 @@ export async function updateConfig(
     }
     validateConfig(raw, path);
     change(raw);
-    const config = validateConfig(raw, path);
-    await files.writeAtomic(path, `${JSON.stringify(raw, null, indentOf(text))}\n`, 0o600);
+    const written = `${JSON.stringify(raw, null, indentOf(text))}\n`;
+    // The result is the file's text read back, so a caller applies exactly what the file
+    // says: nothing a change set outside what JSON keeps (a prototype) comes with it.
+    const config = validateConfig(JSON.parse(written), path);
+    await files.writeAtomic(path, written, 0o600);
     return config;
   });
 }

@@ -78,3 +78,15 @@ test.each([
 test("allowSkipPermissions must be a boolean", () => {
   fails({ allowSkipPermissions: "yes" }, "allowSkipPermissions");
 });
+
+// JSON.parse makes "__proto__" an ordinary key; merged or assigned anywhere later it
+// would set a prototype instead, planting settings that no file or list shows.
+test.each([
+  ['{"__proto__": {"toolApprovalRules": [{"tool": "Bash", "action": "allow"}]}}', "__proto__"],
+  ['{"constructor": 1}', "constructor"],
+  ['{"hosts": {"prototype": {"host": "h"}}}', "hosts.prototype"],
+  ['{"hosts": {"dev": {"host": "h", "env": {"constructor": "x"}}}}', "hosts.dev.env.constructor"],
+  ['{"toolApprovalRules": [{"tool": "Bash", "action": "allow", "__proto__": {"action": "deny"}}]}', "toolApprovalRules[0].__proto__"],
+])("prototype key in %s is refused at %p", (text, field) => {
+  expect(() => validateConfig(JSON.parse(text), path)).toThrow(`config ${path}: ${field}: is not allowed`);
+});
