@@ -1,3 +1,4 @@
+import { findPrototypeKey, prototypeKeyProblem } from "../config/schema.ts";
 import { CsmError } from "../shared/errors.ts";
 
 // Small HTTP helpers shared by the routes: JSON in and out, errors as {error: {name, message, data}}.
@@ -26,11 +27,35 @@ function httpStatusFor(error: CsmError): number {
 export const httpError = (status: number, name: string, message: string, data: Record<string, unknown> = {}) =>
   new CsmError(name, message, { data: { ...data, httpStatus: status } });
 
-export async function readJson(request: Request): Promise<Record<string, unknown>> {
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES) throw httpError(413, "BodyTooLarge", `request body is larger than ${MAX_BODY_BYTES} bytes`);
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw httpError(413, "BodyTooLarge", `request body is larger than ${MAX_BODY_BYTES} bytes`);
+const tooLarge = (limit: number) => httpError(413, "BodyTooLarge", `request body is larger than ${limit} bytes`);
+
+/**
+ * The body's bytes, read as they arrive and given up on as soon as there are more than
+ * `limit`: a chunked body has no Content-Length to refuse up front, and must never be
+ * buffered whole.
+ */
+export async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
+  if (Number(request.headers.get("content-length") ?? "0") > limit) throw tooLarge(limit);
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A JSON object body (empty is `{}`), at most MAX_BODY_BYTES, without prototype keys anywhere. */
+export async function readJson(request: Request, limit = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
+  const text = new TextDecoder().decode(await readCapped(request, limit));
   if (text.trim() === "") return {};
   let value: unknown;
   try {
@@ -39,14 +64,7 @@ export async function readJson(request: Request): Promise<Record<string, unknown
     throw httpError(400, "BadJson", "request body is not valid JSON");
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw httpError(400, "BadJson", "request body must be a JSON object");
+  const prototypeKey = findPrototypeKey(value);
+  if (prototypeKey) throw httpError(400, "BadField", `${prototypeKey} ${prototypeKeyProblem}`, { field: prototypeKey });
   return value as Record<string, unknown>;
-}
-
-export function stringField(body: Record<string, unknown>, field: string, required: true): string;
-export function stringField(body: Record<string, unknown>, field: string, required?: false): string | undefined;
-export function stringField(body: Record<string, unknown>, field: string, required = false): string | undefined {
-  const value = body[field];
-  if (value === undefined && !required) return undefined;
-  if (typeof value !== "string" || (required && value === "")) throw httpError(400, "BadField", `${field} must be a non-empty string`, { field });
-  return value;
 }

@@ -1,6 +1,7 @@
 import { expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ROUTES } from "../../src/hub/routes/index.ts";
 import { startTestHub } from "../helpers/hub.ts";
 import { makeSandbox } from "../helpers/sandbox.ts";
 
@@ -79,4 +80,22 @@ test("rules over the API: list, append, insert at a position, remove; a bad rule
   expect((await hub.fetch("/api/config/rules/7", { method: "DELETE" })).status).toBe(400);
   expect(await (await hub.fetch("/api/config/rules/0", { method: "DELETE" })).json()).toEqual([{ index: 0, tool: "Bash", pattern: "git *", action: "allow" }]);
   expect((await sb.csm(["rules", "list"])).stdout).toContain('[0] Bash "git *" → allow');
+});
+
+// Each route's body is declared once (route.body) and every request is checked against it,
+// so no route quietly ignores a field it does not know, and none takes a body it has no use for.
+test("every route that takes a request refuses an unknown field with a 400 naming it", async () => {
+  await using sb = await makeSandbox();
+  await using hub = await startTestHub(sb);
+  const concrete = (path: string) => path.replace(":name", "some-session").replace(":index", "0");
+  for (const route of ROUTES.filter((r) => r.method !== "GET")) {
+    const response = await hub.fetch(concrete(route.path), { method: route.method, body: JSON.stringify({ "surely-unknown": 1 }) });
+    const { error } = (await response.json()) as { error: { data: { field?: string } } };
+    expect({ route: `${route.method} ${route.path}`, status: response.status, field: error.data.field }).toEqual({ route: `${route.method} ${route.path}`, status: 400, field: "surely-unknown" });
+  }
+  // A known field of the wrong type is named too; a kill with only known fields reaches the session lookup.
+  const wrongType = await hub.fetch("/api/sessions/some-session/kill", post(JSON.stringify({ force: "yes" })));
+  expect(((await wrongType.json()) as { error: { data: { field: string } } }).error.data.field).toBe("force");
+  expect((await hub.fetch("/api/sessions/some-session/kill", post(JSON.stringify({ force: true })))).status).toBe(404);
+  expect((await hub.fetch("/api/sessions/some-session/interrupt", { method: "POST" })).status).toBe(404);
 });

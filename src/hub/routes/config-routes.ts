@@ -5,20 +5,22 @@ import { updateConfig } from "../../config/write.ts";
 import { insertRule, removeRule } from "../../core/rules/rule-list.ts";
 import { validateRules } from "../../core/rules/index.ts";
 import type { Hub } from "../hub.ts";
-import { httpError, json, readJson, stringField } from "../http.ts";
-import { objectSchema, stringSchema, type Route } from "./route.ts";
+import { httpError, json } from "../http.ts";
+import { enumSchema, integerSchema, nonEmptyStringSchema, objectSchema, stringSchema } from "./body-schema.ts";
+import type { RouteSpec } from "./route.ts";
 
 // /api/config: read without secrets, change with a validated merge patch, written
 // atomically with the rest of the file kept; /api/config/rules: the approval rules.
 
 const configPaths = (hub: Hub) => hub.ctx.settings.paths;
 
-const change = (hub: Hub, edit: (raw: Record<string, unknown>) => void) =>
-  updateConfig(hub.ctx.host.files, configPaths(hub).configFile, `${configPaths(hub).stateDir}/locks/config.lock`, edit);
+const change = async (hub: Hub, edit: (raw: Record<string, unknown>) => void) => ({
+  config: await updateConfig(hub.ctx.host.files, configPaths(hub).configFile, `${configPaths(hub).stateDir}/locks/config.lock`, edit),
+});
 
 const rulesOf = (raw: Record<string, unknown>) => (raw.toolApprovalRules as ToolRule[] | undefined) ?? [];
 
-export const CONFIG_ROUTES: Route[] = [
+export const CONFIG_ROUTES: RouteSpec[] = [
   {
     method: "GET",
     path: "/api/config",
@@ -31,9 +33,8 @@ export const CONFIG_ROUTES: Route[] = [
     summary: "change settings with a JSON merge patch; validated like the file, written atomically; \"<redacted>\" keeps a stored secret",
     body: { type: "object" },
     errors: [400],
-    handle: async ({ hub, request }) => {
-      const patch = await readJson(request);
-      const config = await change(hub, (raw) => mergePatch(raw, patch)).catch((error: Error & { data?: { field?: unknown } }) => {
+    handle: async ({ hub, body }) => {
+      const { config } = await change(hub, (raw) => mergePatch(raw, body)).catch((error: Error & { data?: { field?: unknown } }) => {
         throw error.name === "ConfigInvalid" ? httpError(400, "ConfigInvalid", error.message, { field: error.data?.field }) : error;
       });
       return json(redactConfig(config));
@@ -49,15 +50,12 @@ export const CONFIG_ROUTES: Route[] = [
     method: "POST",
     path: "/api/config/rules",
     summary: "append a rule, or insert it at `position`",
-    body: objectSchema({ tool: stringSchema, pattern: stringSchema, action: { type: "string", enum: ["allow", "deny", "ask"] }, position: { type: "integer" } }, ["tool", "action"]),
+    body: objectSchema({ tool: nonEmptyStringSchema, pattern: stringSchema, action: enumSchema("allow", "deny", "ask"), position: integerSchema }, ["tool", "action"]),
     errors: [400],
-    handle: async ({ hub, request }) => {
-      const body = await readJson(request);
-      const rule: ToolRule = { tool: stringField(body, "tool", true), action: stringField(body, "action", true) as RuleAction };
-      const pattern = stringField(body, "pattern");
-      if (pattern !== undefined) rule.pattern = pattern;
-      if (body.position !== undefined && !Number.isInteger(body.position)) throw httpError(400, "BadField", "position must be an integer", { field: "position" });
-      const config = await change(hub, (raw) => {
+    handle: async ({ hub, body }) => {
+      const rule: ToolRule = { tool: body.tool as string, action: body.action as RuleAction };
+      if (body.pattern !== undefined) rule.pattern = body.pattern as string;
+      const { config } = await change(hub, (raw) => {
         validateRules(rulesOf(raw));
         raw.toolApprovalRules = insertRule(rulesOf(raw), rule, (body.position as number | undefined) ?? rulesOf(raw).length);
       }).catch(asBadRequest);
@@ -71,7 +69,7 @@ export const CONFIG_ROUTES: Route[] = [
     errors: [400],
     handle: async ({ hub, params }) => {
       const index = Number(params.index);
-      const config = await change(hub, (raw) => {
+      const { config } = await change(hub, (raw) => {
         raw.toolApprovalRules = removeRule(rulesOf(raw), index);
       }).catch(asBadRequest);
       return json(config.toolApprovalRules.map((r, i) => ({ index: i, ...r })));

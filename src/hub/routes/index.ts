@@ -1,11 +1,12 @@
 import { CONFIG_ROUTES } from "./config-routes.ts";
-import type { Route } from "./route.ts";
+import { served, type Route } from "./route.ts";
 import { SERVER_ROUTES } from "./server-routes.ts";
 import { SESSION_ROUTES } from "./session-routes.ts";
 
 export type { Route, RouteContext } from "./route.ts";
 
-export const ROUTES: Route[] = [...SERVER_ROUTES, ...SESSION_ROUTES, ...CONFIG_ROUTES];
+/** Every route, as the server runs it: each request's body checked against its route's declared schema first. */
+export const ROUTES: Route[] = [...SERVER_ROUTES, ...SESSION_ROUTES, ...CONFIG_ROUTES].map(served);
 
 /** Matches `/api/sessions/:name` style paths; returns the params or null. */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {

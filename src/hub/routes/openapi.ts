@@ -16,12 +16,14 @@ export function openApiDocument(): Record<string, unknown> {
         content: { [route.stream ? "text/event-stream" : "application/json"]: {} },
       },
     };
-    for (const status of [...(route.public ? [] : [401]), ...(route.errors ?? [])]) responses[String(status)] = { description: STATUS_TEXT[status] ?? "error" };
+    // Every route that reads a body can refuse it: bad JSON or fields (400), too large (413).
+    const statuses = new Set([...(route.public ? [] : [401]), ...(route.method === "GET" ? [] : [400, 413]), ...(route.errors ?? [])]);
+    for (const status of [...statuses].sort()) responses[String(status)] = { description: STATUS_TEXT[status] ?? "error" };
     paths[path] ??= {};
     paths[path]![route.method.toLowerCase()] = {
       summary: route.summary,
       ...(parameters.length ? { parameters } : {}),
-      ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: route.body } } } } : {}),
+      ...(route.body ? { requestBody: { required: (route.body.required ?? []).length > 0, content: { "application/json": { schema: route.body } } } } : {}),
       ...(route.public ? { security: [] } : {}),
       responses,
     };

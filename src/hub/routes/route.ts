@@ -1,12 +1,14 @@
 import type { Hub } from "../hub.ts";
-import { httpError } from "../http.ts";
+import { httpError, readJson } from "../http.ts";
 import type { LogEvent } from "../../core/live/hub-event.ts";
 import type { PublishedEvent } from "../live-sessions.ts";
+import { checkBody, NO_BODY, type ObjectSchema } from "./body-schema.ts";
 
 // A route of the HTTP API. Routes are data: the server dispatches on them, the OpenAPI
 // document is generated from them, and a test walks them to check that every route but
 // health refuses a request without the token.
 
+/** What the server hands a route. */
 export interface RouteContext {
   hub: Hub;
   request: Request;
@@ -15,12 +17,25 @@ export interface RouteContext {
   startedAt: number;
 }
 
+/** What a route's handler gets: the body already read, capped and checked against its schema. */
+export interface HandlerContext extends RouteContext {
+  body: Record<string, unknown>;
+}
+
+/** A route as declared: its handler sees a checked body. */
+export interface RouteSpec extends Omit<Route, "handle"> {
+  handle(context: HandlerContext): Promise<Response> | Response;
+}
+
 export interface Route {
   method: "GET" | "POST" | "DELETE" | "PATCH";
   path: string;
   summary: string;
-  /** The JSON body it takes, as an OpenAPI schema (documentation; handlers validate themselves). */
-  body?: Record<string, unknown>;
+  /**
+   * The JSON body it takes. Every request but a GET is checked against it (none declared:
+   * no fields at all) before the handler runs, and the OpenAPI document shows it.
+   */
+  body?: ObjectSchema;
   /** Status codes it answers besides 200/401, for the OpenAPI document. */
   errors?: number[];
   /** Event stream (text/event-stream) rather than JSON; may be opened with a stream ticket. */
@@ -45,6 +60,14 @@ export const toPublished = (event: { session: string; seq: number; at: string; k
   data: event.data,
 });
 
-export const objectSchema = (properties: Record<string, unknown>, required: string[] = []) => ({ type: "object", properties, required, additionalProperties: false });
-export const stringSchema = { type: "string" };
-export const booleanSchema = { type: "boolean" };
+/** A declared route as the server runs it: the body is read and checked by its declared schema, in this one place. */
+export function served(spec: RouteSpec): Route {
+  return {
+    ...spec,
+    handle: async (context) => {
+      const body = spec.method === "GET" ? {} : await readJson(context.request);
+      checkBody(body, spec.body ?? NO_BODY);
+      return spec.handle({ ...context, body });
+    },
+  };
+}

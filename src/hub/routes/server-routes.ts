@@ -1,12 +1,12 @@
 import { VERSION } from "../../cli/version.ts";
 import { json } from "../http.ts";
 import { openApiDocument } from "./openapi.ts";
-import type { Route } from "./route.ts";
+import type { RouteSpec } from "./route.ts";
 
 // The hub itself: health (the one public route, saying no more than it is alive), its
 // identity, the API description, and stream tickets.
 
-export const SERVER_ROUTES: Route[] = [
+export const SERVER_ROUTES: RouteSpec[] = [
   {
     method: "GET",
     path: "/api/health",

@@ -1,23 +1,19 @@
 import { checkName } from "../../shared/names.ts";
-import { httpError, json, readJson, stringField } from "../http.ts";
+import { httpError, json } from "../http.ts";
 import type { PublishedEvent } from "../live-sessions.ts";
 import { sseResponse } from "../sse.ts";
-import { afterParam, booleanSchema, objectSchema, stringSchema, toPublished, type Route } from "./route.ts";
+import { booleanSchema, enumSchema, nonEmptyStringSchema, objectSchema, stringSchema } from "./body-schema.ts";
 import type { Hub } from "../hub.ts";
+import { afterParam, toPublished, type HandlerContext, type RouteSpec } from "./route.ts";
 
-// /api/sessions: the same operations as the CLI, on every host's sessions.
-
-const booleanField = (body: Record<string, unknown>, field: string): boolean | undefined => {
-  if (body[field] === undefined) return undefined;
-  if (typeof body[field] !== "boolean") throw httpError(400, "BadField", `${field} must be true or false`, { field });
-  return body[field] as boolean;
-};
+// /api/sessions: the same operations as the CLI, on every host's sessions. Bodies are
+// checked against each route's `body` before a handler runs (see route.ts), so handlers
+// read fields as their schema says they are.
 
 const killBody = objectSchema({ deleteBranch: booleanSchema, force: booleanSchema });
 
-async function kill(hub: Hub, name: string, request: Request): Promise<Response> {
-  const body = await readJson(request);
-  const removed = await hub.kill(name, { deleteBranch: booleanField(body, "deleteBranch"), force: booleanField(body, "force") });
+async function kill({ hub, params, body }: HandlerContext): Promise<Response> {
+  const removed = await hub.kill(params.name!, { deleteBranch: body.deleteBranch as boolean | undefined, force: body.force as boolean | undefined });
   return json({ removed });
 }
 
@@ -32,37 +28,33 @@ function allAfter(hub: Hub, name: string | null, after: number): PublishedEvent[
   }
 }
 
-export const SESSION_ROUTES: Route[] = [
+export const SESSION_ROUTES: RouteSpec[] = [
   { method: "GET", path: "/api/sessions", summary: "all sessions with live state (the fields of `csm list --json`)", handle: async ({ hub }) => json(await hub.list()) },
   {
     method: "POST",
     path: "/api/sessions",
     summary: "create a session: worktree, branch, tmux session, claude",
-    body: objectSchema({ name: stringSchema, repo: stringSchema, base: stringSchema, host: stringSchema, prompt: stringSchema }, ["name"]),
+    body: objectSchema({ name: nonEmptyStringSchema, repo: nonEmptyStringSchema, base: nonEmptyStringSchema, host: nonEmptyStringSchema, prompt: stringSchema }, ["name"]),
     errors: [400, 409],
-    handle: async ({ hub, request }) => {
-      const body = await readJson(request);
-      for (const field of Object.keys(body)) {
-        if (!["name", "repo", "base", "host", "prompt"].includes(field)) throw httpError(400, "BadField", `unknown field ${field}`, { field });
-      }
-      const name = checkName("session", stringField(body, "name", true));
-      const host = stringField(body, "host");
+    handle: async ({ hub, body }) => {
+      const name = checkName("session", body.name as string);
+      const host = body.host as string | undefined;
       if (host !== undefined && host !== hub.ctx.host.hostName) throw httpError(400, "BadField", `unknown host ${JSON.stringify(host)} (see GET /api/hosts)`, { field: "host" });
-      const session = await hub.create({ name, repo: stringField(body, "repo"), base: stringField(body, "base"), prompt: stringField(body, "prompt") });
+      const session = await hub.create({ name, repo: body.repo as string | undefined, base: body.base as string | undefined, prompt: body.prompt as string | undefined });
       return json(session, 201);
     },
   },
   { method: "GET", path: "/api/pending", summary: "tool requests waiting for a person on every host, oldest first", handle: async ({ hub }) => json(await hub.pending()) },
   { method: "GET", path: "/api/sessions/:name", summary: "one session, with its pending requests", errors: [400, 404], handle: async ({ hub, params }) => json(await hub.get(params.name!)) },
-  { method: "DELETE", path: "/api/sessions/:name", summary: "kill: tmux, worktree, and with deleteBranch the branch; unsaved work is a 409 with the list", body: killBody, errors: [400, 404, 409], handle: ({ hub, params, request }) => kill(hub, params.name!, request) },
-  { method: "POST", path: "/api/sessions/:name/kill", summary: "the same as DELETE /api/sessions/:name", body: killBody, errors: [400, 404, 409], handle: ({ hub, params, request }) => kill(hub, params.name!, request) },
+  { method: "DELETE", path: "/api/sessions/:name", summary: "kill: tmux, worktree, and with deleteBranch the branch; unsaved work is a 409 with the list", body: killBody, errors: [400, 404, 409], handle: kill },
+  { method: "POST", path: "/api/sessions/:name/kill", summary: "the same as DELETE /api/sessions/:name", body: killBody, errors: [400, 404, 409], handle: kill },
   {
     method: "POST",
     path: "/api/sessions/:name/message",
     summary: "send a user message (typed into the agent pane when not linked)",
-    body: objectSchema({ text: stringSchema }, ["text"]),
+    body: objectSchema({ text: nonEmptyStringSchema }, ["text"]),
     errors: [400, 404, 409],
-    handle: async ({ hub, params, request }) => json({ delivered: await hub.sendMessage(params.name!, stringField(await readJson(request), "text", true)) }),
+    handle: async ({ hub, params, body }) => json({ delivered: await hub.sendMessage(params.name!, body.text as string) }),
   },
   {
     method: "POST",
@@ -70,9 +62,8 @@ export const SESSION_ROUTES: Route[] = [
     summary: "star or unstar a session ({favourite: true|false})",
     body: objectSchema({ favourite: booleanSchema }, ["favourite"]),
     errors: [400, 404],
-    handle: async ({ hub, params, request }) => {
-      const favourite = booleanField(await readJson(request), "favourite");
-      if (favourite === undefined) throw httpError(400, "BadField", "favourite must be true or false", { field: "favourite" });
+    handle: async ({ hub, params, body }) => {
+      const favourite = body.favourite as boolean;
       await hub.setFavourite(params.name!, favourite);
       return json({ ok: true, favourite });
     },
@@ -95,14 +86,11 @@ export const SESSION_ROUTES: Route[] = [
     method: "POST",
     path: "/api/sessions/:name/approve-tool",
     summary: "answer a pending tool request by its id; an unknown or answered id is a 409",
-    body: objectSchema({ requestId: stringSchema, action: { type: "string", enum: ["allow", "deny"] }, message: stringSchema, always: booleanSchema }, ["requestId", "action"]),
+    body: objectSchema({ requestId: nonEmptyStringSchema, action: enumSchema("allow", "deny"), message: stringSchema, always: booleanSchema }, ["requestId", "action"]),
     errors: [400, 404, 409],
-    handle: async ({ hub, params, request }) => {
-      const body = await readJson(request);
-      const requestId = stringField(body, "requestId", true);
-      const action = stringField(body, "action", true);
-      if (action !== "allow" && action !== "deny") throw httpError(400, "BadField", "action must be allow or deny", { field: "action" });
-      const decision = await hub.answer(params.name!, requestId, action, { message: stringField(body, "message"), always: booleanField(body, "always") });
+    handle: async ({ hub, params, body }) => {
+      const action = body.action as "allow" | "deny";
+      const decision = await hub.answer(params.name!, body.requestId as string, action, { message: body.message as string | undefined, always: body.always as boolean | undefined });
       return json({ ok: true, decision });
     },
   },
