@@ -35,7 +35,10 @@ export async function readConfig(path: string): Promise<CsmConfig> {
 
 export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
   const paths = csmPaths(env);
-  const config = await readConfig(paths.configFile);
+  return settingsFrom(paths, await readConfig(paths.configFile), env);
+}
+
+function settingsFrom(paths: CsmPaths, config: CsmConfig, env: NodeJS.ProcessEnv): Settings {
   const tmuxSocket = env.CSM_TMUX_SOCKET || config.tmuxSocket;
   if (env.CSM_TMUX_SOCKET) {
     try {
@@ -59,4 +62,31 @@ export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promis
     apiPort,
     worktreeBase: config.worktreeBase ? expandHome(config.worktreeBase, env) : paths.defaultWorktreeBase,
   };
+}
+
+/**
+ * Config fields a running hub cannot take over: it listens on its port, keeps one tmux
+ * server's control client, and holds a connection per SSH host. The rest is read where
+ * it is used, so a change applies to the next request or session.
+ */
+export const RESTART_FIELDS = ["apiPort", "tmuxSocket", "hosts"] as const;
+
+/**
+ * Applies a changed config to running settings, in place (everything holding them sees
+ * it). Fields in RESTART_FIELDS keep the values the process runs with; the ones of them
+ * the new config changes are returned, to be told to whoever changed it.
+ */
+export function applyConfig(settings: Settings, config: CsmConfig, env: NodeJS.ProcessEnv): string[] {
+  const running = settings.config;
+  const restartNeeded = RESTART_FIELDS.filter((field) => JSON.stringify(running[field]) !== JSON.stringify(config[field]));
+  const applied: CsmConfig = { ...config, hosts: running.hosts };
+  for (const field of ["apiPort", "tmuxSocket"] as const) {
+    if (running[field] === undefined) delete applied[field];
+    else (applied as unknown as Record<string, unknown>)[field] = running[field];
+  }
+  const next = settingsFrom(settings.paths, applied, env);
+  settings.config = applied;
+  settings.claudeBin = next.claudeBin;
+  settings.worktreeBase = next.worktreeBase;
+  return restartNeeded;
 }

@@ -61,7 +61,7 @@ test("config: secrets never come back; PATCH is validated, atomic, and keeps the
   expect(patched.status).toBe(200);
   const file = JSON.parse(readFileSync(sb.paths.configFile, "utf8"));
   expect(file).toMatchObject({ defaultRepo: "/src/other", hosts: { dev: { host: "dev.lan", env: { GITHUB_TOKEN: "ghp_secret_value" } } } });
-  expect(await (await hub.fetch("/api/config", { method: "PATCH", body: JSON.stringify({ defaultRepo: null }) })).json()).not.toHaveProperty("defaultRepo");
+  expect(((await (await hub.fetch("/api/config", { method: "PATCH", body: JSON.stringify({ defaultRepo: null }) })).json()) as { config: object }).config).not.toHaveProperty("defaultRepo");
 });
 
 test("rules over the API: list, append, insert at a position, remove; a bad rule is a 400", async () => {

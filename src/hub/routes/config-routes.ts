@@ -1,6 +1,6 @@
-import { readConfig } from "../../config/load.ts";
+import { applyConfig, readConfig } from "../../config/load.ts";
 import { mergePatch, redactConfig } from "../../config/redact.ts";
-import type { RuleAction, ToolRule } from "../../config/schema.ts";
+import type { CsmConfig, RuleAction, ToolRule } from "../../config/schema.ts";
 import { updateConfig } from "../../config/write.ts";
 import { insertRule, removeRule } from "../../core/rules/rule-list.ts";
 import { validateRules } from "../../core/rules/index.ts";
@@ -11,12 +11,16 @@ import type { RouteSpec } from "./route.ts";
 
 // /api/config: read without secrets, change with a validated merge patch, written
 // atomically with the rest of the file kept; /api/config/rules: the approval rules.
+// A change applies to the running hub at once, but for the fields it cannot take over
+// (port, tmux socket, SSH hosts): the PATCH answer names those in `restartNeeded`.
 
 const configPaths = (hub: Hub) => hub.ctx.settings.paths;
 
-const change = async (hub: Hub, edit: (raw: Record<string, unknown>) => void) => ({
-  config: await updateConfig(hub.ctx.host.files, configPaths(hub).configFile, `${configPaths(hub).stateDir}/locks/config.lock`, edit),
-});
+/** Changes the file, then the running hub: what the file now says is what it runs. */
+async function change(hub: Hub, edit: (raw: Record<string, unknown>) => void): Promise<{ config: CsmConfig; restartNeeded: string[] }> {
+  const config = await updateConfig(hub.ctx.host.files, configPaths(hub).configFile, `${configPaths(hub).stateDir}/locks/config.lock`, edit);
+  return { config, restartNeeded: applyConfig(hub.ctx.settings, config, hub.ctx.env) };
+}
 
 const rulesOf = (raw: Record<string, unknown>) => (raw.toolApprovalRules as ToolRule[] | undefined) ?? [];
 
@@ -30,14 +34,16 @@ export const CONFIG_ROUTES: RouteSpec[] = [
   {
     method: "PATCH",
     path: "/api/config",
-    summary: "change settings with a JSON merge patch; validated like the file, written atomically; \"<redacted>\" keeps a stored secret",
+    summary:
+      "change settings with a JSON merge patch; validated like the file, written atomically; \"<redacted>\" keeps a stored secret. " +
+      "Answers {ok, config, restartNeeded}: changes apply at once but for the fields in restartNeeded (apiPort, tmuxSocket, hosts), which wait for `csm server stop` and a new start",
     body: { type: "object" },
     errors: [400],
     handle: async ({ hub, body }) => {
-      const { config } = await change(hub, (raw) => mergePatch(raw, body)).catch((error: Error & { data?: { field?: unknown } }) => {
+      const { config, restartNeeded } = await change(hub, (raw) => mergePatch(raw, body)).catch((error: Error & { data?: { field?: unknown } }) => {
         throw error.name === "ConfigInvalid" ? httpError(400, "ConfigInvalid", error.message, { field: error.data?.field }) : error;
       });
-      return json(redactConfig(config));
+      return json({ ok: true, config: redactConfig(config), restartNeeded });
     },
   },
   {
