@@ -1,4 +1,4 @@
-import type { CsmConfig } from "./schema.ts";
+import { PROTOTYPE_KEYS, type CsmConfig } from "./schema.ts";
 
 // What the API may show of the config: everything but secrets. Host `env` values may
 // hold tokens, and any field named like a key, token, secret or password is one.
@@ -22,6 +22,8 @@ export function redactConfig(config: CsmConfig): Record<string, unknown> {
  */
 export function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(patch)) {
+    // Requests are checked before they get here; this keeps a slip from reaching Object.prototype.
+    if (PROTOTYPE_KEYS.includes(key)) throw new Error(`a merge patch may not set ${JSON.stringify(key)}`);
     if (value === REDACTED) continue;
     if (value === null) delete target[key];
     else if (typeof value === "object" && !Array.isArray(value) && typeof target[key] === "object" && target[key] !== null && !Array.isArray(target[key])) {

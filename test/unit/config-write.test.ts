@@ -2,6 +2,7 @@ import { expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mergePatch } from "../../src/config/redact.ts";
 import { updateConfig } from "../../src/config/write.ts";
 import { LocalHost } from "../../src/host/local.ts";
 
@@ -22,4 +23,11 @@ test("the config returned is the file as written: a planted prototype does not c
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a merge patch never sets a prototype key, even one that slipped past the request checks", () => {
+  const target: Record<string, unknown> = { apiAllowedOrigins: [], hosts: {} };
+  expect(() => mergePatch(target, JSON.parse('{"__proto__": {"polluted": true}}'))).toThrow(/may not set "__proto__"/);
+  expect(() => mergePatch(target, { hosts: JSON.parse('{"__proto__": {"polluted": true}}') })).toThrow(/__proto__/);
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });
