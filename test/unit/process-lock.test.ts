@@ -1,0 +1,80 @@
+import { afterAll, expect, test } from "bun:test";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { processAlive, processRuns, processStartTime } from "../../src/shared/process-alive.ts";
+import { lockOwner, tryLock } from "../../src/shared/process-lock.ts";
+
+// The lock a process holds for its life (the hub's), over real files and real processes:
+// who holds it is named by pid and start time, so a zombie or a reused pid never does.
+
+const root = await mkdtemp(join(tmpdir(), "csm-process-lock-"));
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+async function deadPid(): Promise<number> {
+  const child = Bun.spawn(["true"]);
+  await child.exited;
+  return child.pid;
+}
+
+test("a zombie has not finished being a pid, but it no longer runs", async () => {
+  // `sleep 0` exits under a parent (the exec'd `sleep 5`) that never reaps it.
+  const parent = Bun.spawn(["sh", "-c", "sleep 0 & echo $!; exec sleep 5"], { stdout: "pipe" });
+  try {
+    const { value } = await parent.stdout.getReader().read();
+    const zombie = Number(new TextDecoder().decode(value).trim());
+    await Bun.sleep(100);
+    expect(processAlive(zombie)).toBe(true);
+    expect(processRuns(zombie)).toBe(false);
+  } finally {
+    parent.kill();
+  }
+});
+
+test("a pid runs only with the start time it had", () => {
+  const start = processStartTime(process.pid);
+  expect(start).toMatch(/^\d+$/);
+  expect(processRuns(process.pid, start)).toBe(true);
+  expect(processRuns(process.pid, `${start}0`)).toBe(false);
+});
+
+test("taken once; a second try in the same process is nested and releasing that keeps it", () => {
+  const path = join(root, "nested.lock");
+  const first = tryLock(path);
+  expect(first).toMatchObject({ acquired: true, nested: false });
+  const second = tryLock(path);
+  expect(second).toMatchObject({ acquired: true, nested: true });
+  if (second.acquired) second.release();
+  expect(lockOwner(path)).toEqual({ pid: process.pid, start: processStartTime(process.pid) });
+  if (first.acquired) first.release();
+  expect(lockOwner(path)).toBeNull();
+});
+
+test("a lock left by a dead process, or naming a live pid with another start time, is taken over", async () => {
+  for (const content of [`${await deadPid()} 12345\n`, `${process.ppid} 1\n`, "garbage"]) {
+    const path = join(root, `stale-${crypto.randomUUID()}.lock`);
+    await writeFile(path, content);
+    const attempt = tryLock(path);
+    expect({ content, acquired: attempt.acquired }).toEqual({ content, acquired: true });
+    if (attempt.acquired) attempt.release();
+  }
+});
+
+test("a lock whose owner runs is refused, naming the owner", async () => {
+  const path = join(root, "held.lock");
+  const owner = { pid: process.ppid, start: processStartTime(process.ppid) };
+  await writeFile(path, `${owner.pid} ${owner.start}\n`);
+  expect(tryLock(path)).toEqual({ acquired: false, owner });
+});
+
+test("processes that race for a stale lock: exactly one gets it", async () => {
+  const path = join(root, "race.lock");
+  await writeFile(path, `${await deadPid()} 12345\n`);
+  const script = `const { tryLock } = await import(${JSON.stringify(join(import.meta.dir, "../../src/shared/process-lock.ts"))});
+    const attempt = tryLock(${JSON.stringify(path)});
+    console.log(attempt.acquired ? "got" : "refused");
+    await Bun.sleep(1500);`;
+  const racers = Array.from({ length: 6 }, () => Bun.spawn(["bun", "-e", script], { stdout: "pipe" }));
+  const said = await Promise.all(racers.map((racer) => new Response(racer.stdout).text()));
+  expect(said.map((text) => text.trim()).sort()).toEqual(["got", "refused", "refused", "refused", "refused", "refused"]);
+});
