@@ -1,12 +1,15 @@
 import type { Context } from "../core/context.ts";
 import { CsmError } from "../shared/errors.ts";
+import { processRuns } from "../shared/process-alive.ts";
 import { csmSelfArgv } from "../shared/self.ts";
 import { withoutTmuxVariables } from "../shared/tmux-env.ts";
 import { findHub, type HubClient } from "./client.ts";
-import { hubLogPath, processAlive } from "./hub-files.ts";
+import { hubLockOwner, hubLogPath } from "./hub-files.ts";
 
 // Commands that need the hub (create, send, the dashboard …) start it when it is not
-// running: detached, so it outlives the terminal that started it.
+// running: detached, so it outlives the terminal that started it. So do the bridges when
+// their hub died (see link/bridge.ts). Many may start one at the same moment: the state
+// dir's lock lets one hub run (see server.ts), and every starter waits for that one.
 
 const START_TIMEOUT_MS = 10_000;
 
@@ -19,22 +22,30 @@ async function healthy(port: number): Promise<boolean> {
   }
 }
 
-/** The running hub, started detached (so it outlives this terminal) when there is none. */
-export async function ensureHub(ctx: Context): Promise<HubClient> {
+/**
+ * The running hub, started detached (so it outlives this terminal) when there is none.
+ * `port`: where to start it (a bridge asks for the port its agent URL names); the config's otherwise.
+ */
+export async function ensureHub(ctx: Context, options: { port?: number } = {}): Promise<HubClient> {
   const found = await findHub(ctx);
   if (found && (await healthy(found.info.port))) return found;
   const stateDir = ctx.settings.paths.stateDir;
+  const port = options.port ?? ctx.settings.apiPort;
   await ctx.host.files.mkdirp(stateDir, 0o700);
-  const pid = ctx.host.spawnDetached(csmSelfArgv("server", "--port", String(ctx.settings.apiPort)), hubLogPath(stateDir), { env: withoutTmuxVariables(ctx.env) });
+  const pid = ctx.host.spawnDetached(csmSelfArgv("server", "--port", String(port)), hubLogPath(stateDir), { env: withoutTmuxVariables(ctx.env) });
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     await Bun.sleep(50);
     const hub = await findHub(ctx);
     if (hub && (await healthy(hub.info.port))) return hub;
-    // Ours is gone, but another may be starting on the port (creates run at once): wait
-    // for its hub.json while something answers there.
-    if (!hub && !processAlive(pid) && !(await healthy(ctx.settings.apiPort))) break;
+    // Ours is gone, but it may have lost to a hub another csm started at the same moment:
+    // wait while that one holds the state dir, or something answers on the port.
+    if (!hub && !processRuns(pid) && !hubLockOwner(stateDir) && !(await healthy(port))) break;
+  }
+  const owner = hubLockOwner(stateDir);
+  if (owner && owner.pid !== pid) {
+    throw new CsmError("HubNotAnswering", `the csm hub (pid ${owner.pid}) holds ${stateDir} but does not answer; \`csm server stop\` it and try again (see ${hubLogPath(stateDir)})`);
   }
   const log = ((await ctx.host.files.read(hubLogPath(stateDir))) ?? "").trim().split("\n").slice(-3).join(" | ");
-  throw new CsmError("HubNotStarted", `the csm hub did not start on port ${ctx.settings.apiPort}${log ? `: ${log}` : ""} (see ${hubLogPath(stateDir)})`);
+  throw new CsmError("HubNotStarted", `the csm hub did not start on port ${port}${log ? `: ${log}` : ""} (see ${hubLogPath(stateDir)})`);
 }

@@ -6,12 +6,14 @@ import { CsmError } from "../shared/errors.ts";
 import { isValidName } from "../shared/names.ts";
 import type { AgentSocketData } from "./agent-link.ts";
 import { Hub } from "./hub.ts";
-import { hubInfoPath, type HubInfo } from "./hub-files.ts";
+import { hubInfoPath, hubStoppedPath, readHubInfo, type HubInfo } from "./hub-files.ts";
 import { errorResponse, httpError, json } from "./http.ts";
 import { findRoute } from "./routes/index.ts";
 import { MAX_HOOK_BODY_BYTES } from "../link/hook-server.ts";
 import { bearer, secretsMatch } from "../shared/secrets.ts";
 import { TokenSource } from "./token-source.ts";
+import { processStartTime } from "../shared/process-alive.ts";
+import { tryStateLock } from "../shared/state-lock.ts";
 
 // The hub: one Bun.serve, on 127.0.0.1 unless told otherwise, carrying the API (token),
 // the event streams (token or a single-use ticket) and the agent sockets (a secret per
@@ -39,7 +41,36 @@ function corsHeaders(ctx: Context, request: Request): Record<string, string> {
   };
 }
 
+/**
+ * Starts the hub, holding the state dir's lock from before it opens the store until it
+ * has stopped: a second hub for the same state dir refuses (HubAlreadyRunning) whenever
+ * it is started, so bridges and commands that start one at the same moment get one hub.
+ */
 export async function startHub(ctx: Context, options: { port: number; hostname?: string }): Promise<RunningHub> {
+  const stateDir = ctx.settings.paths.stateDir;
+  const lock = tryStateLock(stateDir);
+  if (!lock.acquired) throw await hubAlreadyRunning(ctx, lock.owner.pid);
+  try {
+    // This start is wanted, whoever asked: bridges may bring it back again if it dies.
+    await ctx.host.files.remove(hubStoppedPath(stateDir));
+    return await listen(ctx, options, () => lock.release());
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function hubAlreadyRunning(ctx: Context, pid: number): Promise<CsmError> {
+  const info = await readHubInfo(ctx.settings.paths.stateDir);
+  // hub.json may still name a hub before it (the winner has not written its own yet).
+  const port = info?.pid === pid ? info.port : null;
+  const where = port === null ? "starting" : `port ${port}`;
+  return new CsmError("HubAlreadyRunning", `a hub is already running for ${ctx.settings.paths.stateDir} (pid ${pid}, ${where}); \`csm server stop\` it first`, {
+    data: { pid, port },
+  });
+}
+
+async function listen(ctx: Context, options: { port: number; hostname?: string }, releaseLock: () => void): Promise<RunningHub> {
   const tokens = new TokenSource(tokenPath(ctx));
   const hub = new Hub(ctx);
   const startedAt = Date.now();
@@ -103,8 +134,9 @@ export async function startHub(ctx: Context, options: { port: number; hostname?:
 
   const port = server.port!;
   hub.port = port;
-  const info: HubInfo = { pid: process.pid, port, version: VERSION, startedAt: new Date(startedAt).toISOString() };
-  await ctx.host.files.writeAtomic(hubInfoPath(ctx.settings.paths.stateDir), JSON.stringify(info), 0o600);
+  const stateDir = ctx.settings.paths.stateDir;
+  const info: HubInfo = { pid: process.pid, port, version: VERSION, startedAt: new Date(startedAt).toISOString(), procStart: processStartTime(process.pid) };
+  await ctx.host.files.writeAtomic(hubInfoPath(stateDir), JSON.stringify(info), 0o600);
   void hub.checkAll();
   hub.remotes.start();
   return {
@@ -112,12 +144,16 @@ export async function startHub(ctx: Context, options: { port: number; hostname?:
     hub,
     port,
     async stop() {
+      // Said before the sockets close: a bridge that loses its link must find it, or it
+      // would start the hub again that a person (or the system) just stopped.
+      await ctx.host.files.writeAtomic(hubStoppedPath(stateDir), JSON.stringify({ pid: process.pid, at: new Date().toISOString() }), 0o600);
       // The hub stops first (no new timers from sockets the server is about to close).
       const hubStopped = hub.stop();
       server.stop(true);
       await hubStopped;
-      const current = await ctx.host.files.read(hubInfoPath(ctx.settings.paths.stateDir));
-      if (current && (JSON.parse(current) as HubInfo).pid === process.pid) await ctx.host.files.remove(hubInfoPath(ctx.settings.paths.stateDir));
+      const current = await ctx.host.files.read(hubInfoPath(stateDir));
+      if (current && (JSON.parse(current) as HubInfo).pid === process.pid) await ctx.host.files.remove(hubInfoPath(stateDir));
+      releaseLock();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -135,11 +135,42 @@ async function runProcess(argv: string[], env: Record<string, string>, options: 
  * that server waiting on the hub's control client.
  */
 export async function stopHubOf(stateHome: string): Promise<void> {
-  const hubFile = join(stateHome, "csm", "hub.json");
-  if (!existsSync(hubFile)) return;
-  const hubPid = (JSON.parse(readFileSync(hubFile, "utf8")) as { pid: number }).pid;
-  if (isAlive(hubPid)) process.kill(hubPid, "SIGTERM");
-  await waitFor(() => !isAlive(hubPid), { timeoutMs: 3_000, what: "the hub to exit" }).catch(() => undefined);
+  // hub.json, or the lock of a hub still starting (a bridge may have started it).
+  const named = [join(stateHome, "csm", "hub.json"), join(stateHome, "csm", "hub.lock")].flatMap((file) => {
+    try {
+      const text = readFileSync(file, "utf8");
+      return [file.endsWith(".json") ? (JSON.parse(text) as { pid: number }).pid : Number(text.split(" ")[0])];
+    } catch {
+      return [];
+    }
+  });
+  const hubPids = [...new Set(named)].filter((pid) => Number.isInteger(pid) && pid > 0 && isAlive(pid));
+  for (const pid of hubPids) process.kill(pid, "SIGTERM");
+  await waitFor(() => hubPids.every((pid) => !isAlive(pid)), { timeoutMs: 3_000, what: "the hub to exit" }).catch(() => undefined);
+}
+
+/**
+ * Hubs this sandbox's bridges started and that had not yet taken the lock when the
+ * sandbox was torn down: `csm server --port <the sandbox's port>` running in the
+ * sandbox's directory. Linux only (/proc); elsewhere stopHubOf has to do.
+ */
+function strayHubs(root: string, port: string): number[] {
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  return pids.map(Number).filter((pid) => {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      const at = argv.indexOf("server");
+      if (at < 0 || !argv[at - 1]?.endsWith("/bin/csm") || argv[at + 1] !== "--port" || argv[at + 2] !== port) return false;
+      return readlinkSync(`/proc/${pid}/cwd`).startsWith(`${root}/`) && isAlive(pid);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Still running: a zombie (exited, not yet reaped by init) counts as gone. */
@@ -264,6 +295,12 @@ export async function makeSandbox(): Promise<Sandbox> {
       // Let the panes' processes (run-agent, the stand-in) finish exiting so none of them
       // writes into the directory after it is removed.
       await waitFor(() => panePids.every((pid) => !isAlive(pid)), { timeoutMs: 3_000, what: "tmux panes to exit" }).catch(() => undefined);
+      // A bridge whose hub went away starts one (see src/link/bridge.ts): one may have come
+      // up, or be coming up, while the sandbox was torn down.
+      await stopHubOf(paths.stateHome);
+      const strays = strayHubs(root, env.CSM_PORT!);
+      for (const pid of strays) process.kill(pid, "SIGTERM");
+      await waitFor(() => strays.every((pid) => !isAlive(pid)), { timeoutMs: 3_000, what: "stray hubs to exit" }).catch(() => undefined);
       await rm(root, { recursive: true, force: true });
     },
     [Symbol.asyncDispose]() {

@@ -1,37 +1,49 @@
+import { csmPaths } from "../../config/paths.ts";
 import { createContext } from "../../core/context.ts";
-import { findHub } from "../../hub/client.ts";
 import { ensureHub } from "../../hub/hub-start.ts";
-import { liveHubInfo, processAlive } from "../../hub/hub-files.ts";
+import { liveHubInfo, runningHub } from "../../hub/hub-files.ts";
 import { startHub } from "../../hub/server.ts";
-import { usageError } from "../../shared/errors.ts";
+import { CsmError, usageError } from "../../shared/errors.ts";
+import { processAlive, processRuns } from "../../shared/process-alive.ts";
 import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
 
+const STOP_WAIT_MS = 10_000;
+
 // `csm server` runs the hub in the foreground; `status` and `stop` manage a running one.
+// Those two need only the state dir: they work with a config that does not load, and
+// without the token (the hub is named by its lock, see hub/hub-files.ts).
 export async function run(argv: string[], io: Output): Promise<number> {
   const sub = argv[0] === "status" || argv[0] === "stop" || argv[0] === "start" ? argv[0] : null;
   const { flags } = parseFlags("server", sub ? argv.slice(1) : argv, { port: { type: "string" }, listen: { type: "string" }, json: { type: "boolean" } }, { min: 0, max: 0 });
+  if (sub === "status") return status(csmPaths().stateDir, io, flags.json ?? false);
+  if (sub === "stop") return stop(csmPaths().stateDir, io);
   const ctx = await createContext();
-  if (sub === "status") return status(ctx, io, flags.json ?? false);
   if (sub === "start") {
     // Started detached if it is not running (another host's hub asks for this over SSH).
     await ensureHub(ctx);
-    return status(ctx, io, flags.json ?? false);
+    ctx.close();
+    return status(ctx.settings.paths.stateDir, io, flags.json ?? false);
   }
-  if (sub === "stop") return stop(ctx, io);
 
-  const running = await liveHubInfo(ctx.settings.paths.stateDir);
-  if (running) {
-    io.err(`csm: a hub is already running (pid ${running.pid}, port ${running.port}); \`csm server stop\` it first`);
-    return 1;
-  }
   const port = flags.port === undefined ? ctx.settings.apiPort : Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`server: --port must be a port number (got ${JSON.stringify(flags.port)})`);
   const hostname = flags.listen ?? "127.0.0.1";
+  let hub: Awaited<ReturnType<typeof startHub>>;
+  try {
+    hub = await startHub(ctx, { port, hostname });
+  } catch (error) {
+    ctx.close();
+    // Another hub has the state dir (a bridge or a command started it at the same moment): not a failure of that hub.
+    if (error instanceof CsmError && error.name === "HubAlreadyRunning") {
+      io.err(`csm: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
   if (hostname !== "127.0.0.1") {
     io.err(`csm: warning: the hub listens on ${hostname}, not only this machine: anyone who can reach it and has the token can run commands as you`);
   }
-  const hub = await startHub(ctx, { port, hostname });
   io.out(`csm hub listening on ${hostname}:${hub.port} (pid ${process.pid})`);
   await io.flush();
   await new Promise<void>((resolve) => {
@@ -43,28 +55,33 @@ export async function run(argv: string[], io: Output): Promise<number> {
   return 0;
 }
 
-async function status(ctx: Awaited<ReturnType<typeof createContext>>, io: Output, json: boolean): Promise<number> {
-  const info = await liveHubInfo(ctx.settings.paths.stateDir);
-  const result = info ? { running: true, pid: info.pid, port: info.port, version: info.version, startedAt: info.startedAt } : { running: false };
+async function status(stateDir: string, io: Output, json: boolean): Promise<number> {
+  await liveHubInfo(stateDir); // removes a hub.json whose process is gone
+  const running = await runningHub(stateDir);
+  const info = running?.info ?? null;
+  const result = !running
+    ? { running: false }
+    : { running: true, pid: running.pid, port: info?.port ?? null, version: info?.version ?? null, startedAt: info?.startedAt ?? null };
   if (json) printJson(io, result);
-  else io.out(info ? `running: pid ${info.pid}, port ${info.port}, version ${info.version}, since ${info.startedAt}` : "not running");
-  return info ? 0 : 1;
+  else if (!running) io.out("not running");
+  else io.out(info ? `running: pid ${info.pid}, port ${info.port}, version ${info.version}, since ${info.startedAt}` : `starting: pid ${running.pid}`);
+  return running ? 0 : 1;
 }
 
-async function stop(ctx: Awaited<ReturnType<typeof createContext>>, io: Output): Promise<number> {
-  const hub = await findHub(ctx);
-  if (!hub) {
+async function stop(stateDir: string, io: Output): Promise<number> {
+  const running = await runningHub(stateDir);
+  if (!running) {
     io.out("not running");
     return 0;
   }
-  // Only signal the process the hub itself says it is, so a recycled pid is never hit.
-  const server = await hub.request<{ pid: number }>("GET", "/api/server");
-  if (server.pid !== hub.info.pid) {
-    io.err(`csm: hub.json names pid ${hub.info.pid} but the hub on port ${hub.info.port} is pid ${server.pid}; not stopping`);
+  process.kill(running.pid, "SIGTERM");
+  for (const until = Date.now() + STOP_WAIT_MS; processRuns(running.pid, running.start) && Date.now() < until; ) await Bun.sleep(50);
+  if (processRuns(running.pid, running.start)) {
+    io.err(`csm: the hub (pid ${running.pid}) did not stop within ${STOP_WAIT_MS / 1000} s; see ${stateDir}/hub.log`);
     return 1;
   }
-  process.kill(server.pid, "SIGTERM");
-  for (let i = 0; i < 100 && processAlive(server.pid); i++) await Bun.sleep(50);
-  io.out(`stopped hub (pid ${server.pid})`);
+  // It has exited; give whoever reaps it a moment, so its pid is gone too when this returns.
+  for (const until = Date.now() + 5000; processAlive(running.pid) && Date.now() < until; ) await Bun.sleep(20);
+  io.out(`stopped hub (pid ${running.pid})`);
   return 0;
 }
