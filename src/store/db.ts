@@ -1,4 +1,5 @@
 import { Database } from "bun:sqlite";
+import { damageReason, EmptyStoreError, leftEmpty, LOST_WITH_STORE, moveDamagedAside } from "./db-damage.ts";
 
 export type { Database };
 
@@ -48,7 +49,23 @@ const MIGRATIONS: string[] = [
    CREATE UNIQUE INDEX events_uuid ON events (host, session, uuid) WHERE uuid IS NOT NULL;`,
 ];
 
-export function openDatabase(path: string): Database {
+/**
+ * Opens (creating and migrating as needed) the state database. A file SQLite cannot read
+ * is moved aside and replaced by a fresh one (see db-damage.ts); `report` says so in one line.
+ */
+export function openDatabase(path: string, report: (line: string) => void = (line) => process.stderr.write(`csm: ${line}\n`)): Database {
+  try {
+    return openReadable(path);
+  } catch (error) {
+    const reason = damageReason(error);
+    if (!reason) throw error;
+    const aside = moveDamagedAside(path, reason);
+    if (aside) report(`the state database ${path} could not be read (${reason}): moved it to ${aside} and started a fresh one; ${LOST_WITH_STORE}`);
+    return openReadable(path);
+  }
+}
+
+function openReadable(path: string): Database {
   let db: Database;
   try {
     db = new Database(path, { create: true });
@@ -58,19 +75,25 @@ export function openDatabase(path: string): Database {
     mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
     db = new Database(path, { create: true });
   }
-  db.exec("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
-  if (schemaVersion(db) === 0) {
-    // A new store: it will hold agent secrets, so only its owner may read it.
-    (require("node:fs") as typeof import("node:fs")).chmodSync(path, 0o600);
+  try {
+    db.exec("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+    if (schemaVersion(db) === 0) {
+      if (leftEmpty(path)) throw new EmptyStoreError();
+      // A new store: it will hold agent secrets, so only its owner may read it.
+      (require("node:fs") as typeof import("node:fs")).chmodSync(path, 0o600);
+    }
+    // Several csm processes may create the database at once (`csm create a & csm create b`).
+    // Switching to WAL (persistent, so only the first time) can answer BUSY without waiting
+    // on busy_timeout, so opening retries on BUSY for a while.
+    retryWhileBusy(() => {
+      if ((db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode !== "wal") db.exec("PRAGMA journal_mode = WAL");
+      migrate(db);
+    });
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
   }
-  // Several csm processes may create the database at once (`csm create a & csm create b`).
-  // Switching to WAL (persistent, so only the first time) can answer BUSY without waiting
-  // on busy_timeout, so opening retries on BUSY for a while.
-  retryWhileBusy(() => {
-    if ((db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode !== "wal") db.exec("PRAGMA journal_mode = WAL");
-    migrate(db);
-  });
-  return db;
 }
 
 const BUSY_RETRY_MS = 10_000;

@@ -10,6 +10,7 @@ import type { LiveSessionView } from "../../core/live/live-view.ts";
 import { findHubAt } from "../../hub/client.ts";
 import { liveHubInfo } from "../../hub/hub-files.ts";
 import { chooseTransport } from "../../link/transport.ts";
+import { checkDatabase, damagedStores, LOST_WITH_STORE } from "../../store/db-damage.ts";
 import type { Output } from "../io.ts";
 
 interface Check {
@@ -76,6 +77,8 @@ export async function run(_argv: string[], io: Output): Promise<number> {
     checks.push({ name: "state", ok: false, detail: `${stateDir}: ${(error as Error).message}`, fix: "make the directory writable or set XDG_STATE_HOME" });
   }
 
+  checks.push(storeCheck(settings?.paths.database ?? csmPaths().database));
+
   for (const check of checks) {
     io.out(`${!check.ok ? "FAIL" : check.warn ? "WARN" : "ok  "}  ${check.name.padEnd(6)}  ${check.detail}${check.fix ? `\n        fix: ${check.fix}` : ""}`);
   }
@@ -96,6 +99,24 @@ async function guardChecks(settings: Settings, hubRunning: boolean): Promise<Che
   if (unguarded.length === 0) return [...checks, { name: "guard", ok: true, detail: "every running session asks csm before its tools run" }];
   const named = unguarded.map((s) => `${s.host === "local" ? s.name : `${s.name}@${s.host}`} (${s.permissionMode})`).join(", ");
   return [...checks, { name: "guard", ok: true, warn: true, detail: `running unguarded, tools run without asking csm: ${named}`, fix: "restart them without a skipping --permission-mode (claudeArgs, or the repo's .claude/settings.json defaultMode)" }];
+}
+
+// A damaged store is moved aside by the next csm that opens it (see store/db-damage.ts):
+// say so, and what that cost, for as long as the moved file is there.
+function storeCheck(database: string): Check {
+  const read = checkDatabase(database);
+  if (!read.ok) return { name: "store", ok: false, detail: read.detail, fix: "stop the hub (`csm server stop`); the next csm command moves the file aside and starts a fresh one" };
+  const stateDir = database.slice(0, database.lastIndexOf("/"));
+  const moved = damagedStores(stateDir, database.slice(stateDir.length + 1));
+  if (moved.length === 0) return { name: "store", ok: true, detail: read.detail };
+  const last = `${stateDir}/${moved.at(-1)}`;
+  return {
+    name: "store",
+    ok: true,
+    warn: true,
+    detail: `a damaged state database was moved aside to ${last}${moved.length > 1 ? ` (and ${moved.length - 1} before it)` : ""}; the fresh one started empty (${LOST_WITH_STORE})`,
+    fix: `nothing to repair; remove ${last} once you no longer need it`,
+  };
 }
 
 async function checkClaude(host: LocalHost, bin: string): Promise<Check> {
