@@ -10,7 +10,9 @@ import { printJson, type Output } from "../io.ts";
 // `csm list` is run often and by scripts, so its common case is lean: with no SSH hosts
 // and a hub running, it loads the settings and the hub client and nothing else (the
 // table only without --json). tmux, git and the store load only when the hub does not
-// answer, and ssh2 only for SSH hosts.
+// answer, and ssh2 only for SSH hosts. Without a hub each session shows its last known
+// state from the store, marked stale (`stale` in --json, `idle?` in the table); it never
+// starts a hub (the bridges do, see link/bridge.ts).
 
 export async function run(argv: string[], io: Output): Promise<number> {
   const { flags } = parseFlags("list", argv, { json: { type: "boolean" }, host: { type: "string" } }, { min: 0, max: 0 });
@@ -18,7 +20,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const remote = flags.host !== undefined || Object.keys(settings.config.hosts).length > 0;
   const sessions = (!remote && (await fromHub(settings.paths))) || (await slowPath(remote, flags.host, io));
   if (flags.json) printJson(io, sessions);
-  else io.out((await import("../session-table.ts")).renderSessions(sessions, new Date()));
+  else io.out((await import("../session-table.ts")).renderSessions(sessions.map(markStale), new Date()));
   return 0;
 }
 
@@ -57,13 +59,30 @@ async function everywhere(ctx: Context, only: string | undefined, io: Output): P
   }
 }
 
-/** Without a hub: tmux and the store alone (status `unknown`). */
+/** A last known status reads as a guess in the table: `idle?`. */
+const markStale = (s: LiveSessionView): LiveSessionView => (s.stale ? { ...s, status: `${s.status}?` as LiveSessionView["status"] } : s);
+
+/** Without a hub: tmux, and each session's last known state from the store (stale). */
 async function fromTmux(ctx: Context): Promise<LiveSessionView[]> {
   const { listSessions } = await import("../../core/sessions/list.ts");
-  const { withoutLive } = await import("../../core/live/live-view.ts");
-  const store = ctx.sessions();
+  const { lastKnown, withoutLive } = await import("../../core/live/live-view.ts");
+  const { LiveSessions } = await import("../../hub/live-sessions.ts");
+  const { EventStore } = await import("../../store/events.ts");
+  let store: ReturnType<Context["sessions"]>;
+  try {
+    store = ctx.sessions();
+  } catch (error) {
+    // A store that cannot be read while a hub holds it: tmux alone still shows what runs.
+    if ((error as Error).name !== "StoreDamaged") throw error;
+    const { mergeSessions } = await import("../../core/sessions/session-view.ts");
+    return mergeSessions(ctx.host.hostName, [], await ctx.tmux.listPanes()).map((view) => withoutLive(view, null, null));
+  }
+  // The hub's own restore: the snapshot taken at the end of a turn, then the events after it.
+  const live = new LiveSessions(ctx.host.hostName, store, new EventStore(ctx.database()));
   return (await listSessions(ctx)).map((view) => {
     const record = store.get(view.host, view.name);
-    return withoutLive(view, (record?.transport as Transport | null) ?? null, record?.claudeSessionId ?? null);
+    const transport = (record?.transport as Transport | null) ?? null;
+    if (!record) return withoutLive(view, transport, null);
+    return lastKnown(view, live.state(view.name, record.createdAt), transport, record.claudeSessionId);
   });
 }

@@ -17,6 +17,8 @@ export interface LiveSessionView extends SessionView {
   permissionMode: string | null;
   /** False when that mode lets claude run tools without asking, so csm's approvals see less or nothing. */
   guarded: boolean;
+  /** Set while no hub runs: the live part is the last state the store knows, not the present one. */
+  stale?: boolean;
 }
 
 export interface LiveSessionDetail extends LiveSessionView {
@@ -57,4 +59,14 @@ export function withLive(view: SessionView, live: LiveState | null, transport: T
 /** Without a hub: the same fields, from tmux and the store alone. */
 export function withoutLive(view: SessionView, transport: Transport | null, claudeSessionId: string | null): LiveSessionView {
   return withLive(view, null, transport, claudeSessionId);
+}
+
+/**
+ * Without a hub: tmux's view plus the last state the store knows (see hub/live-sessions.ts,
+ * which restores the same), marked stale. tmux's word that a session is dead stands: that
+ * is not stale.
+ */
+export function lastKnown(view: SessionView, live: LiveState, transport: Transport | null, claudeSessionId: string | null): LiveSessionView {
+  const shown = withLive(view, live, transport, claudeSessionId);
+  return shown.status === "dead" ? shown : { ...shown, linked: false, stale: true };
 }
