@@ -48,9 +48,20 @@ export interface BridgeDeps {
   serveHooks(answer: (payload: unknown) => Promise<Record<string, unknown>>): Promise<{ env: Record<string, string>; stop(): void }>;
   /** The rules' verdict on one tool call. */
   judgeToolUse(call: PreToolUseCall): Promise<PreToolUseVerdict>;
+  /**
+   * Starts the hub when it is gone (see hub/hub-start.ts), or says it was stopped on
+   * purpose and is left so. Absent: nothing starts one (tests of the bookkeeping).
+   */
+  startHub?(): Promise<"running" | "stopped-on-purpose">;
 }
 
 const BACKOFF_MS = [250, 500, 1000, 2000];
+// A link that dropped and does not come back at the first reconnect means the hub is gone
+// (kill -9, a crash): the bridge starts one. One that cannot start is tried again less and
+// less often (counted in failed reconnects, ~2 s apart at the top of the backoff), never
+// every second. Counted in closes since the last hello: the drop, then each failed reconnect.
+const START_HUB_AFTER_CLOSES = 2;
+const START_HUB_SPACING = [5, 10, 20, 30];
 const SAY_WAITING_AFTER_MS = 1000;
 const REMEMBERED_DELIVERIES = 1000;
 
@@ -63,6 +74,9 @@ export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<num
   let ready = false;
   let attempt = 0;
   let finished = false;
+  let hubStarting = false;
+  let hubStarts = 0;
+  let nextHubStart = START_HUB_AFTER_CLOSES;
 
   const line = (pending: { local: number; frame: Record<string, unknown> }) => encodeFrame({ ...pending.frame, csm_seq: base! + pending.local });
   const emit = (frame: Record<string, unknown>) => {
@@ -107,6 +121,8 @@ export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<num
         dropThrough(frame.lastSeq as number);
         ready = true;
         attempt = 0;
+        hubStarts = 0;
+        nextHubStart = START_HUB_AFTER_CLOSES;
         for (const pending of unacked) socket?.send(line(pending));
         socket?.send(encodeFrame({ type: "csm_open_requests", requests: [...openRequests.values()] }));
       } else if (frame.type === "csm_ack") {
@@ -125,6 +141,23 @@ export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<num
     }
   };
 
+  const startHubIfGone = () => {
+    if (!deps.startHub || hubStarting || finished || attempt < nextHubStart) return;
+    const spacing = START_HUB_SPACING[Math.min(hubStarts, START_HUB_SPACING.length - 1)]!;
+    nextHubStart = attempt + spacing;
+    hubStarts += 1;
+    hubStarting = true;
+    deps
+      .startHub()
+      .then(
+        (outcome) => {
+          if (outcome === "stopped-on-purpose" && hubStarts === 1) deps.print(deps.palette.dim("the csm hub was stopped on purpose; the next csm command starts it again"));
+        },
+        (error: Error) => deps.print(deps.palette.warn(`could not start the csm hub: ${error.message} (trying again in about ${spacing * 2} s)`)),
+      )
+      .finally(() => (hubStarting = false));
+  };
+
   const connect = () => {
     if (finished) return;
     ready = false;
@@ -137,6 +170,7 @@ export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<num
         if (finished) return;
         const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!;
         attempt += 1;
+        startHubIfGone();
         void deps.sleep(delay).then(connect);
       },
     });

@@ -1,7 +1,10 @@
 import { csmPaths } from "../../config/paths.ts";
+import { createContext } from "../../core/context.ts";
 import { preToolUseVerdict } from "../../core/rules/pre-tool-use.ts";
 import { RuleSource } from "../../core/rules/rule-source.ts";
 import { LocalHost } from "../../host/local.ts";
+import { stoppedOnPurpose } from "../../hub/hub-files.ts";
+import { ensureHub } from "../../hub/hub-start.ts";
 import { resolveRealPath } from "../../host/real-path.ts";
 import { runBridge } from "../../link/bridge.ts";
 import { startHookServer } from "../../link/hook-server.ts";
@@ -37,6 +40,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
     sleep: (ms) => Bun.sleep(ms),
     serveHooks: (answer) => serveHooks(spec, answer),
     judgeToolUse: async (call) => preToolUseVerdict(await rules.get(), call, { worktree: spec.cwd, realPath: resolveRealPath }),
+    startHub: () => startHubFor(spec),
   });
   await recordExit(spec, status);
   // Reading the pane's terminal would keep this process alive; the pane must end with claude.
@@ -55,4 +59,19 @@ async function serveHooks(spec: LaunchSpec, answer: (payload: unknown) => Promis
       void removeSettings();
     },
   };
+}
+
+/**
+ * A hub for a bridge whose hub is gone: with the session's own environment (its state dir
+ * and config) and on the port its agent URL names, so the bridge can relink to it.
+ */
+async function startHubFor(spec: LaunchSpec): Promise<"running" | "stopped-on-purpose"> {
+  const ctx = await createContext(spec.env);
+  try {
+    if (await stoppedOnPurpose(ctx.settings.paths.stateDir)) return "stopped-on-purpose";
+    await ensureHub(ctx, { port: Number(new URL(spec.agentUrl).port) });
+    return "running";
+  } finally {
+    ctx.close();
+  }
 }
