@@ -1,10 +1,10 @@
 import type { HostFiles } from "../host/runner.ts";
 import { CsmError } from "./errors.ts";
-import { processAlive } from "./process-alive.ts";
+import { processRuns } from "./process-alive.ts";
 
 // A lock file holding its owner's pid, made with O_EXCL. Used where two csm processes
 // must take turns: git worktree changes on one repository, writes to the config file.
-// A lock whose owner is gone is taken over.
+// A lock whose owner is gone (exited, even if not yet reaped) is taken over.
 
 const WAIT_MS = 30_000;
 const POLL_MS = 25;
@@ -13,7 +13,7 @@ export async function withFileLock<T>(files: HostFiles, path: string, what: stri
   const deadline = Date.now() + WAIT_MS;
   while (!(await files.createExclusive(path, String(process.pid)))) {
     const owner = await ownerOf(files, path);
-    if (owner !== null && !processAlive(owner)) {
+    if (owner !== null && !processRuns(owner)) {
       await removeIfStill(files, path, owner);
       continue;
     }
@@ -46,7 +46,7 @@ async function removeIfStill(files: HostFiles, path: string, deadOwner: number):
   if (!(await files.createExclusive(guard, String(process.pid)))) {
     // Another waiter is taking over; a guard left by a waiter that died meanwhile is cleared.
     const guardOwner = await ownerOf(files, guard);
-    if (guardOwner !== null && !processAlive(guardOwner)) await files.remove(guard);
+    if (guardOwner !== null && !processRuns(guardOwner)) await files.remove(guard);
     else await Bun.sleep(POLL_MS / 5);
     return;
   }
