@@ -6,6 +6,7 @@ import { resolveSession } from "../core/hosts/resolve-session.ts";
 import { withoutLive } from "../core/live/live-view.ts";
 import { listSessions } from "../core/sessions/list.ts";
 import { usageError } from "../shared/errors.ts";
+import { printable } from "../shared/printable.ts";
 import { checkName } from "../shared/names.ts";
 import type { Output } from "./io.ts";
 
@@ -33,6 +34,15 @@ const ROUTABLE: Record<string, Routable> = {
 };
 
 export type Routed = { argv: string[] } | { code: number };
+
+/** `NAME@HOST` names a session on a host; it says the same as `--host HOST`, and the two must agree. */
+export function splitHostQualifier(word: string, host: string | undefined): { name: string; host: string | undefined } {
+  const at = word.lastIndexOf("@");
+  if (at <= 0) return { name: word, host };
+  const qualifier = checkName("host", word.slice(at + 1));
+  if (host !== undefined && host !== qualifier) throw usageError(`${word} and --host ${host} name different hosts`);
+  return { name: word.slice(0, at), host: qualifier };
+}
 
 /** Takes `--host H` / `--host=H` out of argv. */
 export function takeHostFlag(argv: string[]): { host: string | undefined; rest: string[] } {
@@ -68,7 +78,8 @@ function nameIndex(argv: string[], routable: Routable): number {
 async function relay(host: KnownHost, command: string, argv: string[], interactive: boolean, io: Output): Promise<number> {
   if (interactive) return host.runner.runAttached([host.csm, command, ...argv]);
   const result = await runRemoteCsm(host, [command, ...argv], 60_000);
-  if (result.stdout) io.out(result.stdout.replace(/\n$/, ""));
+  // The remote csm's output is text from another machine: printable, never raw.
+  if (result.stdout) io.out(printable(result.stdout.replace(/\n$/, ""), { multiline: true }));
   if (result.stderr) io.err(result.stderr.replace(/\n$/, ""));
   return result.code;
 }
@@ -90,11 +101,19 @@ export async function routeToHost(command: string, argv: string[], io: Output): 
     }
     const routable = ROUTABLE[command]!;
     const index = nameIndex(rest, routable);
-    if (index < 0 || registry.remoteNames().length === 0) return { argv: rest };
-    const query = rest[index]!;
-    if (host === undefined && ctx.sessions().get("local", query)) return { argv: rest };
-    const everywhere = await listEverywhere(registry, () => localViews(ctx), host);
-    const target = resolveSession(everywhere.sessions, query, host);
+    if (index < 0) return { argv: rest };
+    const named = splitHostQualifier(rest[index]!, host);
+    const query = named.name;
+    const wanted = named.host;
+    if (wanted !== undefined && !registry.names().includes(wanted)) {
+      throw usageError(`unknown host ${JSON.stringify(wanted)} (configured: ${registry.names().join(", ")})`);
+    }
+    const bare = [...rest.slice(0, index), query, ...rest.slice(index + 1)];
+    if (registry.remoteNames().length === 0 || wanted === "local") return { argv: bare };
+    // A bare name this machine has is this machine's session: no remote host is asked.
+    if (wanted === undefined && ctx.sessions().get("local", query)) return { argv: bare };
+    const everywhere = await listEverywhere(registry, () => localViews(ctx), wanted);
+    const target = resolveSession(everywhere.sessions, query, wanted);
     const resolved = [...rest.slice(0, index), target.name, ...rest.slice(index + 1)];
     if (target.host === "local") return { argv: resolved };
     return { code: await relay((await registry.get(target.host))!, command, resolved, routable.interactive?.(rest) ?? false, io) };

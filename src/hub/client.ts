@@ -6,6 +6,9 @@ import { liveHubInfo, type HubInfo } from "./hub-files.ts";
 // API with the token. Starting a hub is in hub-start.ts: `csm list` never starts one, and
 // loads only this.
 
+/** A session's API path: it is (host, name) everywhere; `local` is this machine. */
+export const sessionPath = (host: string, name: string, rest = "") => `/api/sessions/${encodeURIComponent(host)}/${encodeURIComponent(name)}${rest}`;
+
 export class HubClient {
   constructor(
     readonly info: HubInfo,

@@ -141,6 +141,28 @@ export class Hub {
     return this.ctx.sessions().get(this.ctx.host.hostName, name) !== null;
   }
 
+  isHost(word: string): boolean {
+    return word === this.ctx.host.hostName || this.remotes.isHost(word);
+  }
+
+  /**
+   * The host whose session a request means: the one it names, or else the only host with a
+   * session of that name (several: a 409 listing them; none: this machine, which says 404).
+   * A name this machine has is not looked for elsewhere over the network, only in the
+   * remote lists at hand.
+   */
+  async locate(name: string, host?: string): Promise<string> {
+    const here = this.ctx.host.hostName;
+    if (host !== undefined) return host;
+    const local = this.isLocal(name);
+    const hosts = [...(local ? [here] : []), ...(await this.remotes.hostsWith(name, !local))];
+    if (hosts.length > 1) {
+      const candidates = hosts.map((h) => `${name}@${h}`);
+      throw httpError(409, "AmbiguousSession", `${name} is a session on ${hosts.length} hosts; name one (/api/sessions/HOST/${name}): ${candidates.join(", ")}`, { session: name, candidates });
+    }
+    return hosts[0] ?? here;
+  }
+
   /** tmux says dead but the live state missed it (a check that ran too early): say so now. */
   private reconcile(views: Awaited<ReturnType<typeof listSessions>>): void {
     for (const view of views) {

@@ -80,15 +80,33 @@ export class RemoteHubs {
     const client = new HubClient({ ...info, port: forward.port }, token);
     remote.forward = forward;
     remote.client = client;
+    remote.sessions = (await client.request<LiveSessionView[]>("GET", "/api/sessions").catch(() => [])).map((session) => ({ ...session, host: remote.host }));
     remote.feed = followHub(
       client,
-      (event) => this.publish({ ...event, host: remote.host }),
+      (event) => {
+        this.follow(remote, event);
+        this.publish({ ...event, host: remote.host });
+      },
       (state) => {
         // A remote hub that keeps failing may have moved (restarted on another port): start over.
         if (state.state === "reconnecting" && state.attempt > 3) this.drop(remote, state.error ?? "the event stream failed");
       },
       () => {},
     );
+  }
+
+  /**
+   * The remote hub's views keep this hub's list of its sessions current, so which host has
+   * a session is known without asking over the network (see Hub.locate). Each (re)connect
+   * starts from a full list.
+   */
+  private follow(remote: Remote, event: PublishedEvent): void {
+    if (event.kind === "view") {
+      const view = { ...event.data.view, host: remote.host };
+      remote.sessions = [...remote.sessions.filter((s) => s.name !== view.name), view];
+    } else if (event.kind === "removed") {
+      remote.sessions = remote.sessions.filter((s) => s.name !== event.session);
+    }
   }
 
   private drop(remote: Remote, why: string): void {
@@ -143,11 +161,26 @@ export class RemoteHubs {
     return lists.flat();
   }
 
-  /** The remote hub a session lives on, from the last lists (refreshed when unknown). */
-  async hubFor(session: string): Promise<HubClient | null> {
-    const find = () => [...this.remotes.values()].find((r) => r.client && r.sessions.some((s) => s.name === session));
-    const remote = find() ?? (await this.sessions(), find());
-    return remote?.client ?? null;
+  isHost(host: string): boolean {
+    return this.remotes.has(host);
+  }
+
+  /** The hub of a remote host, while it is reachable, and why not otherwise. */
+  hubOf(host: string): { client: HubClient | null; error: string | null } {
+    const remote = this.remotes.get(host);
+    return { client: remote?.client ?? null, error: remote?.error ?? "not a configured host" };
+  }
+
+  /**
+   * The remote hosts with a session of this name, from their last lists; with `refresh`,
+   * asked again when none has it.
+   */
+  async hostsWith(session: string, refresh: boolean): Promise<string[]> {
+    const find = () => [...this.remotes.values()].filter((r) => r.sessions.some((s) => s.name === session)).map((r) => r.host);
+    const found = find();
+    if (found.length > 0 || !refresh) return found;
+    await this.sessions();
+    return find();
   }
 
   stop(): void {

@@ -7,7 +7,7 @@ import { isValidName } from "../shared/names.ts";
 import type { AgentSocketData } from "./agent-link.ts";
 import { Hub } from "./hub.ts";
 import { hubInfoPath, hubStoppedPath, readHubInfo, type HubInfo } from "./hub-files.ts";
-import { errorResponse, httpError, json } from "./http.ts";
+import { errorResponse, httpError, json, MAX_BODY_BYTES, readCapped, readJson } from "./http.ts";
 import { findRoute } from "./routes/index.ts";
 import { MAX_HOOK_BODY_BYTES } from "../link/hook-server.ts";
 import { bearer, secretsMatch } from "../shared/secrets.ts";
@@ -77,7 +77,7 @@ async function listen(ctx: Context, options: { port: number; hostname?: string }
   const hostname = options.hostname ?? "127.0.0.1";
 
   async function route(request: Request, url: URL): Promise<Response> {
-    const found = findRoute(request.method, url.pathname);
+    const found = findRoute(request.method, url.pathname, (word) => hub.isHost(word));
     if (!found) return json({ error: { name: "NotFound", message: `no route ${url.pathname}`, data: {} } }, 404);
     if (found === "method") return json({ error: { name: "MethodNotAllowed", message: `${request.method} is not allowed here`, data: {} } }, 405);
     const authorized =
@@ -87,13 +87,9 @@ async function listen(ctx: Context, options: { port: number; hostname?: string }
     if (!authorized) return unauthorized();
     // A session on another host: its hub answers, through the port forward.
     const name = found.params.name;
-    if (name !== undefined && isValidName(name) && !hub.isLocal(name)) {
-      const remote = await hub.remotes.hubFor(name);
-      if (remote) {
-        const passOn = ["last-event-id"].flatMap((h) => (request.headers.get(h) ? [[h, request.headers.get(h)!] as const] : []));
-        const answer = await remote.forward(request.method, url.pathname + url.search, request.method === "GET" ? null : await request.text(), Object.fromEntries(passOn));
-        return new Response(answer.body, { status: answer.status, headers: { "content-type": answer.headers.get("content-type") ?? "application/json" } });
-      }
+    if (name !== undefined && isValidName(name)) {
+      const host = await hub.locate(name, found.params.host);
+      if (host !== ctx.host.hostName) return forwardToHost(hub, host, name, found.route.path, request, url);
     }
     return found.route.handle({ hub, request, params: found.params, url, startedAt });
   }
@@ -158,6 +154,22 @@ async function listen(ctx: Context, options: { port: number; hostname?: string }
   };
 }
 
+/** A request for a remote host's session, passed to that host's hub (where the session is `local`). */
+async function forwardToHost(hub: Hub, host: string, name: string, routePath: string, request: Request, url: URL): Promise<Response> {
+  const { client, error } = hub.remotes.hubOf(host);
+  if (!client) throw httpError(503, "HostUnreachable", `${host} cannot be reached right now (${error ?? "no hub"}); see \`csm hosts\``, { host });
+  const suffix = routePath.slice(routePath.indexOf(":name") + ":name".length);
+  const passOn = ["last-event-id"].flatMap((h) => (request.headers.get(h) ? [[h, request.headers.get(h)!] as const] : []));
+  const body = request.method === "GET" ? null : new TextDecoder().decode(await readCapped(request, MAX_BODY_BYTES));
+  const answer = await client.forward(request.method, `/api/sessions/local/${encodeURIComponent(name)}${suffix}${url.search}`, body, Object.fromEntries(passOn));
+  const type = answer.headers.get("content-type") ?? "application/json";
+  if (!type.startsWith("application/json")) return new Response(answer.body, { status: answer.status, headers: { "content-type": type } });
+  // The remote hub calls its own machine `local`; here its session is on `host`.
+  const value = (await answer.json()) as unknown;
+  if (typeof value === "object" && value !== null && (value as { host?: unknown }).host === "local") (value as { host: string }).host = host;
+  return json(value, answer.status);
+}
+
 /** The session a `/ws/agent/NAME` or `/hooks/NAME/…` request is for, if its agent secret is right. */
 function agentSession(ctx: Context, request: Request, encoded: string): string | null {
   let session: string;
@@ -180,8 +192,8 @@ async function hookCall(ctx: Context, hub: Hub, request: Request, url: URL): Pro
   const session = agentSession(ctx, request, encoded ?? "");
   if (!session) return agentRefused();
   if (request.method !== "POST" || event !== "pre-tool-use") throw httpError(404, "NotFound", "no such hook");
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_HOOK_BODY_BYTES) throw httpError(413, "TooLarge", "hook body too large");
-  return json(await hub.approvals.preToolUse(session, await request.json()));
+  // Capped while it streams in, like every body the hub reads.
+  return json(await hub.approvals.preToolUse(session, await readJson(request, MAX_HOOK_BODY_BYTES)));
 }
 
 function agentUpgrade(ctx: Context, request: Request, server: Server<AgentSocketData>, url: URL): Response | undefined {

@@ -1,5 +1,5 @@
 import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.ts";
-import type { HubClient } from "../hub/client.ts";
+import { sessionPath, type HubClient } from "../hub/client.ts";
 import type { HubEvent } from "../core/live/hub-event.ts";
 import { CsmError } from "../shared/errors.ts";
 import { followHub, type HubFeed } from "../hub/event-feed.ts";
@@ -18,6 +18,7 @@ import {
   formFailed,
   initialModel,
   selectedSession,
+  sessionKey,
   setConnection,
   setFormBusy,
   setBusy,
@@ -112,10 +113,12 @@ export class DashboardApp {
     });
   }
 
-  private async loadDetail(name: string, withLog: boolean): Promise<void> {
-    const detail = await this.deps.hub.request<LiveSessionDetail>("GET", `/api/sessions/${name}`);
+  private async loadDetail(key: string, withLog: boolean): Promise<void> {
+    const session = this.model.sessions.find((s) => sessionKey(s) === key);
+    if (!session) return;
+    const detail = await this.deps.hub.request<LiveSessionDetail>("GET", sessionPath(session.host, session.name));
     let model = applyDetail(this.model, detail);
-    if (withLog) model = applyEventLog(model, name, await this.deps.hub.request<HubEvent[]>("GET", `/api/sessions/${name}/events?tail=200`));
+    if (withLog) model = applyEventLog(model, key, await this.deps.hub.request<HubEvent[]>("GET", sessionPath(session.host, session.name, "/events?tail=200")));
     this.update(model);
   }
 
@@ -167,14 +170,14 @@ export class DashboardApp {
       case "favourite":
         if (!session) return;
         return this.guard(async () => {
-          await this.deps.hub.request("POST", `/api/sessions/${session.name}/favourite`, { favourite: !session.favourite });
+          await this.deps.hub.request("POST", sessionPath(session.host, session.name, "/favourite"), { favourite: !session.favourite });
           await this.refresh();
         });
       case "reconnect":
       case "interrupt":
         if (!session) return;
         return this.guard(async () => {
-          await this.deps.hub.request("POST", `/api/sessions/${session.name}/${action}`);
+          await this.deps.hub.request("POST", sessionPath(session.host, session.name, `/${action}`));
           this.update(setNotice(this.model, "info", action === "reconnect" ? `reconnecting ${session.name}…` : `interrupted ${session.name}`));
         });
       default:
@@ -186,7 +189,7 @@ export class DashboardApp {
     const request = currentRequest(this.model);
     if (!request) return;
     await this.guard(async () => {
-      await this.deps.hub.request("POST", `/api/sessions/${request.session}/approve-tool`, {
+      await this.deps.hub.request("POST", sessionPath(request.host ?? "local", request.session, "/approve-tool"), {
         requestId: request.requestId,
         action: action.startsWith("approve") ? "allow" : "deny",
         always: action.endsWith("always"),
@@ -197,6 +200,8 @@ export class DashboardApp {
 
   private async submit(): Promise<void> {
     const model = this.model;
+    // The kill and message forms are for the selected session, which a form keeps selected.
+    const target = selectedSession(model);
     const run = async (work: () => Promise<string>) => {
       this.update(setFormBusy(this.model, true));
       this.busy(1);
@@ -225,7 +230,7 @@ export class DashboardApp {
     if (model.mode === "kill" && model.kill && !model.kill.busy) {
       const form = model.kill;
       return run(async () => {
-        await this.deps.hub.request("DELETE", `/api/sessions/${form.session}`, { deleteBranch: form.deleteBranch, force: form.force });
+        await this.deps.hub.request("DELETE", sessionPath(target?.host ?? "local", form.session), { deleteBranch: form.deleteBranch, force: form.force });
         return `killed ${form.session}`;
       });
     }
@@ -233,7 +238,7 @@ export class DashboardApp {
       const form = model.message;
       if (form.text.trim() === "") return this.update(formFailed(model, "type a message first"));
       return run(async () => {
-        const reply = await this.deps.hub.request<{ delivered: string }>("POST", `/api/sessions/${form.session}/message`, { text: form.text });
+        const reply = await this.deps.hub.request<{ delivered: string }>("POST", sessionPath(target?.host ?? "local", form.session, "/message"), { text: form.text });
         return reply.delivered === "link" ? `sent to ${form.session}` : `typed into ${form.session}'s agent window`;
       });
     }

@@ -12,8 +12,8 @@ import { newMessageForm, type MessageForm } from "./views/message-form.ts";
 // claude's messages itself. A full refresh (`applySessions`) happens at start and after
 // the event stream was lost.
 //
-// A view is matched to its row by host and name; the selection and the event log are
-// still keyed by name.
+// A session is (host, name): rows, the selection, pending requests, the event log and
+// the streaming text are all keyed by `sessionKey`, `name@host` as the CLI writes it.
 
 export type Mode = "list" | "detail" | "help" | "create" | "kill" | "message" | "filter";
 
@@ -23,6 +23,10 @@ export type { HubConnection };
 
 /** A pending tool request and the session it belongs to, as /api/pending gives them. */
 export type PendingEntry = PendingRequest & { session: string; host?: string };
+
+/** `name@host`: one session on one host. */
+export const sessionKey = (session: { name: string; host?: string }) => `${session.name}@${session.host ?? "local"}`;
+export const pendingKey = (entry: { session: string; host?: string }) => sessionKey({ name: entry.session, host: entry.host });
 
 export interface Notice {
   kind: "error" | "info";
@@ -37,11 +41,11 @@ export interface TuiModel {
   pending: PendingEntry[];
   /** The selected session in full, once the hub answered for it. */
   detail: LiveSessionDetail | null;
-  /** The last EVENT_RING stored events of each session, oldest first. */
+  /** The last EVENT_RING stored events of each session (by sessionKey), oldest first. */
   events: Readonly<Record<string, HubEvent[]>>;
-  /** The text each session's claude is streaming now. */
+  /** The text each session's claude is streaming now (by sessionKey). */
   streaming: Readonly<Record<string, string>>;
-  /** By name, so it stays on the same session when the list re-sorts. */
+  /** A sessionKey, so it stays on the same session when the list re-sorts. */
   selected: string | null;
   filter: string;
   mode: Mode;
@@ -109,30 +113,31 @@ export function visibleSessions(model: TuiModel): LiveSessionView[] {
 }
 
 export function selectedSession(model: TuiModel): LiveSessionView | null {
-  return model.sessions.find((s) => s.name === model.selected) ?? null;
+  return model.sessions.find((s) => sessionKey(s) === model.selected) ?? null;
 }
 
 /** Keeps the selection on a visible session: the same one, or the one now at its place. */
 function reselect(model: TuiModel, previousIndex: number): TuiModel {
   const visible = visibleSessions(model);
-  if (visible.some((s) => s.name === model.selected)) return model;
+  if (visible.some((s) => sessionKey(s) === model.selected)) return model;
   const index = Math.min(Math.max(previousIndex, 0), visible.length - 1);
-  return { ...model, selected: visible[index]?.name ?? null };
+  const next = visible[index];
+  return { ...model, selected: next ? sessionKey(next) : null };
 }
 
-const indexOfSelected = (model: TuiModel) => visibleSessions(model).findIndex((s) => s.name === model.selected);
+const indexOfSelected = (model: TuiModel) => visibleSessions(model).findIndex((s) => sessionKey(s) === model.selected);
 
 export function select(model: TuiModel, delta: number): TuiModel {
   if (model.mode === "help") return { ...model, helpScroll: Math.max(0, model.helpScroll + delta) };
   const visible = visibleSessions(model);
   if (visible.length === 0) return model;
   const index = Math.min(Math.max(indexOfSelected(model) + delta, 0), visible.length - 1);
-  return selectSession(model, visible[index]!.name);
+  return selectSession(model, sessionKey(visible[index]!));
 }
 
-export function selectSession(model: TuiModel, name: string): TuiModel {
-  if (!model.sessions.some((s) => s.name === name)) return model;
-  return { ...model, selected: name, detail: model.detail?.name === name ? model.detail : null };
+export function selectSession(model: TuiModel, key: string): TuiModel {
+  if (!model.sessions.some((s) => sessionKey(s) === key)) return model;
+  return { ...model, selected: key, detail: model.detail && sessionKey(model.detail) === key ? model.detail : null };
 }
 
 export function setFilter(model: TuiModel, filter: string): TuiModel {
@@ -143,22 +148,22 @@ export function setFilter(model: TuiModel, filter: string): TuiModel {
 
 export function applySessions(model: TuiModel, sessions: LiveSessionView[]): TuiModel {
   const previousIndex = indexOfSelected(model);
-  const names = new Set(sessions.map((s) => s.name));
-  const keep = <T>(record: Readonly<Record<string, T>>) => Object.fromEntries(Object.entries(record).filter(([name]) => names.has(name)));
+  const keys = new Set(sessions.map(sessionKey));
+  const keep = <T>(record: Readonly<Record<string, T>>) => Object.fromEntries(Object.entries(record).filter(([key]) => keys.has(key)));
   const next: TuiModel = {
     ...model,
     sessions,
     loaded: true,
-    pending: model.pending.filter((p) => names.has(p.session)),
+    pending: model.pending.filter((p) => keys.has(pendingKey(p))),
     events: keep(model.events),
     streaming: keep(model.streaming),
   };
-  const gone = model.selected !== null && !names.has(model.selected);
+  const gone = model.selected !== null && !keys.has(model.selected);
   if (gone && (model.mode === "detail" || model.mode === "kill" || model.mode === "message")) {
     const notice: Notice = { kind: "info", text: `${model.selected} is gone` };
     return reselect({ ...next, mode: "list", returnTo: "list", detail: null, kill: null, message: null, notice }, previousIndex);
   }
-  const selected = sessions.find((s) => s.name === model.selected);
+  const selected = sessions.find((s) => sessionKey(s) === model.selected);
   const detail = next.detail && selected ? { ...next.detail, ...selected } : null;
   return reselect({ ...next, detail, returnTo: gone ? "list" : next.returnTo }, previousIndex);
 }
@@ -168,58 +173,58 @@ export function applyPending(model: TuiModel, pending: PendingEntry[]): TuiModel
 }
 
 export function applyDetail(model: TuiModel, detail: LiveSessionDetail): TuiModel {
-  if (detail.name !== model.selected) return model;
-  const others = model.pending.filter((p) => p.session !== detail.name);
-  const pending = [...others, ...detail.pending.map((p) => ({ ...p, session: detail.name }))].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
-  return { ...model, detail, pending, streaming: { ...model.streaming, [detail.name]: detail.streamingText } };
+  const key = sessionKey(detail);
+  if (key !== model.selected) return model;
+  const others = model.pending.filter((p) => pendingKey(p) !== key);
+  const pending = [...others, ...detail.pending.map((p) => ({ ...p, session: detail.name, host: detail.host }))].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  return { ...model, detail, pending, streaming: { ...model.streaming, [key]: detail.streamingText } };
 }
 
 /** Stored events fetched for a session (its log's tail), merged with what the stream brought. */
-export function applyEventLog(model: TuiModel, session: string, events: HubEvent[]): TuiModel {
+export function applyEventLog(model: TuiModel, key: string, events: HubEvent[]): TuiModel {
   const bySeq = new Map<number, HubEvent>();
-  for (const event of [...(model.events[session] ?? []), ...events]) if (event.seq !== null) bySeq.set(event.seq, event);
+  for (const event of [...(model.events[key] ?? []), ...events]) if (event.seq !== null) bySeq.set(event.seq, event);
   const merged = [...bySeq.values()].sort((a, b) => a.seq! - b.seq!).slice(-EVENT_RING);
-  return { ...model, events: { ...model.events, [session]: merged } };
+  return { ...model, events: { ...model.events, [key]: merged } };
 }
 
 export function applyEvent(model: TuiModel, event: HubEvent): TuiModel {
+  const key = sessionKey({ name: event.session, host: event.host });
   switch (event.kind) {
     case "view":
       return applyUpdate(model, event.host ?? "local", event.data);
     case "removed":
-      return applySessions(model, model.sessions.filter((s) => !(s.name === event.session && s.host === (event.host ?? "local"))));
-    case "stream": {
-      const text = (model.streaming[event.session] ?? "") + streamedText(event);
-      return setStreaming(model, event.session, text);
-    }
+      return applySessions(model, model.sessions.filter((s) => sessionKey(s) !== key));
+    case "stream":
+      return setStreaming(model, key, (model.streaming[key] ?? "") + streamedText(event));
     default: {
       if (event.seq === null) return model;
-      const ring = model.events[event.session] ?? [];
+      const ring = model.events[key] ?? [];
       if (ring.length > 0 && ring.at(-1)!.seq! >= event.seq) return model;
-      return { ...model, events: { ...model.events, [event.session]: [...ring, event].slice(-EVENT_RING) } };
+      return { ...model, events: { ...model.events, [key]: [...ring, event].slice(-EVENT_RING) } };
     }
   }
 }
 
 /** A session's whole view from the hub: its row, its pending requests, what it streams. */
 function applyUpdate(model: TuiModel, host: string, update: SessionUpdate): TuiModel {
-  const { view } = update;
-  const same = (s: { name: string; host: string }) => s.name === view.name && s.host === host;
-  const known = model.sessions.some(same);
-  const sessions = known ? model.sessions.map((s) => (same(s) ? view : s)) : [...model.sessions, view];
-  const others = model.pending.filter((p) => !(p.session === view.name && (p.host ?? "local") === host));
+  const view = { ...update.view, host };
+  const key = sessionKey(view);
+  const known = model.sessions.some((s) => sessionKey(s) === key);
+  const sessions = known ? model.sessions.map((s) => (sessionKey(s) === key ? view : s)) : [...model.sessions, view];
+  const others = model.pending.filter((p) => pendingKey(p) !== key);
   const pending = [...others, ...update.pending.map((p) => ({ ...p, session: view.name, host }))].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
-  let next: TuiModel = setStreaming({ ...model, sessions, pending }, view.name, update.streamingText);
-  if (next.detail && next.detail.name === view.name && next.detail.host === host) {
-    next = { ...next, detail: { ...view, pending: update.pending, streamingText: next.streaming[view.name] ?? "" } };
+  let next: TuiModel = setStreaming({ ...model, sessions, pending }, key, update.streamingText);
+  if (next.detail && sessionKey(next.detail) === key) {
+    next = { ...next, detail: { ...view, pending: update.pending, streamingText: next.streaming[key] ?? "" } };
   }
   return known ? next : reselect(next, indexOfSelected(model));
 }
 
-function setStreaming(model: TuiModel, session: string, text: string): TuiModel {
+function setStreaming(model: TuiModel, key: string, text: string): TuiModel {
   const streaming = text.length > STREAMING_MAX ? text.slice(-STREAMING_MAX) : text;
-  const detail = model.detail && model.detail.name === session ? { ...model.detail, streamingText: streaming } : model.detail;
-  return { ...model, detail, streaming: { ...model.streaming, [session]: streaming } };
+  const detail = model.detail && sessionKey(model.detail) === key ? { ...model.detail, streamingText: streaming } : model.detail;
+  return { ...model, detail, streaming: { ...model.streaming, [key]: streaming } };
 }
 
 export const setConnection = (model: TuiModel, hub: HubConnection): TuiModel => ({ ...model, hub });
@@ -230,8 +235,9 @@ export const spin = (model: TuiModel): TuiModel => ({ ...model, busy: { ...model
 
 // ---- approvals ----
 
-export function pendingOf(model: TuiModel, session: string): PendingEntry[] {
-  return model.pending.filter((p) => p.session === session);
+/** A session's pending requests, by sessionKey. */
+export function pendingOf(model: TuiModel, key: string): PendingEntry[] {
+  return model.pending.filter((p) => pendingKey(p) === key);
 }
 
 export const oldestPending = (model: TuiModel): PendingEntry | null => model.pending[0] ?? null;
@@ -245,10 +251,10 @@ export function currentRequest(model: TuiModel): PendingEntry | null {
 /** Opens the session whose request has waited longest (clearing a filter that hides it). */
 export function jumpToOldestPending(model: TuiModel): TuiModel {
   const oldest = oldestPending(model);
-  if (!oldest || !model.sessions.some((s) => s.name === oldest.session)) return model;
-  const session = model.sessions.find((s) => s.name === oldest.session)!;
+  const session = oldest ? model.sessions.find((s) => sessionKey(s) === pendingKey(oldest)) : undefined;
+  if (!session) return model;
   const filter = matchesFilter(session, model.filter) ? model.filter : "";
-  return { ...selectSession({ ...model, filter }, oldest.session), mode: "detail", returnTo: "detail" };
+  return { ...selectSession({ ...model, filter }, sessionKey(session)), mode: "detail", returnTo: "detail" };
 }
 
 // ---- modes and dialogs ----
@@ -286,7 +292,8 @@ export function openKill(model: TuiModel): TuiModel {
 }
 
 export function openMessage(model: TuiModel): TuiModel {
-  return model.selected ? { ...setMode(model, "message"), message: newMessageForm(model.selected) } : model;
+  const session = selectedSession(model);
+  return session ? { ...setMode(model, "message"), message: newMessageForm(session.name) } : model;
 }
 
 function editText(model: TuiModel, edit: (value: string) => string): TuiModel {

@@ -6,7 +6,7 @@ import { makeSandbox } from "../helpers/sandbox.ts";
 // Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
 setDefaultTimeout(30_000);
 
-const concrete = (path: string) => path.replace(":name", "some-session").replace(":index", "0");
+const concrete = (path: string) => path.replace(":host", "local").replace(":name", "some-session").replace(":index", "0");
 
 // Walks the route table itself, so a route added later cannot be forgotten.
 test("every route but health refuses a request without the right token", async () => {

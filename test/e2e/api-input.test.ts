@@ -87,7 +87,7 @@ test("rules over the API: list, append, insert at a position, remove; a bad rule
 test("every route that takes a request refuses an unknown field with a 400 naming it", async () => {
   await using sb = await makeSandbox();
   await using hub = await startTestHub(sb);
-  const concrete = (path: string) => path.replace(":name", "some-session").replace(":index", "0");
+  const concrete = (path: string) => path.replace(":host", "local").replace(":name", "some-session").replace(":index", "0");
   for (const route of ROUTES.filter((r) => r.method !== "GET")) {
     const response = await hub.fetch(concrete(route.path), { method: route.method, body: JSON.stringify({ "surely-unknown": 1 }) });
     const { error } = (await response.json()) as { error: { data: { field?: string } } };

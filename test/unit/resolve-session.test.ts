@@ -18,12 +18,21 @@ test("a unique prefix of a name or a claude session id is enough", () => {
 });
 
 test("an ambiguous name or prefix lists the candidates and picks nothing", () => {
-  expect(() => resolveSession(sessions, "web")).toThrow('"web" names 2 sessions; say which (with --host HOST or more of the name):\n  local:web\n  devbox:web');
-  expect(() => resolveSession(sessions, "api")).toThrow("  devbox:api-fix\n  local:api-docs");
+  expect(() => resolveSession(sessions, "web")).toThrow('"web" names 2 sessions; say which (NAME@HOST, or more of the name):\n  web@local\n  web@devbox');
+  expect(() => resolveSession(sessions, "api")).toThrow("  api-fix@devbox\n  api-docs@local");
 });
 
 test("--host narrows; an unknown name says so", () => {
   expect(resolveSession(sessions, "web", "devbox")).toMatchObject({ host: "devbox" });
   expect(() => resolveSession(sessions, "nope")).toThrow('no session "nope" on any host');
   expect(() => resolveSession(sessions, "api-docs", "devbox")).toThrow('no session "api-docs" on devbox');
+});
+
+test("NAME@HOST names a session on a host, and must agree with --host", async () => {
+  const { splitHostQualifier } = await import("../../src/cli/host-routing.ts");
+  expect(splitHostQualifier("api@devbox", undefined)).toEqual({ name: "api", host: "devbox" });
+  expect(splitHostQualifier("api", "devbox")).toEqual({ name: "api", host: "devbox" });
+  expect(splitHostQualifier("api@devbox", "devbox")).toEqual({ name: "api", host: "devbox" });
+  expect(() => splitHostQualifier("api@devbox", "other")).toThrow("api@devbox and --host other name different hosts");
+  expect(() => splitHostQualifier("api@../x", undefined)).toThrow();
 });

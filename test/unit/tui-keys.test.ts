@@ -43,7 +43,7 @@ test("key labels: Shift letters are capitals, named keys are words", () => {
 });
 
 test("the footer shows why an action is disabled now", () => {
-  const model = selectSession(connected(), "idle-one");
+  const model = selectSession(connected(), "idle-one@local");
   const footer = plainText(footerView(model, 200, 2).join(" "));
   expect(footer).toContain("i interrupt: claude is idle");
   expect(footer).toContain("R reconnect: claude still runs");
@@ -60,7 +60,7 @@ test("the footer keeps help when the width is short", () => {
 });
 
 test("a key resolves to its action, to a reason when disabled, or to nothing", () => {
-  const model = selectSession(connected(), "idle-one");
+  const model = selectSession(connected(), "idle-one@local");
   expect(resolveKey(model, "enter")).toEqual({ action: "open-detail" });
   expect(resolveKey(model, "i")).toEqual({ action: "interrupt", disabled: "claude is idle" });
   expect(resolveKey(model, "y")).toBeNull();
@@ -97,7 +97,7 @@ test("pure actions change the model; the ones that need the hub are left to the 
   expect(applyPureAction(setMode(model, "help"), "back")!.mode).toBe("list");
   expect(applyPureAction(model, "approve")).toBeNull();
   expect(applyPureAction(model, "refresh")).toBeNull();
-  const kill = applyPureAction(selectSession(model, "idle-one"), "kill")!;
+  const kill = applyPureAction(selectSession(model, "idle-one@local"), "kill")!;
   expect(applyPureAction(kill, "toggle-force")!.kill!.force).toBe(true);
   expect(applyPureAction(kill, "submit")).toBeNull();
 });

@@ -51,7 +51,7 @@ for (const width of [60, 80, 120]) {
   test(`every screen fits ${width} columns once tags are stripped`, () => {
     let model = fleet();
     expectFits(dashboardView(model, now, width, 24), width, 24);
-    model = applyEventLog(setMode(selectSession(model, "migrate-db"), "detail"), "migrate-db", [
+    model = applyEventLog(setMode(selectSession(model, "migrate-db@local"), "detail"), "migrate-db@local", [
       { session: "migrate-db", seq: 1, at: "2026-11-21T11:50:00.000Z", kind: "sent", data: { type: "user", message: { role: "user", content: "Migrate the orders table" } } },
       { session: "migrate-db", seq: 2, at: "2026-11-21T11:51:00.000Z", kind: "claude", data: { type: "assistant", message: { model: "m", content: [{ type: "text", text: "Looking at the schema {orders}" }] } } },
     ]);
@@ -87,7 +87,7 @@ test("every status has its own glyph and colour", () => {
   const looks = Object.values(STATUS_LOOK);
   expect(new Set(looks.map((look) => look.glyph)).size).toBe(looks.length);
   // The selected row is one plain bar, so look at the others: select one without a status colour.
-  const list = sessionListView(selectSession(fleet(), "docs"), now, 120).join("\n");
+  const list = sessionListView(selectSession(fleet(), "docs@local"), now, 120).join("\n");
   expect(list).toContain("{yellow-fg}◆ waiting{/yellow-fg}");
   expect(list).toContain("{red-fg}✗ dead{/red-fg}");
   expect(list).toContain("{green-fg}● working{/green-fg}");
@@ -115,7 +115,7 @@ test("the list banner says how many wait and which session, and that Space jumps
 });
 
 test("in the session's view the banner shows the whole command, wrapped, and the answers", () => {
-  const model = setMode(selectSession(fleet(), "migrate-db"), "detail");
+  const model = setMode(selectSession(fleet(), "migrate-db@local"), "detail");
   for (const width of [60, 80]) {
     const lines = plain(approvalBannerView(model, now, width));
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(width);
@@ -128,8 +128,8 @@ test("in the session's view the banner shows the whole command, wrapped, and the
 });
 
 test("the session's view shows its paths, pending request and timestamped log", () => {
-  let model = setMode(selectSession(fleet(), "migrate-db"), "detail");
-  model = applyEventLog(model, "migrate-db", [{ session: "migrate-db", seq: 3, at: "2026-11-21T11:52:00.000Z", kind: "link", data: { event: "linked", transport: "bridge" } }]);
+  let model = setMode(selectSession(fleet(), "migrate-db@local"), "detail");
+  model = applyEventLog(model, "migrate-db@local", [{ session: "migrate-db", seq: 3, at: "2026-11-21T11:52:00.000Z", kind: "link", data: { event: "linked", transport: "bridge" } }]);
   const text = plain(dashboardView(model, now, 100, 40)).join("\n");
   for (const expected of ["csm-migrate-db", "/home/ada/.local/share/csm/worktrees/api/migrate-db", "csm/migrate-db-20261121-100000", "/home/ada/src/api", "3c1e0c0e-7d1b-4b7a-9a51-2b0f5c7d9e10", "pending (1)", "linked (bridge)"]) {
     expect(text).toContain(expected);
@@ -138,7 +138,7 @@ test("the session's view shows its paths, pending request and timestamped log", 
 });
 
 test("the kill dialog says what it removes; the branch only when asked", () => {
-  const model = openKill(selectSession(fleet(), "docs"));
+  const model = openKill(selectSession(fleet(), "docs@local"));
   expect(killTargets(model.kill!)).toEqual(["tmux session csm-docs", "worktree /home/ada/.local/share/csm/worktrees/api/docs"]);
   const withBranch = { ...model.kill!, deleteBranch: true };
   expect(killTargets(withBranch).at(-1)).toContain("branch csm/docs-20261121-100000");
@@ -157,7 +157,7 @@ test("the create form starts with the configured repo and shows errors inside th
 });
 
 test("a session whose claude runs tools without asking csm is marked ⊘ in the list and explained in its detail", () => {
-  const model = selectSession(applySessions(fleet(), [...fleet().sessions, session("reckless", { status: "working", permissionMode: "acceptEdits", guarded: false })]), "reckless");
+  const model = selectSession(applySessions(fleet(), [...fleet().sessions, session("reckless", { status: "working", permissionMode: "acceptEdits", guarded: false })]), "reckless@local");
   const lines = plain(sessionListView(model, now, 80));
   expect(lines.find((l) => l.includes("reckless"))).toMatch(/● working⊘/);
   expect(lines.filter((l) => l.includes("⊘"))).toHaveLength(1);

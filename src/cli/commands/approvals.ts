@@ -1,6 +1,7 @@
 import { createContext } from "../../core/context.ts";
 import type { PendingRequest } from "../../core/live/live-state.ts";
 import { pickRequest } from "../../core/live/pick-request.ts";
+import { sessionPath } from "../../hub/client.ts";
 import { ensureHub } from "../../hub/hub-start.ts";
 import { primaryInputText } from "../../link/render.ts";
 import { printable } from "../../shared/printable.ts";
@@ -11,7 +12,7 @@ import { formatAge, formatTable } from "../table.ts";
 
 // The person's side of tool approval: list what waits, allow or deny it by id.
 
-type Pending = PendingRequest & { session: string };
+type Pending = PendingRequest & { session: string; host?: string };
 
 export async function pending(argv: string[], io: Output): Promise<number> {
   const { flags } = parseFlags("pending", argv, { json: { type: "boolean" } }, { min: 0, max: 0 });
@@ -40,12 +41,12 @@ function answer(action: "allow" | "deny") {
     try {
       const hub = await ensureHub(ctx);
       const all = await hub.request<Pending[]>("GET", "/api/pending");
-      const mine = all.filter((r) => r.session === name).map((r) => ({ ...r, summary: primaryInputText(r.toolName, r.input) }));
+      const mine = all.filter((r) => r.session === name && (r.host ?? ctx.host.hostName) === ctx.host.hostName).map((r) => ({ ...r, summary: primaryInputText(r.toolName, r.input) }));
       const request = pickRequest(name, mine, positionals[1]);
       const message = flags.message as string | undefined;
       const reply = await hub.request<{ decision: { addedRules?: { tool: string; pattern?: string; action: string }[] } }>(
         "POST",
-        `/api/sessions/${name}/approve-tool`,
+        sessionPath(ctx.host.hostName, name, "/approve-tool"),
         { requestId: request.requestId, action, ...(message !== undefined ? { message } : {}), ...(flags.always ? { always: true } : {}) },
       );
       // The command came from claude: shown, never obeyed (formatTable does the same for `pending`).

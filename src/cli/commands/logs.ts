@@ -1,6 +1,7 @@
 import { createContext } from "../../core/context.ts";
 import { ensureHub } from "../../hub/hub-start.ts";
 import type { PublishedEvent } from "../../hub/live-sessions.ts";
+import { sessionPath } from "../../hub/client.ts";
 import { readEventStream } from "../../hub/sse-reader.ts";
 import { renderClaudeMessage, renderSent, colours, plain } from "../../link/render.ts";
 import type { ClaudeToCsm } from "../../link/protocol.ts";
@@ -42,7 +43,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
 
   const hub = await ensureHub(ctx);
   const after = backlog.at(-1)?.seq ?? 0;
-  const response = await hub.stream(`/api/sessions/${name}/stream`, { "last-event-id": String(after) });
+  const response = await hub.stream(sessionPath(host, name, "/stream"), { "last-event-id": String(after) });
   if (!response.ok || !response.body) throw notFoundError("event stream for", name, `the hub answered ${response.status}`);
   await readEventStream(response.body, (event) => {
     if (event.seq !== null) print(event);

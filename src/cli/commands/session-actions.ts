@@ -1,11 +1,12 @@
 import { createContext } from "../../core/context.ts";
+import { sessionPath } from "../../hub/client.ts";
 import { ensureHub } from "../../hub/hub-start.ts";
 import { checkName } from "../../shared/names.ts";
 import { parseFlags } from "../args.ts";
 import type { Output } from "../io.ts";
 
 // Commands that ask the hub to act on one session: send, interrupt, reconnect. Each is a
-// POST to /api/sessions/NAME/<action>; they differ only in arguments and what they print.
+// POST to /api/sessions/local/NAME/<action>; they differ only in arguments and what they print.
 
 interface SessionAction {
   command: string;
@@ -23,7 +24,7 @@ function sessionAction(spec: SessionAction) {
     const ctx = await createContext();
     try {
       const hub = await ensureHub(ctx);
-      const reply = await hub.request<Record<string, unknown>>("POST", `/api/sessions/${name}/${spec.action}`, spec.body?.(positionals.slice(1)));
+      const reply = await hub.request<Record<string, unknown>>("POST", sessionPath(ctx.host.hostName, name, `/${spec.action}`), spec.body?.(positionals.slice(1)));
       io.out(spec.done(name, reply));
       return 0;
     } finally {

@@ -16,10 +16,10 @@ export function resolveSession<T extends SessionRef>(sessions: T[], query: strin
   const pick = (matches: T[], how: string): T | null => {
     if (matches.length === 1) return matches[0]!;
     if (matches.length === 0) return null;
-    const list = matches.map((s) => `  ${s.host}:${s.name}`).join("\n");
-    throw new CsmError("AmbiguousSession", `${JSON.stringify(query)} ${how} ${matches.length} sessions; say which (with --host HOST or more of the name):\n${list}`, {
+    const list = matches.map((s) => `  ${s.name}@${s.host}`).join("\n");
+    throw new CsmError("AmbiguousSession", `${JSON.stringify(query)} ${how} ${matches.length} sessions; say which (NAME@HOST, or more of the name):\n${list}`, {
       exitCode: 2,
-      data: { query, candidates: matches.map((s) => `${s.host}:${s.name}`) },
+      data: { query, candidates: matches.map((s) => `${s.name}@${s.host}`) },
     });
   };
   return (

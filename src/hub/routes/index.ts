@@ -1,12 +1,25 @@
 import { CONFIG_ROUTES } from "./config-routes.ts";
-import { served, type Route } from "./route.ts";
+import { served, type Route, type RouteSpec } from "./route.ts";
 import { SERVER_ROUTES } from "./server-routes.ts";
 import { SESSION_ROUTES } from "./session-routes.ts";
 
 export type { Route, RouteContext } from "./route.ts";
 
+const ONE_SESSION = "/api/sessions/:name";
+
+/**
+ * A session is (host, name): every `/api/sessions/:name…` route also answers as
+ * `/api/sessions/:host/:name…`. The short form stands for the one session of that name on
+ * any host (the server answers 409 with the candidates when there are several).
+ */
+function withHostForm(route: RouteSpec): RouteSpec[] {
+  if (!route.path.startsWith(ONE_SESSION)) return [route];
+  const qualified = { ...route, path: `/api/sessions/:host/:name${route.path.slice(ONE_SESSION.length)}`, summary: `${route.summary} (the session on :host)` };
+  return [qualified, route];
+}
+
 /** Every route, as the server runs it: each request's body checked against its route's declared schema first. */
-export const ROUTES: Route[] = [...SERVER_ROUTES, ...SESSION_ROUTES, ...CONFIG_ROUTES].map(served);
+export const ROUTES: Route[] = [...SERVER_ROUTES, ...SESSION_ROUTES, ...CONFIG_ROUTES].flatMap(withHostForm).map(served);
 
 /** Matches `/api/sessions/:name` style paths; returns the params or null. */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {
@@ -26,11 +39,16 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   return params;
 }
 
-export function findRoute(method: string, path: string): { route: Route; params: Record<string, string> } | "method" | null {
+/**
+ * The route for a request. `isHost` says which words name a host: `/api/sessions/devbox/api`
+ * is api on devbox when devbox is a host, and otherwise the short form of a session route
+ * (a session named like a host needs the long form for its sub-routes).
+ */
+export function findRoute(method: string, path: string, isHost: (word: string) => boolean = () => false): { route: Route; params: Record<string, string> } | "method" | null {
   let pathMatched = false;
   for (const route of ROUTES) {
     const params = matchPath(route.path, path);
-    if (!params) continue;
+    if (!params || (params.host !== undefined && !isHost(params.host))) continue;
     pathMatched = true;
     if (route.method === method) return { route, params };
   }

@@ -1,4 +1,4 @@
-import { currentRequest, selectedSession, type TuiModel } from "../model.ts";
+import { currentRequest, pendingKey, selectedSession, type TuiModel } from "../model.ts";
 import type { Availability } from "./bindings.ts";
 
 // When an action applies, and if not, why: the reasons are shown in the footer and as the
@@ -39,7 +39,7 @@ export const canReconnect: Check = (model) => (selectedSession(model)?.status ==
 export const hasRequest: Check = (model) => currentRequest(model) !== null;
 
 /** In a session's view, only other sessions' requests are somewhere to jump to. */
-export const pendingElsewhere: Check = (model) => model.pending.some((p) => model.mode !== "detail" || p.session !== model.selected);
+export const pendingElsewhere: Check = (model) => model.pending.some((p) => model.mode !== "detail" || pendingKey(p) !== model.selected);
 
 export const hasFilter: Check = (model) => model.filter !== "";
 

@@ -1,6 +1,6 @@
 import { formatAge } from "../../cli/table.ts";
 import { primaryInputText } from "../../link/render.ts";
-import { currentRequest, oldestPending, pendingOf, type PendingEntry, type TuiModel } from "../model.ts";
+import { currentRequest, oldestPending, pendingKey, pendingOf, type PendingEntry, type TuiModel } from "../model.ts";
 import { approvalKeys } from "../keys/tables.ts";
 import { keysLabel } from "../keys/bindings.ts";
 import { esc, paint, styled, truncate, visibleWidth } from "./markup.ts";
@@ -54,7 +54,7 @@ function keyHints(model: TuiModel, width: number): string {
 export function approvalBannerView(model: TuiModel, now: Date, width: number): string[] {
   const request = currentRequest(model);
   if (request) {
-    const mine = pendingOf(model, request.session);
+    const mine = pendingOf(model, pendingKey(request));
     return [...requestLines(request, 0, mine.length, now, width).map((line) => truncate(line, width)), keyHints(model, width)];
   }
   const summary = pendingSummaryLine(model, now, width);

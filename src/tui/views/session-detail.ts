@@ -1,7 +1,7 @@
 import { formatAge } from "../../cli/table.ts";
 import type { LiveSessionView } from "../../core/live/live-view.ts";
 import { primaryInputText } from "../../link/render.ts";
-import { pendingOf, selectedSession, type TuiModel } from "../model.ts";
+import { pendingOf, selectedSession, sessionKey, type TuiModel } from "../model.ts";
 import { eventLogLines } from "./event-log.ts";
 import { esc, paint, styled, truncate } from "./markup.ts";
 import { formatCost, shortModel } from "./session-list.ts";
@@ -41,15 +41,15 @@ function infoLines(session: LiveSessionView, now: Date, width: number): string[]
   return lines.map((line) => truncate(line, width));
 }
 
-function pendingLines(model: TuiModel, name: string, now: Date, width: number): string[] {
-  const pending = pendingOf(model, name);
+function pendingLines(model: TuiModel, key: string, now: Date, width: number): string[] {
+  const pending = pendingOf(model, key);
   if (pending.length === 0) return [];
   const rows = pending.map((p) => truncate(`  ${styled("yellow", esc(p.toolName))} ${esc(oneLine(primaryInputText(p.toolName, p.input)))} ${paint("gray", `· ${formatAge(p.receivedAt, now)}`)}`, width));
   return [rule(`pending (${pending.length})`, width), ...rows];
 }
 
-function streamingLines(model: TuiModel, name: string, width: number): string[] {
-  const text = model.streaming[name] ?? model.detail?.streamingText ?? "";
+function streamingLines(model: TuiModel, key: string, width: number): string[] {
+  const text = model.streaming[key] ?? model.detail?.streamingText ?? "";
   if (text.trim() === "") return [];
   const rows = wrapText(text.trimEnd(), width - 2).slice(-STREAM_LINES);
   return [rule("claude is writing", width), ...rows.map((row) => `  ${paint("cyan", row)}`)];
@@ -59,10 +59,11 @@ function streamingLines(model: TuiModel, name: string, width: number): string[] 
 export function sessionDetailView(model: TuiModel, now: Date, width: number, height = Infinity): string[] {
   const session = selectedSession(model);
   if (!session) return [paint("gray", "No session selected.")];
-  const top = [...infoLines(session, now, width), ...pendingLines(model, session.name, now, width), ...streamingLines(model, session.name, width)];
+  const key = sessionKey(session);
+  const top = [...infoLines(session, now, width), ...pendingLines(model, key, now, width), ...streamingLines(model, key, width)];
   const room = height - top.length - 1;
   if (room <= 0) return top.slice(0, height);
-  const events = model.events[session.name] ?? [];
+  const events = model.events[key] ?? [];
   const log = events.length === 0 ? [paint("gray", "no events yet")] : eventLogLines(events, width);
   return [...top, rule("log", width), ...log.slice(-room)];
 }

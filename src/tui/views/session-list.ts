@@ -1,6 +1,6 @@
 import type { LiveSessionView } from "../../core/live/live-view.ts";
 import { formatAge } from "../../cli/table.ts";
-import { visibleSessions, type TuiModel } from "../model.ts";
+import { sessionKey, visibleSessions, type TuiModel } from "../model.ts";
 import { COLUMN_GAP, layoutColumns, type ColumnSpec } from "./columns.ts";
 import { esc, fit, padStart, paint, styled, truncate, withoutStyles } from "./markup.ts";
 import { oneLine, textWidth } from "../../shared/printable.ts";
@@ -91,10 +91,10 @@ export function sessionListView(model: TuiModel, now: Date, width: number, heigh
   const widths = layoutColumns(columnSpecs(sessions, width), width, LEAD);
   const title = paint("gray", " ".repeat(LEAD) + row(widths, (id) => TITLES[id]));
   const rows = Math.max(1, height - 1);
-  const selected = Math.max(0, sessions.findIndex((s) => s.name === model.selected));
+  const selected = Math.max(0, sessions.findIndex((s) => sessionKey(s) === model.selected));
   const start = Math.min(Math.max(0, selected - Math.floor(rows / 2)), Math.max(0, sessions.length - rows));
   const lines = sessions.slice(start, start + rows).map((session) => {
-    const isSelected = session.name === model.selected;
+    const isSelected = sessionKey(session) === model.selected;
     const lead = (isSelected ? CURSOR_MARK : " ") + (session.favourite ? paint("yellow", FAVOURITE_MARK) : " ");
     const line = fit(lead + row(widths, (id) => cell(id, session, now)), width);
     // One solid bar: blessed ends {inverse} at the first inner tag that closes.
