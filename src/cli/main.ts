@@ -14,7 +14,7 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
 async function dispatch(argv: string[], io: Output): Promise<number> {
   const [first, ...rest] = argv;
   if (first === "--version" || first === "-V" || first === "version") {
-    io.out(`csm ${(await import("./version.ts")).VERSION}`);
+    io.out(`csm ${(await import("../shared/version.ts")).VERSION}`);
     return 0;
   }
   if (first === undefined || first === "dashboard") {

@@ -1,5 +1,7 @@
 import { oneLine, padToWidth, textWidth } from "../shared/printable.ts";
 
+export { formatAge } from "../shared/format-age.ts";
+
 // Plain-text tables for the CLI: left-aligned columns, the last one never padded. A cell
 // may hold anything (claude's last message, a remote host's answer), so each is made one
 // printable line, and columns are measured in terminal cells (CJK and emoji take two).
@@ -14,11 +16,3 @@ export function formatTable(header: string[], rows: string[][]): string {
   return [line(header), ...cells.map(line)].join("\n");
 }
 
-/** "3m", "2h", "5d": how long ago, in the largest unit that fits. */
-export function formatAge(iso: string, now: Date): string {
-  const seconds = Math.max(0, Math.floor((now.getTime() - new Date(iso).getTime()) / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
-  return `${Math.floor(seconds / 86400)}d`;
-}

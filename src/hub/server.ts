@@ -1,7 +1,7 @@
 import type { Server } from "bun";
 import type { Context } from "../core/context.ts";
 import type { Transport } from "../core/live/live-state.ts";
-import { VERSION } from "../cli/version.ts";
+import { VERSION } from "../shared/version.ts";
 import { CsmError } from "../shared/errors.ts";
 import { isValidName } from "../shared/names.ts";
 import type { AgentSocketData } from "./agent-link.ts";

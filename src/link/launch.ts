@@ -1,4 +1,4 @@
-import type { Transport } from "../core/live/live-state.ts";
+import type { Transport } from "./transport.ts";
 import { csmSelfArgv } from "../shared/self.ts";
 
 // The one place that decides how claude is started in a session's agent window. The

@@ -1,4 +1,3 @@
-import type { Transport } from "../core/live/live-state.ts";
 import type { Runner } from "../host/runner.ts";
 
 // Which transport links a session's claude to the hub. claude ≤ 2.1.120 accepts
@@ -6,6 +5,9 @@ import type { Runner } from "../host/runner.ts";
 // they get the stdio bridge. The probe (`claude --version`) is cached per binary path,
 // size and mtime, so it runs once per installed claude; a probe that fails or does not
 // answer within PROBE_TIMEOUT_MS is cached too, so a hung binary delays one create, not each.
+
+/** How a session's claude reaches the hub: csm's stdio bridge, or claude's own --sdk-url. */
+export type Transport = "bridge" | "sdk-url";
 
 export type TransportChoice = Transport | "auto";
 

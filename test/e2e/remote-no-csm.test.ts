@@ -1,7 +1,7 @@
 import { expect, test, setDefaultTimeout } from "bun:test";
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { VERSION } from "../../src/cli/version.ts";
+import { VERSION } from "../../src/shared/version.ts";
 import { startTestHub } from "../helpers/hub.ts";
 import { CSM_ENTRY } from "../helpers/sandbox.ts";
 import { makeRemoteSandbox } from "../helpers/remote.ts";

@@ -2,7 +2,7 @@ import { createContext } from "../../core/context.ts";
 import { checkHost } from "../../core/hosts/host-check.ts";
 import { HostRegistry } from "../../core/hosts/host-registry.ts";
 import { printable } from "../../shared/printable.ts";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../../shared/version.ts";
 import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
 import { formatTable } from "../table.ts";

@@ -1,10 +1,11 @@
+import type { Transport } from "../../link/transport.ts";
 import type { ClaudeToCsm, ContentBlock, CsmToClaude, ResultMessage } from "../../link/protocol.ts";
 import type { SessionStatus } from "../sessions/session-view.ts";
 
 // What the hub knows live about one session, folded from the event log. Pure: the same
 // events give the same state, so a restarted hub rebuilds it by replaying the store.
 
-export type Transport = "bridge" | "sdk-url";
+export type { Transport };
 
 export interface PendingRequest {
   requestId: string;

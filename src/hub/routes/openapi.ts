@@ -1,4 +1,4 @@
-import { VERSION } from "../../cli/version.ts";
+import { VERSION } from "../../shared/version.ts";
 import { ROUTES } from "./index.ts";
 
 // The API description is generated from the route table, so it cannot drift from it.

@@ -1,4 +1,4 @@
-import { VERSION } from "../../cli/version.ts";
+import { VERSION } from "../../shared/version.ts";
 import { json } from "../http.ts";
 import { openApiDocument } from "./openapi.ts";
 import type { RouteSpec } from "./route.ts";

@@ -1,4 +1,4 @@
-import { formatAge } from "../../cli/table.ts";
+import { formatAge } from "../../shared/format-age.ts";
 import { primaryInputText } from "../../link/render.ts";
 import { currentRequest, oldestPending, pendingKey, pendingOf, type PendingEntry, type TuiModel } from "../model.ts";
 import { approvalKeys } from "../keys/tables.ts";

@@ -1,4 +1,4 @@
-import { formatAge } from "../../cli/table.ts";
+import { formatAge } from "../../shared/format-age.ts";
 import type { LiveSessionView } from "../../core/live/live-view.ts";
 import { primaryInputText } from "../../link/render.ts";
 import { pendingOf, selectedSession, sessionKey, type TuiModel } from "../model.ts";

@@ -1,5 +1,5 @@
 import type { LiveSessionView } from "../../core/live/live-view.ts";
-import { formatAge } from "../../cli/table.ts";
+import { formatAge } from "../../shared/format-age.ts";
 import { sessionKey, visibleSessions, type TuiModel } from "../model.ts";
 import { COLUMN_GAP, layoutColumns, type ColumnSpec } from "./columns.ts";
 import { esc, fit, padStart, paint, styled, truncate, withoutStyles } from "./markup.ts";
