@@ -32,7 +32,8 @@ export async function ensureHub(ctx: Context, options: { port?: number } = {}): 
   const stateDir = ctx.settings.paths.stateDir;
   const port = options.port ?? ctx.settings.apiPort;
   await ctx.host.files.mkdirp(stateDir, 0o700);
-  const pid = ctx.host.spawnDetached(csmSelfArgv("server", "--port", String(port)), hubLogPath(stateDir), { env: withoutTmuxVariables(ctx.env) });
+  // In the state dir: not in the caller's directory (a bridge's worktree), which it would keep busy after a kill.
+  const pid = ctx.host.spawnDetached(csmSelfArgv("server", "--port", String(port)), hubLogPath(stateDir), { cwd: stateDir, env: withoutTmuxVariables(ctx.env) });
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     await Bun.sleep(50);
