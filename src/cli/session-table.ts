@@ -8,7 +8,9 @@ import { formatAge, formatTable } from "./table.ts";
 // `!unguarded`: claude runs tools without asking, so csm's approvals see little or nothing.
 function statusCell(s: LiveSessionView): string {
   if (s.status === "dead") return s.statusReason ? `dead (${s.statusReason})` : "dead";
-  const status = s.pendingApprovals > 0 ? `${s.status} (${s.pendingApprovals} to approve)` : s.status;
+  // A last known status (no hub running) reads as a guess: `idle?`.
+  const known = s.stale ? `${s.status}?` : s.status;
+  const status = s.pendingApprovals > 0 ? `${known} (${s.pendingApprovals} to approve)` : known;
   return s.guarded === false ? `${status} !unguarded` : status;
 }
 

@@ -43,3 +43,9 @@ test("foreign text in the table is shown, never obeyed, and columns line up by c
   for (const row of rows) expect(columnAt(row, "2h  ")).toBe(columnAt(header!, "AGE"));
   expect(Bun.stringWidth(rows[1]!.slice(rows[1]!.indexOf("xxx")))).toBe(60);
 });
+
+test("a last known state (no hub running) reads as a guess, and a dead session never does", () => {
+  const table = renderSessions([liveSession("remembered", { status: "idle", stale: true }), liveSession("gone", { status: "dead", statusReason: "tmux session csm-gone is gone", stale: false })], now);
+  expect(table).toContain("idle?");
+  expect(table).not.toContain("dead?");
+});

@@ -12,6 +12,7 @@ import { liveHubInfo } from "../../hub/hub-files.ts";
 import { chooseTransport } from "../../link/transport.ts";
 import { checkDatabase, damagedStores, LOST_WITH_STORE } from "../../store/db-damage.ts";
 import type { Output } from "../io.ts";
+import { oneLine } from "../../shared/printable.ts";
 
 interface Check {
   name: string;
@@ -80,7 +81,8 @@ export async function run(_argv: string[], io: Output): Promise<number> {
   checks.push(storeCheck(settings?.paths.database ?? csmPaths().database));
 
   for (const check of checks) {
-    io.out(`${!check.ok ? "FAIL" : check.warn ? "WARN" : "ok  "}  ${check.name.padEnd(6)}  ${check.detail}${check.fix ? `\n        fix: ${check.fix}` : ""}`);
+    // Details quote versions, config errors and remote answers: text csm did not write.
+    io.out(`${!check.ok ? "FAIL" : check.warn ? "WARN" : "ok  "}  ${check.name.padEnd(6)}  ${oneLine(check.detail)}${check.fix ? `\n        fix: ${oneLine(check.fix)}` : ""}`);
   }
   return checks.every((check) => check.ok) ? 0 : 1;
 }

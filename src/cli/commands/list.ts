@@ -20,7 +20,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const remote = flags.host !== undefined || Object.keys(settings.config.hosts).length > 0;
   const sessions = (!remote && (await fromHub(settings.paths))) || (await slowPath(remote, flags.host, io));
   if (flags.json) printJson(io, sessions);
-  else io.out((await import("../session-table.ts")).renderSessions(sessions.map(markStale), new Date()));
+  else io.out((await import("../session-table.ts")).renderSessions(sessions, new Date()));
   return 0;
 }
 
@@ -58,9 +58,6 @@ async function everywhere(ctx: Context, only: string | undefined, io: Output): P
     registry.close();
   }
 }
-
-/** A last known status reads as a guess in the table: `idle?`. */
-const markStale = (s: LiveSessionView): LiveSessionView => (s.stale ? { ...s, status: `${s.status}?` as LiveSessionView["status"] } : s);
 
 /** Without a hub: tmux, and each session's last known state from the store (stale). */
 async function fromTmux(ctx: Context): Promise<LiveSessionView[]> {
