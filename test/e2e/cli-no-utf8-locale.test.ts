@@ -13,5 +13,9 @@ test("sessions are seen alive without a UTF-8 locale", async () => {
   await sb.csm(["server", "stop"]);
   const result = await sb.csm(["list", "--json"], { env: { LANG: undefined, LC_ALL: "C", LC_CTYPE: undefined } });
   expect(result.code).toBe(0);
-  expect(JSON.parse(result.stdout)).toEqual([expect.objectContaining({ name: "plain", status: "unknown" })]);
+  // No hub runs, so the status is the last known one (stale); what matters is that tmux was
+  // read right: a misread separator made every session look dead.
+  const [listed] = JSON.parse(result.stdout) as { name: string; status: string; stale?: boolean }[];
+  expect(listed).toMatchObject({ name: "plain", stale: true });
+  expect(listed!.status).not.toBe("dead");
 });
