@@ -48,7 +48,7 @@ export function parseFlags<F extends FlagSpec>(command: string, argv: string[], 
       rest.push(arg);
       continue;
     }
-    if ((arg === "--help" && !spec.help) || (arg === "-h" && !byShort.has("h"))) throw new CsmError(HELP_REQUESTED, `${command}: see \`csm help ${command.split(" ")[0]}\``, { exitCode: 0 });
+    if ((arg === "--help" && !spec.help) || (arg === "-h" && !byShort.has("h"))) throw new CsmError(HELP_REQUESTED, `${command}: see \`csm help ${command.split(" ")[0]}\``);
     const long = arg.startsWith("--");
     const eq = long ? arg.indexOf("=") : -1;
     const key = long ? arg.slice(2, eq === -1 ? undefined : eq) : byShort.get(arg.slice(1));

@@ -182,7 +182,6 @@ export class AgentLinks {
     const connection = this.connections.get(session);
     if (!connection) {
       throw new CsmError("NotLinked", `${session} is not linked to the hub right now (is claude running? try \`csm reconnect ${session}\`)`, {
-        exitCode: 1,
         data: { session },
       });
     }

@@ -117,9 +117,9 @@ export class Approvals {
   /** A person's answer, by request id; `always` first adds rules built from the request. */
   async answer(session: string, requestId: string, action: "allow" | "deny", options: { message?: string; always?: boolean } = {}): Promise<Decision> {
     const request = this.live.state(session).pending.find((p) => p.requestId === requestId);
-    if (!request) throw httpError(409, "NotPending", `${session} has no pending request ${requestId} (already answered, withdrawn, or never made)`, { session, requestId });
+    if (!request) throw httpError("NotPending", `${session} has no pending request ${requestId} (already answered, withdrawn, or never made)`, { session, requestId });
     if (this.answering.has(answerKey(session, requestId))) {
-      throw httpError(409, "AlreadyAnswering", `${session}'s request ${requestId} is being answered already`, { session, requestId });
+      throw httpError("AlreadyAnswering", `${session}'s request ${requestId} is being answered already`, { session, requestId });
     }
     const addedRules = options.always ? await this.addAlwaysRules(session, request, action) : undefined;
     const decision: Decision = {
@@ -139,7 +139,7 @@ export class Approvals {
 
   private async addAlwaysRules(session: string, request: PendingRequest, action: "allow" | "deny"): Promise<ToolRule[]> {
     const { rules, error } = await this.rules.get();
-    if (error) throw httpError(409, "RulesInvalid", `cannot add a rule while the rule list is broken: ${error}`);
+    if (error) throw httpError("RulesBroken", `cannot add a rule while the rule list is broken: ${error}`);
     const added = buildAlwaysRules(
       { toolName: request.toolName, input: request.input, permissionSuggestions: request.suggestions, worktree: this.worktreeOf(session), realPath: resolveRealPath },
       action,
@@ -172,8 +172,8 @@ export class Approvals {
   private async deliver(session: string, requestId: string, message: ControlResponse): Promise<void> {
     const stillPending = () => this.live.state(session).pending.some((p) => p.requestId === requestId);
     if (!(await this.links.waitForLink(session, RELINK_TIMEOUT_MS, stillPending))) {
-      if (!stillPending()) throw httpError(409, "NotPending", `${session}'s request ${requestId} was withdrawn while csm waited for claude's link`, { session, requestId });
-      throw httpError(409, "NotLinked", `${session} is not linked to the hub (waited ${RELINK_TIMEOUT_MS / 1000} s); the request is still pending: answer it again once claude is linked`, { session, requestId });
+      if (!stillPending()) throw httpError("NotPending", `${session}'s request ${requestId} was withdrawn while csm waited for claude's link`, { session, requestId });
+      throw httpError("NotLinked", `${session} is not linked to the hub (waited ${RELINK_TIMEOUT_MS / 1000} s); the request is still pending: answer it again once claude is linked`, { session, requestId });
     }
     await this.links.send(session, message);
   }

@@ -1,4 +1,5 @@
 import type { Context } from "../core/context.ts";
+import { isErrorName } from "../shared/error-kinds.ts";
 import { CsmError } from "../shared/errors.ts";
 import { liveHubInfo, type HubInfo } from "./hub-files.ts";
 
@@ -33,7 +34,8 @@ export class HubClient {
     const payload = (await response.json().catch(() => null)) as { error?: { name: string; message: string; data?: Record<string, unknown> } } | null;
     if (!response.ok) {
       const error = payload?.error;
-      throw new CsmError(error?.name ?? "HubError", error?.message ?? `hub answered ${response.status}`, { data: { ...(error?.data ?? {}), httpStatus: response.status } });
+      // The same failure as at the hub, with its declared exit code; a name this csm does not know stays readable.
+      throw new CsmError(isErrorName(error?.name) ? error.name : "HubError", error?.message ?? `hub answered ${response.status}`, { data: { ...(error?.data ?? {}), status: response.status } });
     }
     return payload as T;
   }

@@ -1,4 +1,5 @@
 import { findPrototypeKey, prototypeKeyProblem } from "../config/schema.ts";
+import type { ErrorName } from "../shared/error-kinds.ts";
 import { CsmError } from "../shared/errors.ts";
 
 // Small HTTP helpers shared by the routes: JSON in and out, errors as {error: {name, message, data}}.
@@ -11,23 +12,15 @@ export function json(value: unknown, status = 200): Response {
 
 export function errorResponse(error: unknown): Response {
   if (error instanceof CsmError) {
-    const status = (error.data.httpStatus as number | undefined) ?? httpStatusFor(error);
-    return json({ error: error.toJSON() }, status);
+    return json({ error: error.toJSON() }, error.httpStatus);
   }
   return json({ error: { name: "InternalError", message: (error as Error).message ?? String(error), data: {} } }, 500);
 }
 
-function httpStatusFor(error: CsmError): number {
-  if (error.name === "NotFound") return 404;
-  if (error.exitCode === 2) return 400;
-  if (["UnsavedWork", "SessionExists", "NotPending", "NotLinked"].includes(error.name)) return 409;
-  return 500;
-}
+/** A failure the API answers with the status its name is declared with (shared/error-kinds.ts). */
+export const httpError = (name: ErrorName, message: string, data: Record<string, unknown> = {}) => new CsmError(name, message, { data });
 
-export const httpError = (status: number, name: string, message: string, data: Record<string, unknown> = {}) =>
-  new CsmError(name, message, { data: { ...data, httpStatus: status } });
-
-const tooLarge = (limit: number) => httpError(413, "BodyTooLarge", `request body is larger than ${limit} bytes`);
+const tooLarge = (limit: number) => httpError("BodyTooLarge", `request body is larger than ${limit} bytes`);
 
 /**
  * The body's bytes, read as they arrive and given up on as soon as there are more than
@@ -61,10 +54,10 @@ export async function readJson(request: Request, limit = MAX_BODY_BYTES): Promis
   try {
     value = JSON.parse(text);
   } catch {
-    throw httpError(400, "BadJson", "request body is not valid JSON");
+    throw httpError("BadJson", "request body is not valid JSON");
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw httpError(400, "BadJson", "request body must be a JSON object");
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw httpError("BadJson", "request body must be a JSON object");
   const prototypeKey = findPrototypeKey(value);
-  if (prototypeKey) throw httpError(400, "BadField", `${prototypeKey} ${prototypeKeyProblem}`, { field: prototypeKey });
+  if (prototypeKey) throw httpError("BadField", `${prototypeKey} ${prototypeKeyProblem}`, { field: prototypeKey });
   return value as Record<string, unknown>;
 }

@@ -158,7 +158,7 @@ export class Hub {
     const hosts = [...(local ? [here] : []), ...(await this.remotes.hostsWith(name, !local))];
     if (hosts.length > 1) {
       const candidates = hosts.map((h) => `${name}@${h}`);
-      throw httpError(409, "AmbiguousSession", `${name} is a session on ${hosts.length} hosts; name one (/api/sessions/HOST/${name}): ${candidates.join(", ")}`, { session: name, candidates });
+      throw httpError("AmbiguousSession", `${name} is a session on ${hosts.length} hosts; name one (/api/sessions/HOST/${name}): ${candidates.join(", ")}`, { session: name, candidates });
     }
     return hosts[0] ?? here;
   }
@@ -206,9 +206,9 @@ export class Hub {
     // Typing into the pane reaches claude only through a live bridge, which reads its pane
     // line by line: an sdk-url claude reads its socket, and a dead pane reads nothing.
     const [view] = (await listSessions(this.ctx)).filter((v) => v.name === name);
-    if (!view || view.status === "dead") throw httpError(409, "NotRunning", `${name} is not running; \`csm reconnect ${name}\` first`);
-    if (record.transport !== "bridge") throw httpError(409, "NotLinked", `${name} is not linked to the hub, and its claude does not read its pane; try again shortly or \`csm reconnect ${name}\``);
-    if (text.includes("\n")) throw httpError(409, "NotLinked", `${name} is not linked right now; a message of several lines needs the link (typing it would send one message per line)`);
+    if (!view || view.status === "dead") throw httpError("NotRunning", `${name} is not running; \`csm reconnect ${name}\` first`);
+    if (record.transport !== "bridge") throw httpError("NotLinked", `${name} is not linked to the hub, and its claude does not read its pane; try again shortly or \`csm reconnect ${name}\``);
+    if (text.includes("\n")) throw httpError("NotLinked", `${name} is not linked right now; a message of several lines needs the link (typing it would send one message per line)`);
     await this.ctx.tmux.pasteText(session, "agent", text);
     return "paste";
   }
@@ -245,7 +245,7 @@ export class Hub {
   async reconnect(name: string, hubPort = this.port): Promise<void> {
     const record = this.requireRecord(name);
     if (!(await this.agentPaneDone(name))) {
-      throw httpError(409, "StillRunning", `${name}'s claude is still running (${this.live.state(name).status}); use \`csm interrupt\`, or \`csm kill\` it first`);
+      throw httpError("StillRunning", `${name}'s claude is still running (${this.live.state(name).status}); use \`csm interrupt\`, or \`csm kill\` it first`);
     }
     await reconnectSession(this.ctx, name, hubPort);
     // The bridge reports its own start; an sdk-url claude has no one else to say it.

@@ -157,7 +157,7 @@ async function listen(ctx: Context, options: { port: number; hostname?: string }
 /** A request for a remote host's session, passed to that host's hub (where the session is `local`). */
 async function forwardToHost(hub: Hub, host: string, name: string, routePath: string, request: Request, url: URL): Promise<Response> {
   const { client, error } = hub.remotes.hubOf(host);
-  if (!client) throw httpError(503, "HostUnreachable", `${host} cannot be reached right now (${error ?? "no hub"}); see \`csm hosts\``, { host });
+  if (!client) throw httpError("HostUnreachable", `${host} cannot be reached right now (${error ?? "no hub"}); see \`csm hosts\``, { host });
   const suffix = routePath.slice(routePath.indexOf(":name") + ":name".length);
   const passOn = ["last-event-id"].flatMap((h) => (request.headers.get(h) ? [[h, request.headers.get(h)!] as const] : []));
   const body = request.method === "GET" ? null : new TextDecoder().decode(await readCapped(request, MAX_BODY_BYTES));
@@ -191,7 +191,7 @@ async function hookCall(ctx: Context, hub: Hub, request: Request, url: URL): Pro
   const [, , encoded, event] = url.pathname.split("/");
   const session = agentSession(ctx, request, encoded ?? "");
   if (!session) return agentRefused();
-  if (request.method !== "POST" || event !== "pre-tool-use") throw httpError(404, "NotFound", "no such hook");
+  if (request.method !== "POST" || event !== "pre-tool-use") throw httpError("NotFound", "no such hook");
   // Capped while it streams in, like every body the hub reads.
   return json(await hub.approvals.preToolUse(session, await readJson(request, MAX_HOOK_BODY_BYTES)));
 }
@@ -201,5 +201,5 @@ function agentUpgrade(ctx: Context, request: Request, server: Server<AgentSocket
   if (!session) return agentRefused();
   const transport: Transport = url.searchParams.get("transport") === "bridge" ? "bridge" : "sdk-url";
   if (server.upgrade(request, { data: { session, transport } })) return undefined;
-  throw httpError(400, "NotWebSocket", "this endpoint takes a WebSocket upgrade");
+  throw httpError("NotWebSocket", "this endpoint takes a WebSocket upgrade");
 }

@@ -18,7 +18,6 @@ export function resolveSession<T extends SessionRef>(sessions: T[], query: strin
     if (matches.length === 0) return null;
     const list = matches.map((s) => `  ${s.name}@${s.host}`).join("\n");
     throw new CsmError("AmbiguousSession", `${JSON.stringify(query)} ${how} ${matches.length} sessions; say which (NAME@HOST, or more of the name):\n${list}`, {
-      exitCode: 2,
       data: { query, candidates: matches.map((s) => `${s.name}@${s.host}`) },
     });
   };

@@ -19,7 +19,6 @@ const KNOWN_TOOLS = [
 export const rulesInvalidError = (source: string, index: number, field: string | null, problem: string) => {
   const where = `${source}[${index}]${field ? `.${field}` : ""}`;
   return new CsmError("RulesInvalid", `${where}: ${problem} (fix the rule; csm refuses the whole rule list rather than skip one)`, {
-    exitCode: 78,
     data: { source, index, field },
   });
 };
@@ -30,7 +29,7 @@ export const rulesInvalidError = (source: string, index: number, field: string |
  */
 export function validateRules(rules: unknown, source = "toolApprovalRules"): asserts rules is ToolRule[] {
   if (!Array.isArray(rules)) {
-    throw new CsmError("RulesInvalid", `${source}: must be an array of rules {tool, pattern?, action}`, { exitCode: 78, data: { source } });
+    throw new CsmError("RulesInvalid", `${source}: must be an array of rules {tool, pattern?, action}`, { data: { source } });
   }
   rules.forEach((rule, index) => {
     const problem = ruleProblem(rule);

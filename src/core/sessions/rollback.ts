@@ -22,7 +22,7 @@ export class Rollback {
     if (cleanupErrors.length === 0) throw error;
     const message = `${(error as Error).message} (cleanup error: ${cleanupErrors.join("; ")})`;
     throw error instanceof CsmError
-      ? new CsmError(error.name, message, { exitCode: error.exitCode, data: { ...error.data, cleanupErrors } })
+      ? new CsmError(error.name, message, { data: { ...error.data, cleanupErrors } })
       : new CsmError("CleanupFailed", message, { data: { cleanupErrors } });
   }
 }

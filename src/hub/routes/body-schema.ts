@@ -33,7 +33,7 @@ const orList = (values: string[]) => (values.length === 1 ? values[0]! : `${valu
 /** Throws a 400 naming the first field that does not fit the schema. */
 export function checkBody(value: unknown, schema: FieldSchema, field = ""): void {
   const fail = (problem: string): never => {
-    throw httpError(400, "BadField", `${field || "the body"} ${problem}`, { field });
+    throw httpError("BadField", `${field || "the body"} ${problem}`, { field });
   };
   switch (schema.type) {
     case "string":
@@ -54,10 +54,10 @@ export function checkBody(value: unknown, schema: FieldSchema, field = ""): void
       for (const key of Object.keys(object)) {
         if (!Object.hasOwn(schema.properties, key)) {
           const known = Object.keys(schema.properties);
-          throw httpError(400, "BadField", `unknown field ${at(key)} (${known.length ? `known: ${known.join(", ")}` : "this route takes no body"})`, { field: at(key) });
+          throw httpError("BadField", `unknown field ${at(key)} (${known.length ? `known: ${known.join(", ")}` : "this route takes no body"})`, { field: at(key) });
         }
       }
-      for (const key of schema.required ?? []) if (object[key] === undefined) throw httpError(400, "BadField", `${at(key)} is required`, { field: at(key) });
+      for (const key of schema.required ?? []) if (object[key] === undefined) throw httpError("BadField", `${at(key)} is required`, { field: at(key) });
       for (const [key, property] of Object.entries(schema.properties)) if (object[key] !== undefined) checkBody(object[key], property, at(key));
     }
   }

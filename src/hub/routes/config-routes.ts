@@ -41,7 +41,7 @@ export const CONFIG_ROUTES: RouteSpec[] = [
     errors: [400],
     handle: async ({ hub, body }) => {
       const { config, restartNeeded } = await change(hub, (raw) => mergePatch(raw, body)).catch((error: Error & { data?: { field?: unknown } }) => {
-        throw error.name === "ConfigInvalid" ? httpError(400, "ConfigInvalid", error.message, { field: error.data?.field }) : error;
+        throw error.name === "ConfigInvalid" ? httpError("ConfigInvalid", error.message, { field: error.data?.field }) : error;
       });
       return json({ ok: true, config: redactConfig(config), restartNeeded });
     },
@@ -64,7 +64,7 @@ export const CONFIG_ROUTES: RouteSpec[] = [
       const { config } = await change(hub, (raw) => {
         validateRules(rulesOf(raw));
         raw.toolApprovalRules = insertRule(rulesOf(raw), rule, (body.position as number | undefined) ?? rulesOf(raw).length);
-      }).catch(asBadRequest);
+      });
       return json(config.toolApprovalRules.map((r, index) => ({ index, ...r })), 201);
     },
   },
@@ -77,13 +77,8 @@ export const CONFIG_ROUTES: RouteSpec[] = [
       const index = Number(params.index);
       const { config } = await change(hub, (raw) => {
         raw.toolApprovalRules = removeRule(rulesOf(raw), index);
-      }).catch(asBadRequest);
+      });
       return json(config.toolApprovalRules.map((r, i) => ({ index: i, ...r })));
     },
   },
 ];
-
-function asBadRequest(error: Error & { name?: string; exitCode?: number }): never {
-  if (error.exitCode === 2 || error.name === "RulesInvalid" || error.name === "ConfigInvalid") throw httpError(400, error.name ?? "BadField", error.message);
-  throw error;
-}

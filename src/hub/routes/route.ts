@@ -48,7 +48,7 @@ export interface Route {
 export const afterParam = (context: RouteContext): number => {
   const raw = context.request.headers.get("last-event-id") ?? context.url.searchParams.get("after") ?? "0";
   const after = Number(raw);
-  if (!Number.isInteger(after) || after < 0) throw httpError(400, "BadField", "after / Last-Event-ID must be a non-negative integer", { field: "after" });
+  if (!Number.isInteger(after) || after < 0) throw httpError("BadField", "after / Last-Event-ID must be a non-negative integer", { field: "after" });
   return after;
 };
 

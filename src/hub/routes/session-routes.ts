@@ -39,7 +39,7 @@ export const SESSION_ROUTES: RouteSpec[] = [
     handle: async ({ hub, body }) => {
       const name = checkName("session", body.name as string);
       const host = body.host as string | undefined;
-      if (host !== undefined && host !== hub.ctx.host.hostName) throw httpError(400, "BadField", `unknown host ${JSON.stringify(host)} (see GET /api/hosts)`, { field: "host" });
+      if (host !== undefined && host !== hub.ctx.host.hostName) throw httpError("BadField", `unknown host ${JSON.stringify(host)} (see GET /api/hosts)`, { field: "host" });
       const session = await hub.create({ name, repo: body.repo as string | undefined, base: body.base as string | undefined, prompt: body.prompt as string | undefined });
       return json(session, 201);
     },

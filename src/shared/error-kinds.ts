@@ -1,0 +1,69 @@
+// Every failure a user can meet, declared once: its name, the exit code the CLI ends with,
+// and the HTTP status the API answers with. The hub, the CLI (also for an error that came
+// back from a hub) and the dashboard go by this table, so one failure reads and ends the
+// same wherever it is met.
+
+interface ErrorKind {
+  exit: number;
+  http: number;
+}
+
+const badInput = { exit: 2, http: 400 };
+const conflict = { exit: 1, http: 409 };
+const failed = { exit: 1, http: 500 };
+const unavailable = { exit: 1, http: 503 };
+
+export const ERROR_KINDS = {
+  // Bad input: nothing was touched.
+  UsageError: badInput,
+  InvalidName: badInput,
+  BadField: badInput,
+  BadJson: badInput,
+  NotWebSocket: badInput,
+  AmbiguousSession: { exit: 2, http: 409 },
+  AmbiguousRequest: { exit: 2, http: 409 },
+  HelpRequested: { exit: 0, http: 400 },
+  BodyTooLarge: { exit: 2, http: 413 },
+  ConfigInvalid: { exit: 78, http: 400 },
+  RulesInvalid: { exit: 78, http: 400 },
+  /** The config's rule list is broken, so nothing can be added to it. */
+  RulesBroken: { exit: 78, http: 409 },
+  // Nothing by that name.
+  NotFound: { exit: 1, http: 404 },
+  RepoNotFound: { exit: 1, http: 400 },
+  NotAGitRepo: { exit: 1, http: 400 },
+  BaseNotFound: { exit: 1, http: 400 },
+  PathUnresolvable: { exit: 1, http: 400 },
+  // The state of things says no.
+  SessionExists: conflict,
+  WorktreeExists: conflict,
+  UnsavedWork: conflict,
+  NotPending: conflict,
+  NothingPending: conflict,
+  SeveralPending: conflict,
+  AlreadyAnswering: conflict,
+  NotLinked: conflict,
+  NotRunning: conflict,
+  StillRunning: conflict,
+  LockBusy: conflict,
+  RuleNotBuildable: conflict,
+  HubAlreadyRunning: conflict,
+  // Something else failed or is out of reach.
+  NotDelivered: { exit: 1, http: 504 },
+  HostUnreachable: unavailable,
+  HubUnreachable: unavailable,
+  HubNotStarted: unavailable,
+  HubNotAnswering: unavailable,
+  HubCannotListen: failed,
+  RemoteCsmMissing: unavailable,
+  StoreDamaged: failed,
+  ToolMissing: failed,
+  SetupScriptFailed: failed,
+  CleanupFailed: failed,
+  /** A hub's error whose name this csm does not know (a newer csm on another host). */
+  HubError: failed,
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorName = keyof typeof ERROR_KINDS;
+
+export const isErrorName = (name: unknown): name is ErrorName => typeof name === "string" && Object.hasOwn(ERROR_KINDS, name);
