@@ -1,6 +1,6 @@
 import type { HostFiles } from "../host/runner.ts";
 import { configError } from "../shared/errors.ts";
-import { withFileLock } from "../shared/file-lock.ts";
+import { withFileLock } from "../host/file-lock.ts";
 import { validateConfig, type CsmConfig } from "./schema.ts";
 
 // Changing the config file: read it as it is, change one part, check the whole result,

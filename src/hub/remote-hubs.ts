@@ -5,8 +5,8 @@ import { RemoteCsmMissing, runRemoteCsm, withTimeout, REMOTE_TIMEOUT_MS } from "
 import type { LiveSessionView } from "../core/live/live-view.ts";
 import type { SshHost } from "../host/ssh.ts";
 import type { PortForward } from "../host/ssh-forward.ts";
-import { HubClient } from "./client.ts";
-import { followHub, type HubFeed } from "./event-feed.ts";
+import { HubClient } from "../hub-client/client.ts";
+import { followHub, type HubFeed } from "../hub-client/event-feed.ts";
 import type { PublishedEvent } from "./live-sessions.ts";
 
 // The local hub's view of every remote host's hub: each remote csm keeps its own hub,

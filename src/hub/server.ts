@@ -6,7 +6,7 @@ import { CsmError } from "../shared/errors.ts";
 import { isValidName } from "../shared/names.ts";
 import type { AgentSocketData } from "./agent-link.ts";
 import { Hub } from "./hub.ts";
-import { hubInfoPath, hubStoppedPath, readHubInfo, type HubInfo } from "./hub-files.ts";
+import { hubInfoPath, hubStoppedPath, readHubInfo, type HubInfo } from "../hub-client/hub-files.ts";
 import { errorResponse, httpError, json, MAX_BODY_BYTES, readCapped, readJson } from "./http.ts";
 import { findRoute } from "./routes/index.ts";
 import { MAX_HOOK_BODY_BYTES } from "../link/hook-server.ts";

@@ -49,7 +49,7 @@ export interface BridgeDeps {
   /** The rules' verdict on one tool call. */
   judgeToolUse(call: PreToolUseCall): Promise<PreToolUseVerdict>;
   /**
-   * Starts the hub when it is gone (see hub/hub-start.ts), or says it was stopped on
+   * Starts the hub when it is gone (see hub-client/hub-start.ts), or says it was stopped on
    * purpose and is left so. Absent: nothing starts one (tests of the bookkeeping).
    */
   startHub?(): Promise<"running" | "stopped-on-purpose">;

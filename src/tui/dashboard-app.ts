@@ -1,8 +1,8 @@
 import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.ts";
-import { sessionPath, type HubClient } from "../hub/client.ts";
+import { sessionPath, type HubClient } from "../hub-client/client.ts";
 import type { HubEvent } from "../core/live/hub-event.ts";
 import { CsmError } from "../shared/errors.ts";
-import { followHub, type HubFeed } from "../hub/event-feed.ts";
+import { followHub, type HubFeed } from "../hub-client/event-feed.ts";
 import { acceptsText, resolveKey } from "./keys/keys-for.ts";
 import type { ActionName } from "./keys/bindings.ts";
 import { applyPureAction } from "./keys/pure-actions.ts";

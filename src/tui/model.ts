@@ -17,7 +17,7 @@ import { newMessageForm, type MessageForm } from "./views/message-form.ts";
 
 export type Mode = "list" | "detail" | "help" | "create" | "kill" | "message" | "filter";
 
-import type { HubConnection } from "../hub/event-feed.ts";
+import type { HubConnection } from "../hub-client/event-feed.ts";
 
 export type { HubConnection };
 

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { errorResponse, httpError } from "../../src/hub/http.ts";
-import { HubClient } from "../../src/hub/client.ts";
+import { HubClient } from "../../src/hub-client/client.ts";
 import { ERROR_KINDS, isErrorName } from "../../src/shared/error-kinds.ts";
 import { CsmError, usageError } from "../../src/shared/errors.ts";
 
@@ -20,11 +20,18 @@ test("an error's exit code and HTTP status come from its one declaration", async
 });
 
 test("an error from a hub ends the CLI as if it had happened here; an unknown name stays readable", async () => {
-  const answers: Record<string, Response> = {
-    "/ambiguous": Response.json({ error: { name: "AmbiguousSession", message: "api is a session on 2 hosts", data: { candidates: ["api@local", "api@devbox"] } } }, { status: 409 }),
-    "/newer": Response.json({ error: { name: "SomethingNewer", message: "a newer csm said no", data: {} } }, { status: 422 }),
+  const answers: Record<string, { status: number; error: Record<string, unknown> }> = {
+    "/ambiguous": { status: 409, error: { name: "AmbiguousSession", message: "api is a session on 2 hosts", data: { candidates: ["api@local", "api@devbox"] } } },
+    "/newer": { status: 422, error: { name: "SomethingNewer", message: "a newer csm said no", data: {} } },
   };
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (request) => answers[new URL(request.url).pathname]!.clone() });
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(request) {
+      const answer = answers[new URL(request.url).pathname]!;
+      return new Response(JSON.stringify({ error: answer.error }), { status: answer.status, headers: { "content-type": "application/json" } });
+    },
+  });
   try {
     const client = new HubClient({ pid: 1, port: server.port!, version: "x", startedAt: "" }, "t");
     const ambiguous = await client.request("GET", "/ambiguous").catch((error: CsmError) => error);

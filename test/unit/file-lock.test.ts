@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalHost } from "../../src/host/local.ts";
 import type { HostFiles } from "../../src/host/runner.ts";
-import { withFileLock } from "../../src/shared/file-lock.ts";
+import { withFileLock } from "../../src/host/file-lock.ts";
 
 // The lock that keeps two csm processes from changing one repository's worktrees (or the
 // config) at once, over real files. The waiters here share one process, so their file

@@ -1,8 +1,8 @@
 import { createContext } from "../../core/context.ts";
 import type { PendingRequest } from "../../core/live/live-state.ts";
 import { pickRequest } from "../../core/live/pick-request.ts";
-import { sessionPath } from "../../hub/client.ts";
-import { ensureHub } from "../../hub/hub-start.ts";
+import { sessionPath } from "../../hub-client/client.ts";
+import { ensureHub } from "../../hub-client/hub-start.ts";
 import { primaryInputText } from "../../link/render.ts";
 import { printable } from "../../shared/printable.ts";
 import { checkName } from "../../shared/names.ts";

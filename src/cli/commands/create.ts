@@ -1,6 +1,6 @@
 import { createContext } from "../../core/context.ts";
 import { createSession } from "../../core/sessions/create.ts";
-import { ensureHub } from "../../hub/hub-start.ts";
+import { ensureHub } from "../../hub-client/hub-start.ts";
 import type { TransportChoice } from "../../link/transport.ts";
 import { usageError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";

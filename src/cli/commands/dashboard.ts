@@ -4,7 +4,7 @@ import { createContext } from "../../core/context.ts";
 import { attachCommand, insideSameServer } from "../../core/sessions/attach.ts";
 import { AGENT_WINDOW, SHELL_WINDOW, tmuxSessionName } from "../../core/context.ts";
 import { HostRegistry } from "../../core/hosts/host-registry.ts";
-import { ensureHub } from "../../hub/hub-start.ts";
+import { ensureHub } from "../../hub-client/hub-start.ts";
 import { withoutTmuxVariables } from "../../shared/tmux-env.ts";
 import { DashboardApp } from "../../tui/dashboard-app.ts";
 import { openScreen } from "../../tui/screen.ts";

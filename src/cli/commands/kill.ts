@@ -1,6 +1,6 @@
 import { createContext } from "../../core/context.ts";
 import { killSession } from "../../core/sessions/kill.ts";
-import { findHub, sessionPath } from "../../hub/client.ts";
+import { findHub, sessionPath } from "../../hub-client/client.ts";
 import { CsmError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import { parseFlags } from "../args.ts";

@@ -2,7 +2,7 @@ import type { Context } from "../../core/context.ts";
 import type { Transport } from "../../core/live/live-state.ts";
 import type { LiveSessionView } from "../../core/live/live-view.ts";
 import { loadSettings } from "../../config/load.ts";
-import { findHubAt } from "../../hub/client.ts";
+import { findHubAt } from "../../hub-client/client.ts";
 import { usageError } from "../../shared/errors.ts";
 import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";

@@ -1,8 +1,8 @@
 import { createContext } from "../../core/context.ts";
-import { ensureHub } from "../../hub/hub-start.ts";
-import type { PublishedEvent } from "../../hub/live-sessions.ts";
-import { sessionPath } from "../../hub/client.ts";
-import { readEventStream } from "../../hub/sse-reader.ts";
+import { ensureHub } from "../../hub-client/hub-start.ts";
+import type { HubEvent as PublishedEvent } from "../../core/live/hub-event.ts";
+import { sessionPath } from "../../hub-client/client.ts";
+import { readEventStream } from "../../hub-client/sse-reader.ts";
 import { renderClaudeMessage, renderSent, colours, plain } from "../../link/render.ts";
 import type { ClaudeToCsm } from "../../link/protocol.ts";
 import { notFoundError } from "../../shared/errors.ts";

@@ -1,7 +1,7 @@
 import { csmPaths } from "../../config/paths.ts";
 import { createContext } from "../../core/context.ts";
-import { ensureHub } from "../../hub/hub-start.ts";
-import { liveHubInfo, runningHub } from "../../hub/hub-files.ts";
+import { ensureHub } from "../../hub-client/hub-start.ts";
+import { liveHubInfo, runningHub } from "../../hub-client/hub-files.ts";
 import { startHub } from "../../hub/server.ts";
 import { CsmError, usageError } from "../../shared/errors.ts";
 import { processAlive, processRuns } from "../../shared/process-alive.ts";
@@ -12,7 +12,7 @@ const STOP_WAIT_MS = 10_000;
 
 // `csm server` runs the hub in the foreground; `status` and `stop` manage a running one.
 // Those two need only the state dir: they work with a config that does not load, and
-// without the token (the hub is named by its lock, see hub/hub-files.ts).
+// without the token (the hub is named by its lock, see hub-client/hub-files.ts).
 export async function run(argv: string[], io: Output): Promise<number> {
   const sub = argv[0] === "status" || argv[0] === "stop" || argv[0] === "start" ? argv[0] : null;
   const { flags } = parseFlags("server", sub ? argv.slice(1) : argv, { port: { type: "string" }, listen: { type: "string" }, json: { type: "boolean" } }, { min: 0, max: 0 });

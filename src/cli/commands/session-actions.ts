@@ -1,6 +1,6 @@
 import { createContext } from "../../core/context.ts";
-import { sessionPath } from "../../hub/client.ts";
-import { ensureHub } from "../../hub/hub-start.ts";
+import { sessionPath } from "../../hub-client/client.ts";
+import { ensureHub } from "../../hub-client/hub-start.ts";
 import { checkName } from "../../shared/names.ts";
 import { parseFlags } from "../args.ts";
 import type { Output } from "../io.ts";

@@ -1,4 +1,4 @@
-import { withFileLock } from "../../shared/file-lock.ts";
+import { withFileLock } from "../../host/file-lock.ts";
 import { processAlive } from "../../shared/process-alive.ts";
 import type { Context } from "../context.ts";
 

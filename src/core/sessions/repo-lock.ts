@@ -1,4 +1,4 @@
-import { withFileLock } from "../../shared/file-lock.ts";
+import { withFileLock } from "../../host/file-lock.ts";
 import type { Context } from "../context.ts";
 
 // git races when two `git worktree add`/`remove` run on one repository at once (one reads

@@ -1,4 +1,4 @@
-import type { PublishedEvent } from "../../hub/live-sessions.ts";
+import type { HubEvent as PublishedEvent } from "../../core/live/hub-event.ts";
 import { renderClaudeMessage, renderSent } from "../../link/render.ts";
 import type { ClaudeToCsm } from "../../link/protocol.ts";
 import { paint, truncate } from "./markup.ts";

@@ -1,4 +1,4 @@
-import type { PublishedEvent } from "./live-sessions.ts";
+import type { PublishedEvent } from "../hub/live-sessions.ts";
 
 // Reads a hub event stream (text/event-stream) into events, for the CLI and the
 // dashboard. Comments (keep-alives, ": ready") are skipped.

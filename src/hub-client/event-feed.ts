@@ -1,5 +1,5 @@
 import type { HubClient } from "./client.ts";
-import type { PublishedEvent } from "./live-sessions.ts";
+import type { PublishedEvent } from "../hub/live-sessions.ts";
 import { readEventStream } from "./sse-reader.ts";
 
 // A subscription to a hub's /api/events, resumed from the last event seen after any drop,

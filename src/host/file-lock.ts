@@ -1,6 +1,6 @@
-import type { HostFiles } from "../host/runner.ts";
-import { CsmError } from "./errors.ts";
-import { processRuns } from "./process-alive.ts";
+import type { HostFiles } from "./runner.ts";
+import { CsmError } from "../shared/errors.ts";
+import { processRuns } from "../shared/process-alive.ts";
 
 // A lock file holding its owner's pid, made with O_EXCL. Used where two csm processes
 // must take turns: git worktree changes on one repository, writes to the config file.
