@@ -48,16 +48,7 @@ test("kill -9 of the hub with a request pending, then approve: it is answered on
   await using live = await makeLiveSandbox();
   const target = join(live.sb.paths.root, "appended");
   await pendingRequest(live, "rough", target);
-  const oldHub = live.hubPid();
-  process.kill(oldHub, "SIGKILL");
-  await live.sb.waitFor(() => {
-    try {
-      process.kill(oldHub, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  }, { what: "the old hub to be gone" });
+  await live.killHub();
   await approveAfterRestart(live, "rough", target);
 });
 

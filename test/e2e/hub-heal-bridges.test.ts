@@ -35,8 +35,7 @@ test("three bridges whose hub was killed start one hub between them, and all rel
   for (const name of names) await live.waitForSession(name, "working", (s) => s.status === "working" || s.status === "idle");
   const logBefore = readFileSync(join(live.sb.paths.stateHome, "csm", "hub.log"), "utf8");
 
-  const oldHub = live.hubPid();
-  process.kill(oldHub, "SIGKILL");
+  const oldHub = await live.killHub();
   const rows = await live.sb.waitFor(
     async () => {
       const listed = JSON.parse((await live.sb.csm(["list", "--json"])).stdout) as (LiveSession & { stale?: boolean })[];

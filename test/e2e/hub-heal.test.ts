@@ -1,17 +1,11 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
 import { slowTextReply, textReply } from "../fixtures/fake-anthropic.ts";
-import { makeLiveSandbox, type LiveSandbox, type LiveSession } from "../helpers/live.ts";
+import { expectOneTurnStoredOnce, makeLiveSandbox, type LiveSandbox, type LiveSession, type StoredEvent } from "../helpers/live.ts";
 
 // The hub dies (kill -9) in the middle of a turn and nobody starts it: the session's
 // bridge does, relinks and replays. Only `csm list` (which never starts a hub) is run.
 
 setDefaultTimeout(45_000);
-
-interface StoredEvent {
-  seq: number;
-  kind: string;
-  data: { type?: string; uuid?: string; event?: string };
-}
 
 type Listed = LiveSession & { stale?: boolean };
 
@@ -21,20 +15,13 @@ async function listed(live: LiveSandbox): Promise<Listed[]> {
   return JSON.parse(result.stdout) as Listed[];
 }
 
-async function killHub(live: LiveSandbox): Promise<number> {
-  const pid = live.hubPid();
-  process.kill(pid, "SIGKILL");
-  return pid;
-}
-
 test("kill -9 of the hub mid-turn: within 10 s `csm list` shows the live session again, every event stored once", async () => {
   await using live = await makeLiveSandbox();
   live.fake.reply(slowTextReply("a reply that takes its time to stream out completely", 150, 4));
   await live.create("steady", ["--prompt", "talk slowly"]);
   await live.waitForSession("steady", "working", (s) => s.status === "working");
 
-  const oldHub = await killHub(live);
-  const killedAt = Date.now();
+  const oldHub = await live.killHub();
   let staleRow: Listed | undefined;
   const back = await live.sb.waitFor(
     async () => {
@@ -44,20 +31,12 @@ test("kill -9 of the hub mid-turn: within 10 s `csm list` shows the live session
     },
     { what: "csm list to show the session live and idle", timeoutMs: 10_000, intervalMs: 100 },
   );
-  expect(Date.now() - killedAt).toBeLessThan(10_000);
   expect(back.lastMessage).toBe("a reply that takes its time to stream out completely");
   expect(live.hubPid()).not.toBe(oldHub);
   // While no hub ran, the row showed the last known state (never a blank one), unless the bridge was quicker than list.
   if (staleRow) expect(staleRow).toMatchObject({ name: "steady", status: "working", linked: false, transport: "bridge" });
 
-  const events = (await live.api<StoredEvent[]>("GET", "/api/sessions/steady/events")).body;
-  expect(events.every((e, i) => i === 0 || e.seq > events[i - 1]!.seq)).toBe(true);
-  const uuids = events.map((e) => e.data.uuid).filter((uuid): uuid is string => typeof uuid === "string");
-  expect(new Set(uuids).size).toBe(uuids.length);
-  const kinds = events.filter((e) => e.kind !== "link").map((e) => e.data.type);
-  expect(kinds.filter((type) => type === "result")).toHaveLength(1);
-  expect(kinds.filter((type) => type === "assistant")).toHaveLength(1);
-  expect(events.filter((e) => e.data.event === "claude_started")).toHaveLength(1);
+  expectOneTurnStoredOnce((await live.api<StoredEvent[]>("GET", "/api/sessions/steady/events")).body);
 });
 
 test("with no hub, `csm list` shows each session's last known state, marked stale", async () => {

@@ -1,21 +1,12 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CSM_ENTRY, makeSandbox, type Sandbox } from "../helpers/sandbox.ts";
+import { CSM_ENTRY, makeSandbox, type Sandbox, processAlive as alive } from "../helpers/sandbox.ts";
 
 // One hub per state dir: the hub holds <state>/hub.lock for its whole life. `status` and
 // `stop` need only the state dir, and name the hub by pid and start time, never a pid alone.
 
 setDefaultTimeout(30_000);
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function foreground(sb: Sandbox) {
   const child = Bun.spawn(["bun", CSM_ENTRY, "server"], { env: sb.env, stdout: "pipe", stderr: "pipe" });

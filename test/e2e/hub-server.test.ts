@@ -2,22 +2,13 @@ import { expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
-import { makeSandbox } from "../helpers/sandbox.ts";
+import { makeSandbox, processAlive as alive } from "../helpers/sandbox.ts";
 
 // Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
 setDefaultTimeout(30_000);
 
 // `csm server`: started on demand, detached; status and stop; a stale pid file is replaced;
 // it listens on 127.0.0.1 only; every route but health wants the token.
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test("a command that needs the hub starts it; status reports it; stop stops it", async () => {
   await using sb = await makeSandbox();

@@ -1,7 +1,8 @@
+import { expect } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { prepareClaudeEnv, startFakeAnthropic, type FakeAnthropic } from "../fixtures/fake-anthropic.ts";
-import { makeSandbox, PROJECT_ROOT, type Sandbox } from "./sandbox.ts";
+import { makeSandbox, processAlive, PROJECT_ROOT, type Sandbox } from "./sandbox.ts";
 import { createSession } from "./sessions.ts";
 
 // A sandbox for tests of the live link: the real claude binary (the devDependency)
@@ -37,6 +38,28 @@ export interface LiveSandbox extends AsyncDisposable {
   session(name: string): Promise<LiveSession>;
   waitForSession(name: string, what: string, predicate: (s: LiveSession) => boolean, timeoutMs?: number): Promise<LiveSession>;
   hubPid(): number;
+  /** kill -9 of the hub, once it is gone; returns its pid. */
+  killHub(): Promise<number>;
+}
+
+/** A stored event as `GET /api/sessions/:name/events` gives it. */
+export interface StoredEvent {
+  seq: number;
+  kind: string;
+  data: { type?: string; uuid?: string; event?: string };
+}
+
+/** The log of one turn that lived through a hub's death: in order, nothing twice, one reply and one result. */
+export function expectOneTurnStoredOnce(events: StoredEvent[]): void {
+  expect(events.every((e, i) => i === 0 || e.seq > events[i - 1]!.seq)).toBe(true);
+  const uuids = events.map((e) => e.data.uuid).filter((uuid): uuid is string => typeof uuid === "string");
+  expect(new Set(uuids).size).toBe(uuids.length);
+  const kinds = events.filter((e) => e.kind !== "link").map((e) => e.data.type);
+  expect(kinds.filter((type) => type === "result")).toHaveLength(1);
+  expect(kinds.filter((type) => type === "assistant")).toHaveLength(1);
+  expect(kinds.indexOf("user")).toBeLessThan(kinds.indexOf("assistant"));
+  expect(kinds.indexOf("assistant")).toBeLessThan(kinds.indexOf("result"));
+  expect(events.filter((e) => e.data.event === "claude_started")).toHaveLength(1);
 }
 
 export async function makeLiveSandbox(): Promise<LiveSandbox> {
@@ -84,6 +107,12 @@ export async function makeLiveSandbox(): Promise<LiveSandbox> {
         });
     },
     hubPid: () => (JSON.parse(readFileSync(join(sb.paths.stateHome, "csm", "hub.json"), "utf8")) as { pid: number }).pid,
+    async killHub() {
+      const pid = live.hubPid();
+      process.kill(pid, "SIGKILL");
+      await sb.waitFor(() => !processAlive(pid), { what: "the killed hub to be gone" });
+      return pid;
+    },
     async [Symbol.asyncDispose]() {
       await sb.dispose();
       await fake.stop();

@@ -8,6 +8,16 @@ import { waitFor } from "./wait-for.ts";
 // name and TMUX_TMPDIR), and the stand-in claude. Nothing a test does can reach the
 // user's tmux, config or repos, and `dispose` removes everything it made.
 
+/** Whether a process with this pid exists (signal 0 sends nothing). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A port the kernel says is free right now (random picks collide with ephemeral ports). */
 export function freePort(): number {
   const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
