@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
 import type { PipedProcess } from "../../src/host/runner.ts";
 import { runBridge, type AgentSocket, type BridgeDeps } from "../../src/link/bridge.ts";
-import type { LaunchSpec } from "../../src/link/launch.ts";
 import { plain } from "../../src/link/render.ts";
+import { launchSpec } from "../helpers/launch-spec.ts";
 
 // A bridge whose hub is gone starts one when its first reconnect fails, and less and less
 // often while none comes up: never one start per reconnect.
@@ -35,18 +35,7 @@ function flakyHub() {
   return { state, connect, drop: () => ((state.up = false), state.current!.close()) };
 }
 
-const spec: LaunchSpec = {
-  host: "local",
-  session: "s",
-  cwd: "/w",
-  transport: "bridge",
-  argv: ["claude"],
-  env: {},
-  agentUrl: "ws://127.0.0.1:1/ws/agent/s",
-  secret: "k",
-  hookSettingsFile: "/state/hooks/s.json",
-  userSettings: [],
-};
+const spec = launchSpec();
 
 function start(hub: ReturnType<typeof flakyHub>, startHub: BridgeDeps["startHub"]) {
   const claude = quietClaude();

@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
 import type { PipedProcess } from "../../src/host/runner.ts";
 import { runBridge, type AgentSocket } from "../../src/link/bridge.ts";
-import type { LaunchSpec } from "../../src/link/launch.ts";
 import { plain } from "../../src/link/render.ts";
+import { launchSpec } from "../helpers/launch-spec.ts";
 
 // The bridge's bookkeeping with a scripted hub socket and a scripted claude: what is sent,
 // when, with which seq, and what reaches claude's stdin.
@@ -44,19 +44,7 @@ function fakeHub() {
   return { sockets, connect, frames, reports, hello: (i: number, lastSeq: number) => sockets[i]!.handlers.message(`${JSON.stringify({ type: "csm_hello", lastSeq })}\n`) };
 }
 
-const spec: LaunchSpec = {
-  host: "local",
-  session: "s",
-  cwd: "/w",
-  transport: "bridge",
-  argv: ["claude"],
-  env: {},
-  prompt: "first",
-  agentUrl: "ws://x/ws/agent/s",
-  secret: "k",
-  hookSettingsFile: "/state/hooks/s.json",
-  userSettings: [],
-};
+const spec = launchSpec({ prompt: "first", agentUrl: "ws://x/ws/agent/s" });
 /** No hook calls in these tests: the hook has its own tests below. */
 const noHooks = { serveHooks: async () => ({ env: {}, stop() {} }), judgeToolUse: async () => ({ kind: "pass" as const }) };
 const tick = () => Bun.sleep(5);
