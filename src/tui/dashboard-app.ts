@@ -1,5 +1,5 @@
-import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.ts";
-import { sessionPath, type HubClient } from "../hub-client/client.ts";
+import { callHub } from "../hub-client/api.ts";
+import type { HubClient } from "../hub-client/client.ts";
 import type { HubEvent } from "../core/live/hub-event.ts";
 import { CsmError } from "../shared/errors.ts";
 import { followHub, type HubFeed } from "../hub-client/event-feed.ts";
@@ -25,7 +25,6 @@ import {
   setNotice,
   spin,
   typeText,
-  type PendingEntry,
   type TuiModel,
 } from "./model.ts";
 import { FrameScheduler } from "./frame-scheduler.ts";
@@ -105,8 +104,8 @@ export class DashboardApp {
   async refresh(): Promise<void> {
     await this.guard(async () => {
       const [sessions, pending] = await Promise.all([
-        this.deps.hub.request<LiveSessionView[]>("GET", "/api/sessions"),
-        this.deps.hub.request<PendingEntry[]>("GET", "/api/pending"),
+        callHub(this.deps.hub, "GET /api/sessions"),
+        callHub(this.deps.hub, "GET /api/pending"),
       ]);
       this.update(applyPending(applySessions(this.model, sessions), pending));
       if (this.model.mode === "detail" && this.model.selected) await this.loadDetail(this.model.selected, false);
@@ -116,9 +115,10 @@ export class DashboardApp {
   private async loadDetail(key: string, withLog: boolean): Promise<void> {
     const session = this.model.sessions.find((s) => sessionKey(s) === key);
     if (!session) return;
-    const detail = await this.deps.hub.request<LiveSessionDetail>("GET", sessionPath(session.host, session.name));
+    const where = { host: session.host, name: session.name };
+    const detail = await callHub(this.deps.hub, "GET /api/sessions/:host/:name", { session: where });
     let model = applyDetail(this.model, detail);
-    if (withLog) model = applyEventLog(model, key, await this.deps.hub.request<HubEvent[]>("GET", sessionPath(session.host, session.name, "/events?tail=200")));
+    if (withLog) model = applyEventLog(model, key, await callHub(this.deps.hub, "GET /api/sessions/:host/:name/events", { session: where, query: { tail: 200 } }));
     this.update(model);
   }
 
@@ -170,14 +170,14 @@ export class DashboardApp {
       case "favourite":
         if (!session) return;
         return this.guard(async () => {
-          await this.deps.hub.request("POST", sessionPath(session.host, session.name, "/favourite"), { favourite: !session.favourite });
+          await callHub(this.deps.hub, "POST /api/sessions/:host/:name/favourite", { session, body: { favourite: !session.favourite } });
           await this.refresh();
         });
       case "reconnect":
       case "interrupt":
         if (!session) return;
         return this.guard(async () => {
-          await this.deps.hub.request("POST", sessionPath(session.host, session.name, `/${action}`));
+          await callHub(this.deps.hub, action === "reconnect" ? "POST /api/sessions/:host/:name/reconnect" : "POST /api/sessions/:host/:name/interrupt", { session });
           this.update(setNotice(this.model, "info", action === "reconnect" ? `reconnecting ${session.name}…` : `interrupted ${session.name}`));
         });
       default:
@@ -189,10 +189,9 @@ export class DashboardApp {
     const request = currentRequest(this.model);
     if (!request) return;
     await this.guard(async () => {
-      await this.deps.hub.request("POST", sessionPath(request.host ?? "local", request.session, "/approve-tool"), {
-        requestId: request.requestId,
-        action: action.startsWith("approve") ? "allow" : "deny",
-        always: action.endsWith("always"),
+      await callHub(this.deps.hub, "POST /api/sessions/:host/:name/approve-tool", {
+        session: { host: request.host ?? "local", name: request.session },
+        body: { requestId: request.requestId, action: action.startsWith("approve") ? "allow" : "deny", always: action.endsWith("always") },
       });
       await this.refresh();
     });
@@ -223,14 +222,14 @@ export class DashboardApp {
       if ("error" in input) return this.update(formFailed(model, input.error));
       const body = { ...input.input, ...(input.input.repo ? { repo: this.deps.resolvePath(input.input.repo) } : {}) };
       return run(async () => {
-        await this.deps.hub.request("POST", "/api/sessions", body);
+        await callHub(this.deps.hub, "POST /api/sessions", { body });
         return `created ${input.input.name}`;
       });
     }
     if (model.mode === "kill" && model.kill && !model.kill.busy) {
       const form = model.kill;
       return run(async () => {
-        await this.deps.hub.request("DELETE", sessionPath(target?.host ?? "local", form.session), { deleteBranch: form.deleteBranch, force: form.force });
+        await callHub(this.deps.hub, "DELETE /api/sessions/:host/:name", { session: { host: target?.host ?? "local", name: form.session }, body: { deleteBranch: form.deleteBranch, force: form.force } });
         return `killed ${form.session}`;
       });
     }
@@ -238,7 +237,7 @@ export class DashboardApp {
       const form = model.message;
       if (form.text.trim() === "") return this.update(formFailed(model, "type a message first"));
       return run(async () => {
-        const reply = await this.deps.hub.request<{ delivered: string }>("POST", sessionPath(target?.host ?? "local", form.session, "/message"), { text: form.text });
+        const reply = await callHub(this.deps.hub, "POST /api/sessions/:host/:name/message", { session: { host: target?.host ?? "local", name: form.session }, body: { text: form.text } });
         return reply.delivered === "link" ? `sent to ${form.session}` : `typed into ${form.session}'s agent window`;
       });
     }

@@ -99,3 +99,19 @@ test("every route that takes a request refuses an unknown field with a 400 namin
   expect((await hub.fetch("/api/sessions/some-session/kill", post(JSON.stringify({ force: true })))).status).toBe(404);
   expect((await hub.fetch("/api/sessions/some-session/interrupt", { method: "POST" })).status).toBe(404);
 });
+
+// Queries are declared like bodies: a parameter a route does not know, or a bad number, is a 400 naming it.
+test("every route refuses an unknown query parameter, and a route's own are checked", async () => {
+  await using sb = await makeSandbox();
+  await using hub = await startTestHub(sb);
+  const concrete = (path: string) => path.replace(":host", "local").replace(":name", "some-session").replace(":index", "0");
+  for (const route of ROUTES.filter((r) => !r.stream)) {
+    const response = await hub.fetch(`${concrete(route.path)}?surely-unknown=1`, { method: route.method });
+    const { error } = (await response.json()) as { error: { data: { field?: string } } };
+    expect({ route: `${route.method} ${route.path}`, status: response.status, field: error.data.field }).toEqual({ route: `${route.method} ${route.path}`, status: 400, field: "?surely-unknown" });
+  }
+  const bad = await hub.fetch("/api/sessions/local/some-session/events?tail=many");
+  expect(bad.status).toBe(400);
+  expect(((await bad.json()) as { error: { message: string } }).error.message).toContain("?tail must be an integer of at least 1");
+  expect((await hub.fetch("/api/sessions/local/some-session/events?tail=5")).status).toBe(404);
+});

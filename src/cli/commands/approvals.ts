@@ -1,7 +1,6 @@
 import { createContext } from "../../core/context.ts";
-import type { PendingRequest } from "../../core/live/live-state.ts";
 import { pickRequest } from "../../core/live/pick-request.ts";
-import { sessionPath } from "../../hub-client/client.ts";
+import { callHub } from "../../hub-client/api.ts";
 import { ensureHub } from "../../hub-client/hub-start.ts";
 import { primaryInputText } from "../../link/render.ts";
 import { printable } from "../../shared/printable.ts";
@@ -12,13 +11,11 @@ import { formatAge, formatTable } from "../table.ts";
 
 // The person's side of tool approval: list what waits, allow or deny it by id.
 
-type Pending = PendingRequest & { session: string; host?: string };
-
 export async function pending(argv: string[], io: Output): Promise<number> {
   const { flags } = parseFlags("pending", argv, { json: { type: "boolean" } }, { min: 0, max: 0 });
   const ctx = await createContext();
   try {
-    const requests = await (await ensureHub(ctx)).request<Pending[]>("GET", "/api/pending");
+    const requests = await callHub(await ensureHub(ctx), "GET /api/pending");
     if (flags.json) printJson(io, requests);
     else if (requests.length === 0) io.out("nothing is waiting for approval");
     else {
@@ -40,15 +37,14 @@ function answer(action: "allow" | "deny") {
     const ctx = await createContext();
     try {
       const hub = await ensureHub(ctx);
-      const all = await hub.request<Pending[]>("GET", "/api/pending");
+      const all = await callHub(hub, "GET /api/pending");
       const mine = all.filter((r) => r.session === name && (r.host ?? ctx.host.hostName) === ctx.host.hostName).map((r) => ({ ...r, summary: primaryInputText(r.toolName, r.input) }));
       const request = pickRequest(name, mine, positionals[1]);
       const message = flags.message as string | undefined;
-      const reply = await hub.request<{ decision: { addedRules?: { tool: string; pattern?: string; action: string }[] } }>(
-        "POST",
-        sessionPath(ctx.host.hostName, name, "/approve-tool"),
-        { requestId: request.requestId, action, ...(message !== undefined ? { message } : {}), ...(flags.always ? { always: true } : {}) },
-      );
+      const reply = await callHub(hub, "POST /api/sessions/:host/:name/approve-tool", {
+        session: { host: ctx.host.hostName, name },
+        body: { requestId: request.requestId, action, ...(message !== undefined ? { message } : {}), ...(flags.always ? { always: true } : {}) },
+      });
       // The command came from claude: shown, never obeyed (formatTable does the same for `pending`).
       io.out(printable(`${action === "allow" ? "allowed" : "denied"} ${request.toolName} ${request.summary}`, { multiline: true }));
       for (const rule of reply.decision.addedRules ?? []) io.out(printable(`added rule: ${rule.tool}${rule.pattern !== undefined ? ` ${JSON.stringify(rule.pattern)}` : ""} → ${rule.action}`));

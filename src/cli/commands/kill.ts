@@ -1,6 +1,7 @@
 import { createContext } from "../../core/context.ts";
 import { killSession } from "../../core/sessions/kill.ts";
-import { findHub, sessionPath } from "../../hub-client/client.ts";
+import { callHub } from "../../hub-client/api.ts";
+import { findHub } from "../../hub-client/client.ts";
 import { CsmError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import { parseFlags } from "../args.ts";
@@ -21,7 +22,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
     // core code runs either way.
     const hub = await findHub(ctx);
     const removed = hub
-      ? (await hub.request<{ removed: string[] }>("DELETE", sessionPath(ctx.host.hostName, name), options).catch((error: unknown) => {
+      ? (await callHub(hub, "DELETE /api/sessions/:host/:name", { session: { host: ctx.host.hostName, name }, body: options }).catch((error: unknown) => {
           if (error instanceof CsmError && error.name === "HubUnreachable") return { removed: null };
           throw error;
         })).removed ?? (await killSession(ctx, { name, ...options }))

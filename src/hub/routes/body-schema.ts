@@ -1,34 +1,24 @@
+import type { FieldSchema, ObjectSchema } from "../../hub-client/schema.ts";
 import { httpError } from "../http.ts";
 
-// A route's request body, declared once as a schema: it is what the OpenAPI document
-// shows, and what every request is checked against before the handler runs, so a field
-// the route does not know is refused (400, naming it) on every route alike.
+// Checking a request against its route's declared body and query (schemas in
+// hub-client/schema.ts): a field or query parameter the route does not know is refused
+// (400, naming it) on every route alike.
 
-export type FieldSchema =
-  | { type: "string"; enum?: string[]; minLength?: number }
-  | { type: "boolean" }
-  | { type: "integer"; minimum?: number }
-  | ObjectSchema;
+export {
+  booleanSchema,
+  enumSchema,
+  integerSchema,
+  NO_BODY,
+  nonEmptyStringSchema,
+  nonNegativeIntegerSchema,
+  objectSchema,
+  stringSchema,
+  type FieldSchema,
+  type ObjectSchema,
+} from "../../hub-client/schema.ts";
 
-/** With `properties`, exactly those fields; without, any object (checked further by its handler). */
-export interface ObjectSchema {
-  type: "object";
-  properties?: Record<string, FieldSchema>;
-  required?: string[];
-  additionalProperties?: false;
-}
-
-export const objectSchema = (properties: Record<string, FieldSchema>, required: string[] = []): ObjectSchema => ({ type: "object", properties, required, additionalProperties: false });
-export const stringSchema: FieldSchema = { type: "string" };
-export const nonEmptyStringSchema: FieldSchema = { type: "string", minLength: 1 };
-export const booleanSchema: FieldSchema = { type: "boolean" };
-export const integerSchema: FieldSchema = { type: "integer" };
-export const enumSchema = (...values: string[]): FieldSchema => ({ type: "string", enum: values });
-
-/** The schema of a route that takes no body: an empty one, or `{}`, and nothing else. */
-export const NO_BODY: ObjectSchema = objectSchema({});
-
-const orList = (values: string[]) => (values.length === 1 ? values[0]! : `${values.slice(0, -1).join(", ")} or ${values.at(-1)}`);
+const orList = (values: readonly string[]) => (values.length === 1 ? values[0]! : `${values.slice(0, -1).join(", ")} or ${values.at(-1)}`);
 
 /** Throws a 400 naming the first field that does not fit the schema. */
 export function checkBody(value: unknown, schema: FieldSchema, field = ""): void {
@@ -59,6 +49,30 @@ export function checkBody(value: unknown, schema: FieldSchema, field = ""): void
       }
       for (const key of schema.required ?? []) if (object[key] === undefined) throw httpError("BadField", `${at(key)} is required`, { field: at(key) });
       for (const [key, property] of Object.entries(schema.properties)) if (object[key] !== undefined) checkBody(object[key], property, at(key));
+    }
+  }
+}
+
+/**
+ * Checks a query string against the route's query schema: every parameter must be one it
+ * declares, given once, and an integer where it says so.
+ */
+export function checkQuery(params: URLSearchParams, schema: ObjectSchema | undefined): void {
+  const properties = schema?.properties ?? {};
+  for (const key of new Set(params.keys())) {
+    const field = `?${key}`;
+    if (!Object.hasOwn(properties, key)) {
+      const known = Object.keys(properties);
+      throw httpError("BadField", `unknown query parameter ${field} (${known.length ? `known: ${known.join(", ")}` : "this route takes none"})`, { field });
+    }
+    const values = params.getAll(key);
+    if (values.length > 1) throw httpError("BadField", `${field} is given ${values.length} times`, { field });
+    const property = properties[key]!;
+    if (property.type === "integer") {
+      const value = Number(values[0]);
+      if (values[0] === "" || !Number.isInteger(value) || value < (property.minimum ?? -Infinity)) {
+        throw httpError("BadField", `${field} must be an integer${property.minimum === undefined ? "" : ` of at least ${property.minimum}`}`, { field });
+      }
     }
   }
 }

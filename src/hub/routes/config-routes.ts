@@ -6,7 +6,7 @@ import { insertRule, removeRule } from "../../core/rules/rule-list.ts";
 import { validateRules } from "../../core/rules/index.ts";
 import type { Hub } from "../hub.ts";
 import { httpError, json } from "../http.ts";
-import { enumSchema, integerSchema, nonEmptyStringSchema, objectSchema, stringSchema } from "./body-schema.ts";
+import { BODIES } from "../../hub-client/api.ts";
 import type { RouteSpec } from "./route.ts";
 
 // /api/config: read without secrets, change with a validated merge patch, written
@@ -37,7 +37,7 @@ export const CONFIG_ROUTES: RouteSpec[] = [
     summary:
       "change settings with a JSON merge patch; validated like the file, written atomically; \"<redacted>\" keeps a stored secret. " +
       "Answers {ok, config, restartNeeded}: changes apply at once but for the fields in restartNeeded (apiPort, tmuxSocket, hosts), which wait for `csm server stop` and a new start",
-    body: { type: "object" },
+    body: BODIES.configPatch,
     errors: [400],
     handle: async ({ hub, body }) => {
       const { config, restartNeeded } = await change(hub, (raw) => mergePatch(raw, body)).catch((error: Error & { data?: { field?: unknown } }) => {
@@ -56,7 +56,7 @@ export const CONFIG_ROUTES: RouteSpec[] = [
     method: "POST",
     path: "/api/config/rules",
     summary: "append a rule, or insert it at `position`",
-    body: objectSchema({ tool: nonEmptyStringSchema, pattern: stringSchema, action: enumSchema("allow", "deny", "ask"), position: integerSchema }, ["tool", "action"]),
+    body: BODIES.addRule,
     errors: [400],
     handle: async ({ hub, body }) => {
       const rule: ToolRule = { tool: body.tool as string, action: body.action as RuleAction };

@@ -9,7 +9,10 @@ export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
     const path = route.path.replace(/:([A-Za-z]+)/g, "{$1}");
-    const parameters = [...route.path.matchAll(/:([A-Za-z]+)/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } }));
+    const parameters = [
+      ...[...route.path.matchAll(/:([A-Za-z]+)/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } })),
+      ...Object.entries(route.query?.properties ?? {}).map(([name, schema]) => ({ name, in: "query", required: false, schema })),
+    ];
     const responses: Record<string, unknown> = {
       [route.method === "POST" && /\/(sessions|rules|stream-tickets)$/.test(route.path) ? "201" : "200"]: {
         description: "ok",

@@ -2,7 +2,7 @@ import type { Hub } from "../hub.ts";
 import { httpError, readJson } from "../http.ts";
 import type { LogEvent } from "../../core/live/hub-event.ts";
 import type { PublishedEvent } from "../live-sessions.ts";
-import { checkBody, NO_BODY, type ObjectSchema } from "./body-schema.ts";
+import { checkBody, checkQuery, NO_BODY, type ObjectSchema } from "./body-schema.ts";
 
 // A route of the HTTP API. Routes are data: the server dispatches on them, the OpenAPI
 // document is generated from them, and a test walks them to check that every route but
@@ -36,6 +36,8 @@ export interface Route {
    * no fields at all) before the handler runs, and the OpenAPI document shows it.
    */
   body?: ObjectSchema;
+  /** Its query parameters: any other is refused (400), and the OpenAPI document lists them. */
+  query?: ObjectSchema;
   /** Status codes it answers besides 200/401, for the OpenAPI document. */
   errors?: number[];
   /** Event stream (text/event-stream) rather than JSON; may be opened with a stream ticket. */
@@ -65,6 +67,7 @@ export function served(spec: RouteSpec): Route {
   return {
     ...spec,
     handle: async (context) => {
+      checkQuery(context.url.searchParams, spec.query);
       const body = spec.method === "GET" ? {} : await readJson(context.request);
       checkBody(body, spec.body ?? NO_BODY);
       return spec.handle({ ...context, body });

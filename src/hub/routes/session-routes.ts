@@ -2,7 +2,7 @@ import { checkName } from "../../shared/names.ts";
 import { httpError, json } from "../http.ts";
 import type { PublishedEvent } from "../live-sessions.ts";
 import { sseResponse } from "../sse.ts";
-import { booleanSchema, enumSchema, nonEmptyStringSchema, objectSchema, stringSchema } from "./body-schema.ts";
+import { BODIES, QUERIES } from "../../hub-client/api.ts";
 import type { Hub } from "../hub.ts";
 import { afterParam, toPublished, type HandlerContext, type RouteSpec } from "./route.ts";
 
@@ -10,7 +10,7 @@ import { afterParam, toPublished, type HandlerContext, type RouteSpec } from "./
 // checked against each route's `body` before a handler runs (see route.ts), so handlers
 // read fields as their schema says they are.
 
-const killBody = objectSchema({ deleteBranch: booleanSchema, force: booleanSchema });
+const killBody = BODIES.kill;
 
 async function kill({ hub, params, body }: HandlerContext): Promise<Response> {
   const removed = await hub.kill(params.name!, { deleteBranch: body.deleteBranch as boolean | undefined, force: body.force as boolean | undefined });
@@ -34,7 +34,7 @@ export const SESSION_ROUTES: RouteSpec[] = [
     method: "POST",
     path: "/api/sessions",
     summary: "create a session: worktree, branch, tmux session, claude",
-    body: objectSchema({ name: nonEmptyStringSchema, repo: nonEmptyStringSchema, base: nonEmptyStringSchema, host: nonEmptyStringSchema, prompt: stringSchema }, ["name"]),
+    body: BODIES.createSession,
     errors: [400, 409],
     handle: async ({ hub, body }) => {
       const name = checkName("session", body.name as string);
@@ -52,7 +52,7 @@ export const SESSION_ROUTES: RouteSpec[] = [
     method: "POST",
     path: "/api/sessions/:name/message",
     summary: "send a user message (typed into the agent pane when not linked)",
-    body: objectSchema({ text: nonEmptyStringSchema }, ["text"]),
+    body: BODIES.message,
     errors: [400, 404, 409],
     handle: async ({ hub, params, body }) => json({ delivered: await hub.sendMessage(params.name!, body.text as string) }),
   },
@@ -60,7 +60,7 @@ export const SESSION_ROUTES: RouteSpec[] = [
     method: "POST",
     path: "/api/sessions/:name/favourite",
     summary: "star or unstar a session ({favourite: true|false})",
-    body: objectSchema({ favourite: booleanSchema }, ["favourite"]),
+    body: BODIES.favourite,
     errors: [400, 404],
     handle: async ({ hub, params, body }) => {
       const favourite = body.favourite as boolean;
@@ -86,7 +86,7 @@ export const SESSION_ROUTES: RouteSpec[] = [
     method: "POST",
     path: "/api/sessions/:name/approve-tool",
     summary: "answer a pending tool request by its id; an unknown or answered id is a 409",
-    body: objectSchema({ requestId: nonEmptyStringSchema, action: enumSchema("allow", "deny"), message: stringSchema, always: booleanSchema }, ["requestId", "action"]),
+    body: BODIES.approveTool,
     errors: [400, 404, 409],
     handle: async ({ hub, params, body }) => {
       const action = body.action as "allow" | "deny";
@@ -98,6 +98,7 @@ export const SESSION_ROUTES: RouteSpec[] = [
     method: "GET",
     path: "/api/sessions/:name/events",
     summary: "the stored event log: ?after=SEQ&limit=N, or ?tail=N",
+    query: QUERIES.events,
     errors: [400, 404],
     handle: async (context) => {
       const { hub, params, url } = context;
@@ -113,6 +114,7 @@ export const SESSION_ROUTES: RouteSpec[] = [
     method: "GET",
     path: "/api/sessions/:name/stream",
     summary: "SSE of one session: id = seq; Last-Event-ID or ?after= resumes exactly",
+    query: QUERIES.stream,
     stream: true,
     errors: [400, 404],
     handle: async (context) => {
@@ -130,6 +132,7 @@ export const SESSION_ROUTES: RouteSpec[] = [
     method: "GET",
     path: "/api/events",
     summary: "SSE of every session (what the dashboard uses); Last-Event-ID or ?after= resumes exactly",
+    query: QUERIES.stream,
     stream: true,
     handle: (context) =>
       sseResponse(

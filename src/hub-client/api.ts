@@ -1,0 +1,99 @@
+import type { HubEvent } from "../core/live/hub-event.ts";
+import type { PendingRequest } from "../core/live/live-state.ts";
+import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.ts";
+import type { SessionView } from "../core/sessions/session-view.ts";
+import type { ToolRule } from "../config/schema.ts";
+import type { HubClient } from "./client.ts";
+import {
+  booleanSchema,
+  enumSchema,
+  integerSchema,
+  nonEmptyStringSchema,
+  nonNegativeIntegerSchema,
+  objectSchema,
+  stringSchema,
+  type Infer,
+  type ObjectSchema,
+} from "./schema.ts";
+
+// The hub's API as a contract: each route's body and query declared once. The hub's routes
+// take their schemas from here (and check every request against them), the OpenAPI
+// document shows them, and `callHub` types the CLI's and the dashboard's calls with them.
+
+export const BODIES = {
+  createSession: objectSchema({ name: nonEmptyStringSchema, repo: nonEmptyStringSchema, base: nonEmptyStringSchema, host: nonEmptyStringSchema, prompt: stringSchema }, ["name"]),
+  kill: objectSchema({ deleteBranch: booleanSchema, force: booleanSchema }),
+  message: objectSchema({ text: nonEmptyStringSchema }, ["text"]),
+  favourite: objectSchema({ favourite: booleanSchema }, ["favourite"]),
+  approveTool: objectSchema({ requestId: nonEmptyStringSchema, action: enumSchema("allow", "deny"), message: stringSchema, always: booleanSchema }, ["requestId", "action"]),
+  configPatch: { type: "object" } as ObjectSchema,
+  addRule: objectSchema({ tool: nonEmptyStringSchema, pattern: stringSchema, action: enumSchema("allow", "deny", "ask"), position: integerSchema }, ["tool", "action"]),
+};
+
+/** Query strings are text; integers are checked as such. `ticket` opens a stream without the token. */
+export const QUERIES = {
+  events: objectSchema({ after: nonNegativeIntegerSchema, limit: { type: "integer", minimum: 1 }, tail: { type: "integer", minimum: 1 } }),
+  stream: objectSchema({ after: nonNegativeIntegerSchema, ticket: stringSchema }),
+};
+
+type Ok = { ok: true };
+
+/** Every call a client makes, as `METHOD /path`: its body, query and reply. */
+export interface ApiCalls {
+  "GET /api/sessions": { reply: LiveSessionView[] };
+  "POST /api/sessions": { body: Infer<typeof BODIES.createSession>; reply: SessionView };
+  "GET /api/pending": { reply: (PendingRequest & { session: string; host?: string })[] };
+  "GET /api/sessions/:host/:name": { reply: LiveSessionDetail };
+  "DELETE /api/sessions/:host/:name": { body: Infer<typeof BODIES.kill>; reply: { removed: string[] } };
+  "POST /api/sessions/:host/:name/message": { body: Infer<typeof BODIES.message>; reply: { delivered: "link" | "paste" } };
+  "POST /api/sessions/:host/:name/favourite": { body: Infer<typeof BODIES.favourite>; reply: Ok & { favourite: boolean } };
+  "POST /api/sessions/:host/:name/interrupt": { reply: Ok };
+  "POST /api/sessions/:host/:name/reconnect": { reply: Ok };
+  "POST /api/sessions/:host/:name/approve-tool": { body: Infer<typeof BODIES.approveTool>; reply: Ok & { decision: { addedRules?: ToolRule[] } } };
+  "GET /api/sessions/:host/:name/events": { query: Infer<typeof QUERIES.events>; reply: HubEvent[] };
+  "GET /api/config/rules": { reply: (ToolRule & { index: number })[] };
+}
+
+export type ApiCall = keyof ApiCalls;
+
+/** The same calls at run time, so a test can hold them against the hub's route table. */
+export const API_CALLS = [
+  "GET /api/sessions",
+  "POST /api/sessions",
+  "GET /api/pending",
+  "GET /api/sessions/:host/:name",
+  "DELETE /api/sessions/:host/:name",
+  "POST /api/sessions/:host/:name/message",
+  "POST /api/sessions/:host/:name/favourite",
+  "POST /api/sessions/:host/:name/interrupt",
+  "POST /api/sessions/:host/:name/reconnect",
+  "POST /api/sessions/:host/:name/approve-tool",
+  "GET /api/sessions/:host/:name/events",
+  "GET /api/config/rules",
+] as const satisfies readonly ApiCall[];
+// …and every ApiCall is in the list.
+type Missing = Exclude<ApiCall, (typeof API_CALLS)[number]>;
+const _everyCallListed: [Missing] extends [never] ? true : Missing = true;
+type Field<K extends ApiCall, F extends string> = ApiCalls[K] extends Record<F, infer T> ? T : undefined;
+
+/** A session's path parameters: it is (host, name) everywhere; `local` is the hub's own machine. */
+export interface SessionParams {
+  host: string;
+  name: string;
+}
+
+type Args<K extends ApiCall> = (K extends `${string}:name${string}` ? { session: SessionParams } : { session?: never }) &
+  (Field<K, "body"> extends undefined ? { body?: never } : { body: Field<K, "body"> }) &
+  (Field<K, "query"> extends undefined ? { query?: never } : { query?: Field<K, "query"> });
+
+/** Calls the hub with a route's declared body and query; the reply has the route's type. */
+export function callHub<K extends ApiCall>(hub: HubClient, call: K, args: Args<K> = {} as Args<K>): Promise<ApiCalls[K]["reply"]> {
+  const space = call.indexOf(" ");
+  const method = call.slice(0, space);
+  const session = args.session as SessionParams | undefined;
+  let path = call.slice(space + 1);
+  if (session) path = path.replace(":host", encodeURIComponent(session.host)).replace(":name", encodeURIComponent(session.name));
+  const query = args.query as Record<string, string | number | undefined> | undefined;
+  const search = new URLSearchParams(Object.entries(query ?? {}).flatMap(([key, value]): [string, string][] => (value === undefined ? [] : [[key, String(value)]])));
+  return hub.request(method, search.size > 0 ? `${path}?${search}` : path, args.body as unknown);
+}
