@@ -118,12 +118,20 @@ export class Approvals {
   async answer(session: string, requestId: string, action: "allow" | "deny", options: { message?: string; always?: boolean } = {}): Promise<Decision> {
     const request = this.live.state(session).pending.find((p) => p.requestId === requestId);
     if (!request) throw httpError("NotPending", `${session} has no pending request ${requestId} (already answered, withdrawn, or never made)`, { session, requestId });
-    if (this.answering.has(answerKey(session, requestId))) {
-      throw httpError("AlreadyAnswering", `${session}'s request ${requestId} is being answered already`, { session, requestId });
+    // Claimed from here, before anything awaits: a second answer meanwhile is refused, not lost.
+    const key = answerKey(session, requestId);
+    if (!this.claim(key)) throw httpError("AlreadyAnswering", `${session}'s request ${requestId} is being answered already`, { session, requestId });
+    try {
+      return await this.answerClaimed(session, request, action, options);
+    } finally {
+      this.answering.delete(key);
     }
+  }
+
+  private async answerClaimed(session: string, request: PendingRequest, action: "allow" | "deny", options: { message?: string; always?: boolean }): Promise<Decision> {
     const addedRules = options.always ? await this.addAlwaysRules(session, request, action) : undefined;
     const decision: Decision = {
-      requestId,
+      requestId: request.requestId,
       toolName: request.toolName,
       action,
       by: "person",
@@ -133,7 +141,7 @@ export class Approvals {
       message: action === "deny" ? (options.message ?? "Denied by the user in csm") : undefined,
       addedRules,
     };
-    await this.settle(session, decision, request.input);
+    await this.deliverDecision(session, decision, request.input);
     return decision;
   }
 
@@ -152,20 +160,32 @@ export class Approvals {
     return added;
   }
 
+  /** One answer at a time per request: true when this caller may answer it. */
+  private claim(key: string): boolean {
+    if (this.answering.has(key)) return false;
+    this.answering.add(key);
+    return true;
+  }
+
+  /** A rule's decision; skipped when someone is already answering the request. */
   private async settle(session: string, decision: Decision, input: Record<string, unknown>): Promise<void> {
     const key = answerKey(session, decision.requestId);
-    if (this.answering.has(key)) return;
-    this.answering.add(key);
+    if (!this.claim(key)) return;
     try {
-      if (decision.action === "deny" && decision.by === "rule") {
-        decision.message = `Denied by csm rule ${describeRule(decision.rule!, decision.ruleIndex!)}: ${decision.reason}`;
-      }
-      const message = decision.action === "allow" ? allowResponse(decision.requestId, input) : denyResponse(decision.requestId, decision.message!);
-      await this.deliver(session, decision.requestId, message);
-      this.record(session, { event: "decision", ...decision });
+      await this.deliverDecision(session, decision, input);
     } finally {
       this.answering.delete(key);
     }
+  }
+
+  /** Delivers the answer to claude, then records the decision: never a decision claude did not get. */
+  private async deliverDecision(session: string, decision: Decision, input: Record<string, unknown>): Promise<void> {
+    if (decision.action === "deny" && decision.by === "rule") {
+      decision.message = `Denied by csm rule ${describeRule(decision.rule!, decision.ruleIndex!)}: ${decision.reason}`;
+    }
+    const message = decision.action === "allow" ? allowResponse(decision.requestId, input) : denyResponse(decision.requestId, decision.message!);
+    await this.deliver(session, decision.requestId, message);
+    this.record(session, { event: "decision", ...decision });
   }
 
   /** Sends an answer once the session is linked; the request stays pending if it cannot be. */

@@ -69,3 +69,17 @@ test("a request no hub decided is decided by the rules when the bridge relinks t
   const decisions = (await live.api<Event[]>("GET", "/api/sessions/later/events")).body.filter((e) => e.kind === "decision");
   expect(decisions.map((e) => e.data)).toEqual([expect.objectContaining({ by: "rule", action: "allow" })]);
 });
+
+test("two answers to one request at once: one reaches claude, the other is refused, the tool runs once", async () => {
+  await using live = await makeLiveSandbox();
+  const target = join(live.sb.paths.root, "appended");
+  await pendingRequest(live, "twice", target);
+  // --always first writes a rule: the slow path, where a second answer could slip in.
+  const [first, second] = await Promise.all([live.sb.csm(["approve", "twice", "--always"]), live.sb.csm(["approve", "twice", "--always"])]);
+  expect([first!.code, second!.code].sort()).toEqual([0, 1]);
+  expect([first!.stderr, second!.stderr].join("")).toMatch(/being answered already|no pending request/);
+  await live.waitForSession("twice", "idle", (s) => s.status === "idle" && s.turns === 1);
+  expect(readFileSync(target, "utf8")).toBe("ran\n");
+  const decisions = (await live.api<Event[]>("GET", "/api/sessions/twice/events")).body.filter((e) => e.kind === "decision");
+  expect(decisions).toHaveLength(1);
+});
