@@ -8,7 +8,7 @@ import { processRuns, processStartTime } from "./process-alive.ts";
 //
 // The file appears with its content in one step (written beside it, then hard-linked into
 // place, which fails if the name exists), so nobody reads a half-written owner. Synchronous:
-// opening the store (synchronous in bun:sqlite) takes it too.
+// opening the store (synchronous in SQLite) takes it too.
 
 export interface LockOwner {
   pid: number;
