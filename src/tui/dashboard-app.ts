@@ -1,5 +1,6 @@
 import { callHub } from "../hub-client/api.ts";
-import type { HubClient } from "../hub-client/client.ts";
+import { sessionPath, type HubClient } from "../hub-client/client.ts";
+import type { DiffStat, FileDiff } from "../core/sessions/diff-types.ts";
 import type { HubEvent } from "../core/live/hub-event.ts";
 import { CsmError } from "../shared/errors.ts";
 import { followHub, type HubFeed } from "../hub-client/event-feed.ts";
@@ -8,6 +9,7 @@ import type { ActionName } from "./keys/bindings.ts";
 import { applyPureAction } from "./keys/pure-actions.ts";
 import {
   applyDetail,
+  applyDiff,
   applyEvent,
   applyEventLog,
   applyPending,
@@ -122,6 +124,29 @@ export class DashboardApp {
     this.update(model);
   }
 
+  /** The Diff tab's stat, then its first file. */
+  private async loadDiff(key: string): Promise<void> {
+    const session = this.model.sessions.find((s) => sessionKey(s) === key);
+    if (!session) return;
+    try {
+      const stat = await this.deps.hub.request<DiffStat>("GET", sessionPath(session.host, session.name, "/diff?stat=1"));
+      this.update(applyDiff(this.model, key, { stat }));
+      await this.loadDiffFile(key);
+    } catch (error) {
+      this.update(applyDiff(this.model, key, { error: (error as Error).message.split("\n")[0]! }));
+    }
+  }
+
+  /** The selected file's diff (a binary file has none to fetch). */
+  private async loadDiffFile(key: string): Promise<void> {
+    const session = this.model.sessions.find((s) => sessionKey(s) === key);
+    const tab = this.model.diff;
+    const file = tab?.key === key ? tab.stat?.files[tab.selected] : undefined;
+    if (!session || !file || file.binary) return;
+    const diff = await this.deps.hub.request<FileDiff>("GET", sessionPath(session.host, session.name, `/diff?file=${encodeURIComponent(file.path)}`));
+    this.update(applyDiff(this.model, key, { file: diff }));
+  }
+
   onKey(full: string, ch: string | undefined): void {
     let model = clearNotice(this.model);
     const resolved = resolveKey(model, full);
@@ -136,6 +161,9 @@ export class DashboardApp {
       const opened = pure.mode === "detail" && (model.mode !== "detail" || pure.selected !== model.selected);
       this.update(pure);
       if (opened && pure.selected) void this.guard(() => this.loadDetail(pure.selected!, true));
+      const tab = pure.mode === "diff" ? pure.diff : null;
+      if (tab && model.mode !== "diff") void this.guard(() => this.loadDiff(tab.key));
+      else if (tab && model.diff && tab.selected !== model.diff.selected) void this.guard(() => this.loadDiffFile(tab.key));
       return;
     }
     this.model = model;

@@ -1,6 +1,8 @@
 import type { PendingRequest } from "../core/live/live-state.ts";
 import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.ts";
 import { streamedText, type HubEvent, type SessionUpdate } from "../core/live/hub-event.ts";
+import type { DiffStat, FileDiff } from "../core/sessions/diff-types.ts";
+import { moveSelection, newDiffTab, scrollBy, summaryOf, withError, withFile, withStat, type DiffSummary, type DiffTab } from "./diff-tab.ts";
 import { editCreateField, focusCreateField, newCreateForm, type CreateForm } from "./views/create-form.ts";
 import { newKillForm, toggleKillOption, type KillForm, type UnsavedWork } from "./views/kill-confirm.ts";
 import { newMessageForm, type MessageForm } from "./views/message-form.ts";
@@ -15,7 +17,7 @@ import { newMessageForm, type MessageForm } from "./views/message-form.ts";
 // A session is (host, name): rows, the selection, pending requests, the event log and
 // the streaming text are all keyed by `sessionKey`, `name@host` as the CLI writes it.
 
-export type Mode = "list" | "detail" | "help" | "create" | "kill" | "message" | "filter";
+export type Mode = "list" | "detail" | "diff" | "help" | "create" | "kill" | "message" | "filter";
 
 import type { HubConnection } from "../hub-client/event-feed.ts";
 
@@ -61,6 +63,10 @@ export interface TuiModel {
   create: CreateForm | null;
   kill: KillForm | null;
   message: MessageForm | null;
+  /** The session view's Diff tab, while it is open (diff mode). */
+  diff: DiffTab | null;
+  /** Each session's changes against its base, as the list's CHANGES column shows them (by sessionKey). */
+  changes: Readonly<Record<string, DiffSummary>>;
 }
 
 export const EVENT_RING = 200;
@@ -86,6 +92,8 @@ export function initialModel(hosts: string[] = ["local"]): TuiModel {
     create: null,
     kill: null,
     message: null,
+    diff: null,
+    changes: {},
   };
 }
 
@@ -129,6 +137,7 @@ const indexOfSelected = (model: TuiModel) => visibleSessions(model).findIndex((s
 
 export function select(model: TuiModel, delta: number): TuiModel {
   if (model.mode === "help") return { ...model, helpScroll: Math.max(0, model.helpScroll + delta) };
+  if (model.mode === "diff") return model.diff ? { ...model, diff: moveSelection(model.diff, delta) } : model;
   const visible = visibleSessions(model);
   if (visible.length === 0) return model;
   const index = Math.min(Math.max(indexOfSelected(model) + delta, 0), visible.length - 1);
@@ -272,6 +281,7 @@ export function openDetail(model: TuiModel): TuiModel {
 export function back(model: TuiModel): TuiModel {
   const closed = { ...model, create: null, kill: null, message: null };
   if (model.mode === "detail") return setMode(closed, "list");
+  if (model.mode === "diff") return setMode({ ...closed, diff: null }, "detail");
   if (model.mode === "filter") return setFilter(setMode(closed, model.returnTo), "");
   return setMode(closed, model.returnTo);
 }
@@ -280,6 +290,22 @@ export function back(model: TuiModel): TuiModel {
 export const applyFilter = (model: TuiModel): TuiModel => setMode(model, "list");
 
 export const openFilter = (model: TuiModel): TuiModel => setMode(model, "filter");
+
+/** The selected session's Diff tab, from its view; the dashboard fetches what it shows. */
+export function openDiff(model: TuiModel): TuiModel {
+  return model.selected && selectedSession(model) ? { ...setMode(model, "diff"), diff: newDiffTab(model.selected) } : model;
+}
+
+/** Scrolls the open file's diff (Page Up/Down). */
+export const scrollDiff = (model: TuiModel, delta: number): TuiModel => (model.diff ? { ...model, diff: scrollBy(model.diff, delta) } : model);
+
+/** A diff stat or a file's diff from the hub, for the tab if it is still open on that session. */
+export function applyDiff(model: TuiModel, key: string, update: { stat: DiffStat } | { file: FileDiff } | { error: string }): TuiModel {
+  const changes = "stat" in update ? { ...model.changes, [key]: summaryOf(update.stat) } : model.changes;
+  if (!model.diff || model.diff.key !== key) return { ...model, changes };
+  const tab = "stat" in update ? withStat(model.diff, update.stat) : "file" in update ? withFile(model.diff, update.file) : withError(model.diff, update.error);
+  return { ...model, changes, diff: tab };
+}
 export const openHelp = (model: TuiModel): TuiModel => setMode(model, "help");
 
 export function openCreate(model: TuiModel, defaults: { repo?: string | null; base?: string | null } = {}): TuiModel {

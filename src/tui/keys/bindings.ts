@@ -32,6 +32,9 @@ export const ACTION_NAMES = [
   "delete-char",
   "toggle-delete-branch",
   "toggle-force",
+  "open-diff",
+  "scroll-down",
+  "scroll-up",
 ] as const;
 
 export type ActionName = (typeof ACTION_NAMES)[number];

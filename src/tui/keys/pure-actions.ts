@@ -10,11 +10,16 @@ import {
   openHelp,
   openKill,
   openMessage,
+  openDiff,
+  scrollDiff,
   select,
   toggleKill,
   type TuiModel,
 } from "../model.ts";
 import type { ActionName } from "./bindings.ts";
+
+/** Lines a Page Down moves the Diff tab's file. */
+const DIFF_PAGE = 10;
 
 // The actions that only change the model. The screen applies these directly and handles
 // the rest (talking to the hub, attaching, quitting) itself; `null` means "yours".
@@ -56,6 +61,12 @@ export function applyPureAction(model: TuiModel, action: ActionName, context: Pu
       return toggleKill(model, "deleteBranch");
     case "toggle-force":
       return toggleKill(model, "force");
+    case "open-diff":
+      return openDiff(model);
+    case "scroll-down":
+      return scrollDiff(model, DIFF_PAGE);
+    case "scroll-up":
+      return scrollDiff(model, -DIFF_PAGE);
     case "submit":
       // Only the filter's Enter is pure; a form's Enter goes to the hub.
       return model.mode === "filter" ? applyFilter(model) : null;

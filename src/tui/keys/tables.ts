@@ -54,7 +54,19 @@ export const detailKeys: KeyTable = {
     { keys: ["down", "C-n"], action: "select-next", label: "next", help: "Show the next session", when: always, footer: false },
     { keys: ["up", "C-p"], action: "select-prev", label: "previous", help: "Show the previous session", when: always, footer: false },
     ...sessionActions,
+    { keys: ["d"], action: "open-diff", label: "diff", help: "What the session changed against its base: the files, then each file's diff", when: all(hubUp, hasSession) },
     { keys: ["r"], action: "refresh", label: "refresh", help: "Fetch the session and its log from the hub again", when: always, footer: false },
+  ],
+};
+
+export const diffKeys: KeyTable = {
+  title: "Diff tab",
+  bindings: [
+    { keys: ["escape"], action: "back", label: "back", help: "Back to the session view", when: always },
+    { keys: ["down", "C-n"], action: "select-next", label: "file", help: "Show the next changed file", when: always, footerKeys: "↑↓" },
+    { keys: ["up", "C-p"], action: "select-prev", label: "file", help: "Show the previous changed file", when: always, footer: false },
+    { keys: ["pagedown", "space"], action: "scroll-down", label: "scroll", help: "Scroll the file's diff down a page", when: always, footerKeys: "PgUp/PgDn" },
+    { keys: ["pageup"], action: "scroll-up", label: "scroll", help: "Scroll the file's diff up a page", when: always, footer: false },
   ],
 };
 
@@ -121,12 +133,13 @@ export const messageKeys: KeyTable = {
 };
 
 /** Every table, in the order the help screen lists them. */
-export const ALL_TABLES: KeyTable[] = [globalKeys, listKeys, pendingKeys, detailKeys, approvalKeys, createKeys, killKeys, messageKeys, filterKeys, helpKeys, quitKeys];
+export const ALL_TABLES: KeyTable[] = [globalKeys, listKeys, pendingKeys, detailKeys, diffKeys, approvalKeys, createKeys, killKeys, messageKeys, filterKeys, helpKeys, quitKeys];
 
 /** The tables that apply in a mode, most specific first (the first binding for a key wins). */
 export const TABLES_BY_MODE: Record<Mode, KeyTable[]> = {
   list: [pendingKeys, listKeys, globalKeys, quitKeys],
   detail: [approvalKeys, pendingKeys, detailKeys, globalKeys, quitKeys],
+  diff: [approvalKeys, diffKeys, globalKeys, quitKeys],
   help: [helpKeys, quitKeys],
   filter: [filterKeys, quitKeys],
   create: [createKeys, quitKeys],

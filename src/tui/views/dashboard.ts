@@ -1,6 +1,7 @@
 import type { TuiModel } from "../model.ts";
 import { approvalBannerView } from "./approval-banner.ts";
 import { createFormView } from "./create-form.ts";
+import { diffView } from "./diff-view.ts";
 import { footerView } from "./footer.ts";
 import { headerView } from "./header.ts";
 import { helpView } from "./help.ts";
@@ -22,6 +23,8 @@ function body(model: TuiModel, now: Date, width: number, height: number): string
   switch (model.mode) {
     case "detail":
       return sessionDetailView(model, now, width, height);
+    case "diff":
+      return diffView(model, width, height);
     case "help":
       return helpView(model, width, height);
     case "create":

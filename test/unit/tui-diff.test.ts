@@ -1,0 +1,84 @@
+import { expect, test } from "bun:test";
+import type { DiffStat } from "../../src/core/sessions/diff-types.ts";
+import { resolveKey } from "../../src/tui/keys/keys-for.ts";
+import { applyPureAction } from "../../src/tui/keys/pure-actions.ts";
+import { applyDiff, applySessions, back, initialModel, select, selectSession, setConnection, setMode, type TuiModel } from "../../src/tui/model.ts";
+import { dashboardView } from "../../src/tui/views/dashboard.ts";
+import { plainText, visibleWidth } from "../../src/tui/views/markup.ts";
+import { liveSession } from "../helpers/live-session.ts";
+
+// The session view's Diff tab: `d` opens it, ↑↓ pick a file, Page Down scrolls its diff,
+// Esc goes back. What it shows comes from the hub (stat, then one file at a time).
+
+const now = new Date("2026-11-21T12:00:00.000Z");
+const stat: DiffStat = {
+  session: "api",
+  baseRef: "main",
+  mergeBase: "4f1c2a9e",
+  ahead: 2,
+  behind: 1,
+  added: 12,
+  removed: 3,
+  files: [
+    { path: "src/router.ts", oldPath: null, status: "modified", binary: false, added: 10, removed: 3 },
+    { path: "logo.png", oldPath: null, status: "added", binary: true, added: 0, removed: 0 },
+    { path: "src/new-name.ts", oldPath: "src/old-name.ts", status: "renamed", binary: false, added: 2, removed: 0 },
+  ],
+};
+const diffText = ["--- a/src/router.ts", "+++ b/src/router.ts", "@@ -1,3 +1,4 @@", ...Array.from({ length: 40 }, (_, i) => `+line ${i} \u001b]0;pwned\u0007`)].join("\n");
+
+function inDetail(): TuiModel {
+  const model = applySessions(setConnection(initialModel(), { state: "connected" }), [liveSession("api"), liveSession("web")]);
+  return setMode(selectSession(model, "api@local"), "detail");
+}
+
+const press = (model: TuiModel, key: string) => {
+  const resolved = resolveKey(model, key);
+  if (!resolved || "disabled" in resolved) throw new Error(`${key} does nothing here`);
+  return applyPureAction(model, resolved.action)!;
+};
+
+test("d opens the Diff tab on the selected session; Esc goes back to the session view", () => {
+  const model = press(inDetail(), "d");
+  expect(model.mode).toBe("diff");
+  expect(model.diff).toMatchObject({ key: "api@local", stat: null, selected: 0 });
+  expect(plainText(dashboardView(model, now, 80, 24).join("\n"))).toContain("Reading the diff…");
+  const backAgain = press(model, "escape");
+  expect(backAgain).toMatchObject({ mode: "detail", diff: null, selected: "api@local" });
+});
+
+test("the tab shows the stat, the selected file's diff coloured and escaped, and scrolls", () => {
+  let model = press(inDetail(), "d");
+  model = applyDiff(model, "api@local", { stat });
+  model = applyDiff(model, "api@local", { file: { path: "src/router.ts", binary: false, diff: diffText } });
+  const screen = dashboardView(model, now, 80, 24);
+  for (const line of screen) expect(visibleWidth(line)).toBeLessThanOrEqual(80);
+  const text = plainText(screen.join("\n"));
+  expect(text).toContain("3 files, +12 -3 · 2 commits ahead, 1 behind");
+  expect(text).toContain("M +10 -3");
+  expect(text).toContain("binary");
+  expect(text).toContain("src/old-name.ts → src/new-name.ts");
+  expect(text).toContain("+line 0 ␛]0;pwned␇");
+  expect(text).not.toContain("\u001b");
+  const scrolled = plainText(dashboardView(press(model, "pagedown"), now, 80, 24).join("\n"));
+  expect(scrolled).not.toContain("+line 0 ");
+  expect(scrolled).toContain("+line 8 ");
+});
+
+test("↓ picks the next file, drops the old file's diff, and a late diff of another file is ignored", () => {
+  let model = applyDiff(press(inDetail(), "d"), "api@local", { stat });
+  model = applyDiff(model, "api@local", { file: { path: "src/router.ts", binary: false, diff: diffText } });
+  model = select(model, 1);
+  expect(model.diff).toMatchObject({ selected: 1, file: null });
+  expect(plainText(dashboardView(model, now, 80, 24).join("\n"))).toContain("a binary file: not shown");
+  expect(applyDiff(model, "api@local", { file: { path: "src/router.ts", binary: false, diff: diffText } }).diff!.file).toBeNull();
+  expect(select(select(model, 5), 5).diff!.selected).toBe(2);
+});
+
+test("an error reading the diff is shown in the tab, and the stat feeds the list's changes", () => {
+  const model = press(inDetail(), "d");
+  expect(plainText(dashboardView(applyDiff(model, "api@local", { error: "the worktree is gone" }), now, 80, 24).join("\n"))).toContain("✗ the worktree is gone");
+  expect(applyDiff(model, "api@local", { stat }).changes["api@local"]).toEqual({ files: 3, ahead: 2, behind: 1 });
+  // A stat for another session only updates its changes.
+  expect(applyDiff(back(model), "web@local", { stat }).diff).toBeNull();
+});
