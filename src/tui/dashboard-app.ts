@@ -1,6 +1,6 @@
 import { callHub } from "../hub-client/api.ts";
-import { sessionPath, type HubClient } from "../hub-client/client.ts";
-import type { DiffStat, FileDiff } from "../core/sessions/diff-types.ts";
+import type { HubClient } from "../hub-client/client.ts";
+import { DiffReader } from "./diff-reader.ts";
 import type { HubEvent } from "../core/live/hub-event.ts";
 import { CsmError } from "../shared/errors.ts";
 import { followHub, type HubFeed } from "../hub-client/event-feed.ts";
@@ -9,7 +9,6 @@ import type { ActionName } from "./keys/bindings.ts";
 import { applyPureAction } from "./keys/pure-actions.ts";
 import {
   applyDetail,
-  applyDiff,
   applyEvent,
   applyEventLog,
   applyPending,
@@ -61,6 +60,7 @@ export class DashboardApp {
   private clock: ReturnType<typeof setInterval> | null = null;
   private feed: HubFeed | null = null;
   private spinner: ReturnType<typeof setInterval> | null = null;
+  private readonly diffs: DiffReader;
 
   constructor(
     private readonly deps: DashboardDeps,
@@ -68,6 +68,7 @@ export class DashboardApp {
   ) {
     this.model = initialModel(hosts);
     this.frames = new FrameScheduler(() => this.deps.draw(this.model), FRAME_MS);
+    this.diffs = new DiffReader(deps.hub, () => this.model, (model) => this.update(model));
   }
 
   start(): void {
@@ -99,8 +100,11 @@ export class DashboardApp {
 
   /** The hub's views move the dashboard: nothing is folded or fetched again here. */
   private onEvent(event: HubEvent): void {
+    const before = event.kind === "view" ? this.model.sessions.find((s) => sessionKey(s) === sessionKey(event.data.view))?.turns : undefined;
     this.model = applyEvent(this.model, event);
     this.requestDraw();
+    // A turn ended: what the session changed may have too.
+    if (event.kind === "view" && before !== undefined && event.data.view.turns !== before) this.diffs.readChanges([sessionKey(event.data.view)]);
   }
 
   async refresh(): Promise<void> {
@@ -110,6 +114,7 @@ export class DashboardApp {
         callHub(this.deps.hub, "GET /api/pending"),
       ]);
       this.update(applyPending(applySessions(this.model, sessions), pending));
+      this.diffs.readChanges(sessions.map(sessionKey));
       if (this.model.mode === "detail" && this.model.selected) await this.loadDetail(this.model.selected, false);
     });
   }
@@ -122,29 +127,6 @@ export class DashboardApp {
     let model = applyDetail(this.model, detail);
     if (withLog) model = applyEventLog(model, key, await callHub(this.deps.hub, "GET /api/sessions/:host/:name/events", { session: where, query: { tail: 200 } }));
     this.update(model);
-  }
-
-  /** The Diff tab's stat, then its first file. */
-  private async loadDiff(key: string): Promise<void> {
-    const session = this.model.sessions.find((s) => sessionKey(s) === key);
-    if (!session) return;
-    try {
-      const stat = await this.deps.hub.request<DiffStat>("GET", sessionPath(session.host, session.name, "/diff?stat=1"));
-      this.update(applyDiff(this.model, key, { stat }));
-      await this.loadDiffFile(key);
-    } catch (error) {
-      this.update(applyDiff(this.model, key, { error: (error as Error).message.split("\n")[0]! }));
-    }
-  }
-
-  /** The selected file's diff (a binary file has none to fetch). */
-  private async loadDiffFile(key: string): Promise<void> {
-    const session = this.model.sessions.find((s) => sessionKey(s) === key);
-    const tab = this.model.diff;
-    const file = tab?.key === key ? tab.stat?.files[tab.selected] : undefined;
-    if (!session || !file || file.binary) return;
-    const diff = await this.deps.hub.request<FileDiff>("GET", sessionPath(session.host, session.name, `/diff?file=${encodeURIComponent(file.path)}`));
-    this.update(applyDiff(this.model, key, { file: diff }));
   }
 
   onKey(full: string, ch: string | undefined): void {
@@ -162,8 +144,8 @@ export class DashboardApp {
       this.update(pure);
       if (opened && pure.selected) void this.guard(() => this.loadDetail(pure.selected!, true));
       const tab = pure.mode === "diff" ? pure.diff : null;
-      if (tab && model.mode !== "diff") void this.guard(() => this.loadDiff(tab.key));
-      else if (tab && model.diff && tab.selected !== model.diff.selected) void this.guard(() => this.loadDiffFile(tab.key));
+      if (tab && model.mode !== "diff") void this.guard(() => this.diffs.openTab(tab.key));
+      else if (tab && model.diff && tab.selected !== model.diff.selected) void this.guard(() => this.diffs.readFile(tab.key));
       return;
     }
     this.model = model;

@@ -82,3 +82,12 @@ test("an error reading the diff is shown in the tab, and the stat feeds the list
   // A stat for another session only updates its changes.
   expect(applyDiff(back(model), "web@local", { stat }).diff).toBeNull();
 });
+
+test("the list shows each session's changes once the dashboard has read them", () => {
+  const model = applySessions(setConnection(initialModel(), { state: "connected" }), [liveSession("api"), liveSession("web")]);
+  const before = plainText(dashboardView(model, now, 120, 24).join("\n"));
+  expect(before).not.toContain("CHANGES");
+  const after = plainText(dashboardView(applyDiff(model, "api@local", { stat }), now, 120, 24).join("\n"));
+  expect(after).toContain("CHANGES");
+  expect(after).toMatch(/api\s.*3f ↑2↓1/);
+});

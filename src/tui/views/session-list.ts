@@ -1,5 +1,6 @@
 import type { LiveSessionView } from "../../core/live/live-view.ts";
 import { formatAge } from "../../shared/format-age.ts";
+import type { DiffSummary } from "../diff-tab.ts";
 import { sessionKey, visibleSessions, type TuiModel } from "../model.ts";
 import { COLUMN_GAP, layoutColumns, type ColumnSpec } from "./columns.ts";
 import { esc, fit, padStart, paint, styled, truncate, withoutStyles } from "./markup.ts";
@@ -10,13 +11,14 @@ import { CURSOR_MARK, FAVOURITE_MARK, PENDING_MARK, statusBadge, UNGUARDED_MARK 
 // Two cells lead every row: the cursor (so the selection shows without colour too) and ★.
 // Columns go, as the width shrinks: host, model, turns, cost, age, then the message.
 
-type ColumnId = "name" | "host" | "status" | "pending" | "model" | "turns" | "cost" | "age" | "message";
+type ColumnId = "name" | "host" | "status" | "pending" | "changes" | "model" | "turns" | "cost" | "age" | "message";
 
 const TITLES: Record<ColumnId, string> = {
   name: "NAME",
   host: "HOST",
   status: "STATUS",
   pending: PENDING_MARK,
+  changes: "CHANGES",
   model: "MODEL",
   turns: "TURNS",
   cost: "COST",
@@ -24,6 +26,13 @@ const TITLES: Record<ColumnId, string> = {
   message: "LAST MESSAGE",
 };
 const RIGHT_ALIGNED = new Set<ColumnId>(["turns", "cost", "age"]);
+
+/** "3f ↑2↓1": files changed against the base, commits ahead and behind it. */
+export function formatChanges(changes: DiffSummary | undefined): string {
+  if (!changes) return "";
+  const behind = changes.behind > 0 ? `↓${changes.behind}` : "";
+  return `${changes.files}f ↑${changes.ahead}${behind}`;
+}
 const LEAD = 2;
 
 /** "claude-opus-4-5-20251101" → "opus-4-5": the family and version are what tell models apart. */
@@ -36,7 +45,7 @@ export const formatCost = (usd: number) => `$${usd.toFixed(2)}`;
 
 const unguarded = (s: LiveSessionView) => s.guarded === false && s.status !== "dead";
 
-function columnSpecs(sessions: LiveSessionView[], width: number): ColumnSpec<ColumnId>[] {
+function columnSpecs(sessions: LiveSessionView[], width: number, changes: TuiModel["changes"]): ColumnSpec<ColumnId>[] {
   const longest = (values: string[], min: number, max: number) => Math.min(max, Math.max(min, ...values.map(textWidth)));
   const manyHosts = new Set(sessions.map((s) => s.host)).size > 1;
   return [
@@ -45,6 +54,8 @@ function columnSpecs(sessions: LiveSessionView[], width: number): ColumnSpec<Col
     // One more column for the mark of a session whose claude runs tools without asking csm.
     { id: "status", width: sessions.some(unguarded) ? 11 : 10, priority: 0 },
     { id: "pending", width: 3, priority: 1 },
+    // Shown once the dashboard has read some session's diff against its base.
+    { id: "changes", width: longest(sessions.map((s) => formatChanges(changes[sessionKey(s)])), 7, 12), priority: Object.keys(changes).length > 0 ? 4.5 : Infinity },
     { id: "model", width: longest(sessions.map((s) => shortModel(s.model)), 5, 12), priority: 6 },
     { id: "turns", width: 5, priority: 5 },
     { id: "cost", width: 7, priority: 4 },
@@ -53,8 +64,10 @@ function columnSpecs(sessions: LiveSessionView[], width: number): ColumnSpec<Col
   ];
 }
 
-function cell(id: ColumnId, session: LiveSessionView, now: Date): string {
+function cell(id: ColumnId, session: LiveSessionView, now: Date, changes: TuiModel["changes"]): string {
   switch (id) {
+    case "changes":
+      return paint("gray", formatChanges(changes[sessionKey(session)]));
     case "name":
       return esc(session.name);
     case "host":
@@ -88,7 +101,7 @@ function row(widths: Map<ColumnId, number>, cells: (id: ColumnId) => string): st
 export function sessionListView(model: TuiModel, now: Date, width: number, height = Infinity): string[] {
   const sessions = visibleSessions(model);
   if (sessions.length === 0) return [truncate(emptyText(model), width)];
-  const widths = layoutColumns(columnSpecs(sessions, width), width, LEAD);
+  const widths = layoutColumns(columnSpecs(sessions, width, model.changes), width, LEAD);
   const title = paint("gray", " ".repeat(LEAD) + row(widths, (id) => TITLES[id]));
   const rows = Math.max(1, height - 1);
   const selected = Math.max(0, sessions.findIndex((s) => sessionKey(s) === model.selected));
@@ -96,7 +109,7 @@ export function sessionListView(model: TuiModel, now: Date, width: number, heigh
   const lines = sessions.slice(start, start + rows).map((session) => {
     const isSelected = sessionKey(session) === model.selected;
     const lead = (isSelected ? CURSOR_MARK : " ") + (session.favourite ? paint("yellow", FAVOURITE_MARK) : " ");
-    const line = fit(lead + row(widths, (id) => cell(id, session, now)), width);
+    const line = fit(lead + row(widths, (id) => cell(id, session, now, model.changes)), width);
     // One solid bar: blessed ends {inverse} at the first inner tag that closes.
     return isSelected ? styled("inverse", withoutStyles(line)) : line;
   });

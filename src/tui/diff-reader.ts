@@ -1,0 +1,71 @@
+import type { DiffStat, FileDiff } from "../core/sessions/diff-types.ts";
+import { sessionPath, type HubClient } from "../hub-client/client.ts";
+import { applyDiff, sessionKey, type TuiModel } from "./model.ts";
+
+// What the dashboard reads of sessions' diffs: the Diff tab's stat and the selected file's
+// diff, and each session's stat for the list's CHANGES column (a few at a time: each is
+// git work on the session's host).
+
+const CHANGES_AT_ONCE = 3;
+
+export class DiffReader {
+  private readonly queue = new Set<string>();
+  private running = 0;
+
+  constructor(
+    private readonly hub: HubClient,
+    private readonly model: () => TuiModel,
+    private readonly update: (model: TuiModel) => void,
+  ) {}
+
+  private sessionOf(key: string) {
+    return this.model().sessions.find((s) => sessionKey(s) === key);
+  }
+
+  private stat(session: { host: string; name: string }): Promise<DiffStat> {
+    return this.hub.request<DiffStat>("GET", sessionPath(session.host, session.name, "/diff?stat=1"));
+  }
+
+  /** The Diff tab's stat, then its first file. */
+  async openTab(key: string): Promise<void> {
+    const session = this.sessionOf(key);
+    if (!session) return;
+    try {
+      this.update(applyDiff(this.model(), key, { stat: await this.stat(session) }));
+      await this.readFile(key);
+    } catch (error) {
+      this.update(applyDiff(this.model(), key, { error: (error as Error).message.split("\n")[0]! }));
+    }
+  }
+
+  /** The selected file's diff (a binary file has none to read). */
+  async readFile(key: string): Promise<void> {
+    const session = this.sessionOf(key);
+    const tab = this.model().diff;
+    const file = tab?.key === key ? tab.stat?.files[tab.selected] : undefined;
+    if (!session || !file || file.binary) return;
+    const diff = await this.hub.request<FileDiff>("GET", sessionPath(session.host, session.name, `/diff?file=${encodeURIComponent(file.path)}`));
+    this.update(applyDiff(this.model(), key, { file: diff }));
+  }
+
+  /** Queues these sessions' stats for the CHANGES column. */
+  readChanges(keys: string[]): void {
+    for (const key of keys) this.queue.add(key);
+    while (this.running < CHANGES_AT_ONCE && this.queue.size > 0) {
+      const key = this.queue.values().next().value!;
+      this.queue.delete(key);
+      this.running += 1;
+      void this.readChangesOf(key).finally(() => {
+        this.running -= 1;
+        this.readChanges([]);
+      });
+    }
+  }
+
+  private async readChangesOf(key: string): Promise<void> {
+    const session = this.sessionOf(key);
+    if (!session || session.status === "dead" || session.status === "unknown") return;
+    const stat = await this.stat(session).catch(() => null);
+    if (stat) this.update(applyDiff(this.model(), key, { stat }));
+  }
+}
