@@ -1,4 +1,5 @@
 import type { Runner, RunResult } from "../host/runner.ts";
+import { parseLeftRightCount, parsePathsZ, parseRawNumstatZ, type ChangedPath } from "./git-diff-format.ts";
 import { parseStatusZ, parseWorktreeList, type WorktreeEntry } from "./git-format.ts";
 
 // git through the host Runner (not simple-git, which spawns its own local processes and
@@ -13,6 +14,10 @@ export class GitError extends Error {
     this.name = "GitError";
   }
 }
+
+// A patch as a reviewer reads it, whatever the user's git config says (external diff
+// tools, textconv filters, colour, other prefixes).
+const PATCH_OPTIONS = ["--no-ext-diff", "--no-textconv", "--no-color", "--src-prefix=a/", "--dst-prefix=b/"];
 
 export class Git {
   constructor(private readonly runner: Runner) {}
@@ -84,5 +89,45 @@ export class Git {
   async unpushedCommits(repo: string, branch: string, base: string): Promise<string[]> {
     const out = await this.call(repo, ["log", "--format=%h %s", `refs/heads/${branch}`, "--not", "--remotes", base, "--"]);
     return out.split("\n").filter((line) => line !== "");
+  }
+
+  /** The best common ancestor of two commits, or null when they have none. Both are commits csm resolved, never a user's text. */
+  async mergeBase(repo: string, a: string, b: string): Promise<string | null> {
+    const result = await this.run(repo, ["merge-base", a, b]);
+    return result.code === 0 ? result.stdout.trim() : null;
+  }
+
+  /** Commits in HEAD and not in `base` (ahead), and the other way round (behind). */
+  async aheadBehind(worktree: string, base: string): Promise<{ ahead: number; behind: number }> {
+    return parseLeftRightCount(await this.call(worktree, ["rev-list", "--left-right", "--count", `${base}...HEAD`, "--"]));
+  }
+
+  /**
+   * Every tracked path whose working-tree content differs from `commit`: what was committed
+   * since and what is not committed yet, in one call. Renames detected; a binary file has no counts.
+   */
+  async changedSince(worktree: string, commit: string): Promise<ChangedPath[]> {
+    return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", commit, "--"]));
+  }
+
+  /** Files git does not track and does not ignore. */
+  async untrackedFiles(worktree: string): Promise<string[]> {
+    return parsePathsZ(await this.call(worktree, ["ls-files", "--others", "--exclude-standard", "-z"]));
+  }
+
+  /**
+   * A unified diff of the working tree against `commit`, limited to `paths` (a rename's old
+   * and new path, so it is still seen as one). Literal pathspecs: a path is a name, never a glob.
+   */
+  async diffSince(worktree: string, commit: string, paths: readonly string[]): Promise<string> {
+    return this.call(worktree, ["diff", ...PATCH_OPTIONS, "-M", commit, "--", ...paths.map((path) => `:(literal)${path}`)]);
+  }
+
+  /** An untracked file as a unified diff that adds it (`git diff --no-index` exits 1 when there is a difference). */
+  async diffUntracked(worktree: string, path: string): Promise<string> {
+    const args = ["diff", "--no-index", ...PATCH_OPTIONS, "--", "/dev/null", path];
+    const result = await this.run(worktree, args);
+    if (result.code !== 0 && result.code !== 1) throw new GitError(args, result);
+    return result.stdout;
   }
 }

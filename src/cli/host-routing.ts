@@ -25,6 +25,7 @@ interface Routable {
 const ROUTABLE: Record<string, Routable> = {
   attach: { valueFlags: [], interactive: () => true },
   kill: { valueFlags: [] },
+  diff: { valueFlags: [] },
   send: { valueFlags: [] },
   logs: { valueFlags: ["tail"], interactive: (argv) => argv.includes("--follow") || argv.includes("-f") },
   interrupt: { valueFlags: [] },

@@ -38,6 +38,8 @@ export const ERROR_KINDS = {
   SessionExists: conflict,
   WorktreeExists: conflict,
   UnsavedWork: conflict,
+  /** The session's worktree was removed behind csm's back. */
+  WorktreeGone: conflict,
   NotPending: conflict,
   NothingPending: conflict,
   SeveralPending: conflict,

@@ -44,6 +44,12 @@ export const COMMANDS: CommandInfo[] = [
     summary: "stop the session and remove its worktree; refuses to lose unsaved work without --force",
     load: () => import("./kill.ts"),
   },
+  {
+    name: "diff", remote: true,
+    usage: "diff NAME [--stat] [--json]",
+    summary: "what the session changed against its base: commits, uncommitted and untracked files",
+    load: () => import("./diff.ts"),
+  },
   { name: "send", remote: true, usage: "send NAME TEXT", summary: "send a message to the session's claude (typed into its pane when not linked)", load: () => import("./send.ts") },
   { name: "logs", remote: true, usage: "logs NAME [--follow] [--json] [--tail N]", summary: "the session's event log; --follow continues live", load: () => import("./logs.ts") },
   { name: "interrupt", remote: true, usage: "interrupt NAME", summary: "stop claude's current turn", load: () => import("./interrupt.ts") },
