@@ -1,6 +1,7 @@
 import type { HubEvent } from "../core/live/hub-event.ts";
 import type { PendingRequest } from "../core/live/live-state.ts";
 import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.ts";
+import type { DiffStat, FileDiff } from "../core/sessions/diff-types.ts";
 import type { SessionView } from "../core/sessions/session-view.ts";
 import type { ToolRule } from "../config/schema.ts";
 import type { HubClient } from "./client.ts";
@@ -34,6 +35,8 @@ export const BODIES = {
 export const QUERIES = {
   events: objectSchema({ after: nonNegativeIntegerSchema, limit: { type: "integer", minimum: 1 }, tail: { type: "integer", minimum: 1 } }),
   stream: objectSchema({ after: nonNegativeIntegerSchema, ticket: stringSchema }),
+  /** ?stat=1 (or neither): the stat; ?file=PATH: that file's diff. */
+  diff: objectSchema({ stat: stringSchema, file: stringSchema }),
 };
 
 type Ok = { ok: true };
@@ -51,6 +54,7 @@ export interface ApiCalls {
   "POST /api/sessions/:host/:name/reconnect": { reply: Ok };
   "POST /api/sessions/:host/:name/approve-tool": { body: Infer<typeof BODIES.approveTool>; reply: Ok & { decision: { addedRules?: ToolRule[] } } };
   "GET /api/sessions/:host/:name/events": { query: Infer<typeof QUERIES.events>; reply: HubEvent[] };
+  "GET /api/sessions/:host/:name/diff": { query: Infer<typeof QUERIES.diff>; reply: DiffStat | FileDiff };
   "GET /api/config/rules": { reply: (ToolRule & { index: number })[] };
 }
 
@@ -69,6 +73,7 @@ export const API_CALLS = [
   "POST /api/sessions/:host/:name/reconnect",
   "POST /api/sessions/:host/:name/approve-tool",
   "GET /api/sessions/:host/:name/events",
+  "GET /api/sessions/:host/:name/diff",
   "GET /api/config/rules",
 ] as const satisfies readonly ApiCall[];
 // …and every ApiCall is in the list.
