@@ -85,9 +85,10 @@ export class Git {
     return parseStatusZ(await this.call(worktree, ["status", "--porcelain=v1", "-z", "--untracked-files=all"]));
   }
 
-  /** Commits on `branch` that no remote has and `base` does not contain, as "abc1234 subject". */
+  /** Commits on `branch` that no remote, no other local branch and `base` has, as "abc1234 subject". */
   async unpushedCommits(repo: string, branch: string, base: string): Promise<string[]> {
-    const out = await this.call(repo, ["log", "--format=%h %s", `refs/heads/${branch}`, "--not", "--remotes", base, "--"]);
+    // Work merged into another local branch (`csm merge --into`) is saved too.
+    const out = await this.call(repo, ["log", "--format=%h %s", `refs/heads/${branch}`, "--not", "--remotes", `--exclude=${branch}`, "--branches", base, "--"]);
     return out.split("\n").filter((line) => line !== "");
   }
 
@@ -129,5 +130,80 @@ export class Git {
     const result = await this.run(worktree, args);
     if (result.code !== 0 && result.code !== 1) throw new GitError(args, result);
     return result.stdout;
+  }
+
+  /** Whether `name` is a valid branch name as given (`@{-1}` and friends, which git expands, are not). */
+  async isValidBranchName(repo: string, name: string): Promise<boolean> {
+    const result = await this.run(repo, ["check-ref-format", "--branch", name]);
+    return result.code === 0 && result.stdout.trim() === name;
+  }
+
+  /** The repository's remotes by name. */
+  async remotes(repo: string): Promise<string[]> {
+    return (await this.call(repo, ["remote"])).split("\n").filter((line) => line !== "");
+  }
+
+  // Landing a session's work (csm merge, csm push).
+
+  /** Commits on `from` that `into` lacks, oldest first, as "abc1234 subject". */
+  async commitsBetween(repo: string, into: string, from: string): Promise<string[]> {
+    const out = await this.call(repo, ["log", "--reverse", "--format=%h %s", `${into}..${from}`, "--"]);
+    return out.split("\n").filter((line) => line !== "");
+  }
+
+  /**
+   * Whether merging `branch` into `base` would change nothing: its work is already there,
+   * as after a squash merge. A conflict says no.
+   */
+  async addsNothingTo(repo: string, base: string, branch: string): Promise<boolean> {
+    const merged = await this.run(repo, ["merge-tree", "--write-tree", "--end-of-options", base, branch]);
+    const tree = await this.run(repo, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${base}^{tree}`]);
+    return merged.code === 0 && tree.code === 0 && merged.stdout.split("\n")[0]!.trim() === tree.stdout.trim();
+  }
+
+  /**
+   * Merges `ref` into the checked-out branch: "merge" fast-forwards when it can and makes a
+   * merge commit otherwise, "ff-only" refuses anything else, "squash" stages the result for
+   * a commit. Returned, not thrown: a conflict is for the caller to undo and report.
+   */
+  mergeInto(repo: string, ref: string, mode: "merge" | "ff-only" | "squash", message?: string): Promise<RunResult> {
+    const how = mode === "merge" ? ["--no-edit", ...(message !== undefined ? ["-m", message] : [])] : mode === "ff-only" ? ["--ff-only"] : ["--squash"];
+    return this.run(repo, ["merge", ...how, "--end-of-options", ref]);
+  }
+
+  /** Undoes a merge stopped on conflicts; a squash leaves no MERGE_HEAD, so `reset --merge` undoes it. */
+  async abortMerge(repo: string, squash: boolean): Promise<void> {
+    await this.call(repo, squash ? ["reset", "--merge"] : ["merge", "--abort"]);
+  }
+
+  /** Rebases the branch checked out in `worktree` onto `onto`; returned, not thrown, like mergeInto. */
+  rebaseOnto(worktree: string, onto: string): Promise<RunResult> {
+    return this.run(worktree, ["rebase", "--end-of-options", onto]);
+  }
+
+  async abortRebase(worktree: string): Promise<void> {
+    await this.call(worktree, ["rebase", "--abort"]);
+  }
+
+  /** Paths with unresolved conflicts after a merge or rebase stopped. */
+  async conflictedFiles(cwd: string): Promise<string[]> {
+    return (await this.call(cwd, ["diff", "--name-only", "--diff-filter=U", "-z"])).split("\0").filter((path) => path !== "");
+  }
+
+  /** Whether the index differs from HEAD (a squash that brought nothing new stages nothing). */
+  async hasStagedChanges(repo: string): Promise<boolean> {
+    const result = await this.run(repo, ["diff", "--cached", "--quiet"]);
+    if (result.code > 1) throw new GitError(["diff", "--cached", "--quiet"], result);
+    return result.code === 1;
+  }
+
+  /** Commits what is staged, each paragraph its own -m. */
+  async commitStaged(repo: string, paragraphs: string[]): Promise<void> {
+    await this.call(repo, ["commit", "--quiet", ...paragraphs.flatMap((text) => ["-m", text])]);
+  }
+
+  /** `git push -u REMOTE BRANCH`; returned, not thrown, so the caller can say why it was refused. */
+  pushBranch(worktree: string, remote: string, branch: string): Promise<RunResult> {
+    return this.run(worktree, ["push", "-u", "--end-of-options", remote, `refs/heads/${branch}:refs/heads/${branch}`]);
   }
 }

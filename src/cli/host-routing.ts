@@ -30,6 +30,8 @@ const ROUTABLE: Record<string, Routable> = {
   logs: { valueFlags: ["tail"], interactive: (argv) => argv.includes("--follow") || argv.includes("-f") },
   interrupt: { valueFlags: [] },
   reconnect: { valueFlags: [] },
+  merge: { valueFlags: ["into", "message", "m"] },
+  push: { valueFlags: ["remote"] },
   approve: { valueFlags: [] },
   deny: { valueFlags: ["message"] },
 };

@@ -34,6 +34,8 @@ export const ERROR_KINDS = {
   NotAGitRepo: { exit: 1, http: 400 },
   BaseNotFound: { exit: 1, http: 400 },
   PathUnresolvable: { exit: 1, http: 400 },
+  /** `csm merge --into` names no branch of the repository. */
+  TargetNotFound: { exit: 1, http: 400 },
   // The state of things says no.
   SessionExists: conflict,
   WorktreeExists: conflict,
@@ -50,6 +52,14 @@ export const ERROR_KINDS = {
   LockBusy: conflict,
   RuleNotBuildable: conflict,
   HubAlreadyRunning: conflict,
+  /** A --no-worktree session (or a branch gone): nothing of its own to merge or push. */
+  NoBranch: conflict,
+  /** Uncommitted changes in the session's worktree would be left out of a merge or push. */
+  UncommittedWork: conflict,
+  /** The checkout a merge happens in is dirty or on another branch. */
+  TargetNotClean: conflict,
+  MergeConflict: conflict,
+  PushRejected: conflict,
   // Something else failed or is out of reach.
   NotDelivered: { exit: 1, http: 504 },
   HostUnreachable: unavailable,

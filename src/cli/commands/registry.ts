@@ -54,6 +54,13 @@ export const COMMANDS: CommandInfo[] = [
   { name: "logs", remote: true, usage: "logs NAME [--follow] [--json] [--tail N]", summary: "the session's event log; --follow continues live", load: () => import("./logs.ts") },
   { name: "interrupt", remote: true, usage: "interrupt NAME", summary: "stop claude's current turn", load: () => import("./interrupt.ts") },
   { name: "reconnect", remote: true, usage: "reconnect NAME", summary: "restart a dead claude with --resume in the same worktree", load: () => import("./reconnect.ts") },
+  {
+    name: "merge", remote: true,
+    usage: "merge NAME [--squash|--rebase] [--into BRANCH] [--message M] [--json]",
+    summary: "land the session's branch on its base branch (or --into), in the repo's clean checkout of it; a conflict changes nothing",
+    load: () => import("./merge.ts"),
+  },
+  { name: "push", remote: true, usage: "push NAME [--remote R] [--json]", summary: "push the session's branch with upstream set (git push -u, default remote origin)", load: () => import("./push.ts") },
   { name: "pending", usage: "pending [--json]", summary: "tool requests waiting for a person, in every session", load: () => import("./pending.ts") },
   {
     name: "approve", remote: true,

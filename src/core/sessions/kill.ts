@@ -27,6 +27,9 @@ export async function findUnsavedWork(ctx: Context, record: SessionRecord): Prom
     // to the commit the session started from when the base ref is gone.
     const base = record.baseRef && (await ctx.git.resolveCommit(record.repo, record.baseRef)) ? record.baseRef : record.baseCommit;
     if (base) unpushed = await ctx.git.unpushedCommits(record.repo, record.branch, base);
+    // Squash-merged into the base (`csm merge --squash`): the commits are nowhere else, but
+    // what they changed is in the base, so deleting them loses nothing.
+    if (base && unpushed.length > 0 && (await ctx.git.addsNothingTo(record.repo, base, `refs/heads/${record.branch}`))) unpushed = [];
   }
   return { uncommitted, unpushed };
 }
