@@ -2,6 +2,8 @@ import type { HubEvent } from "../core/live/hub-event.ts";
 import type { PendingRequest } from "../core/live/live-state.ts";
 import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.ts";
 import type { DiffStat, FileDiff } from "../core/sessions/diff-types.ts";
+import type { MergeResult } from "../core/sessions/merge.ts";
+import type { PushResult } from "../core/sessions/push.ts";
 import type { SessionView } from "../core/sessions/session-view.ts";
 import type { ToolRule } from "../config/schema.ts";
 import type { HubClient } from "./client.ts";
@@ -26,6 +28,8 @@ export const BODIES = {
   kill: objectSchema({ deleteBranch: booleanSchema, force: booleanSchema }),
   message: objectSchema({ text: nonEmptyStringSchema }, ["text"]),
   favourite: objectSchema({ favourite: booleanSchema }, ["favourite"]),
+  merge: objectSchema({ mode: enumSchema("merge", "squash", "rebase"), into: nonEmptyStringSchema, message: nonEmptyStringSchema }),
+  push: objectSchema({ remote: nonEmptyStringSchema }),
   approveTool: objectSchema({ requestId: nonEmptyStringSchema, action: enumSchema("allow", "deny"), message: stringSchema, always: booleanSchema }, ["requestId", "action"]),
   configPatch: { type: "object" } as ObjectSchema,
   addRule: objectSchema({ tool: nonEmptyStringSchema, pattern: stringSchema, action: enumSchema("allow", "deny", "ask"), position: integerSchema }, ["tool", "action"]),
@@ -52,6 +56,8 @@ export interface ApiCalls {
   "POST /api/sessions/:host/:name/favourite": { body: Infer<typeof BODIES.favourite>; reply: Ok & { favourite: boolean } };
   "POST /api/sessions/:host/:name/interrupt": { reply: Ok };
   "POST /api/sessions/:host/:name/reconnect": { reply: Ok };
+  "POST /api/sessions/:host/:name/merge": { body: Infer<typeof BODIES.merge>; reply: MergeResult };
+  "POST /api/sessions/:host/:name/push": { body: Infer<typeof BODIES.push>; reply: PushResult };
   "POST /api/sessions/:host/:name/approve-tool": { body: Infer<typeof BODIES.approveTool>; reply: Ok & { decision: { addedRules?: ToolRule[] } } };
   "GET /api/sessions/:host/:name/events": { query: Infer<typeof QUERIES.events>; reply: HubEvent[] };
   "GET /api/sessions/:host/:name/diff": { query: Infer<typeof QUERIES.diff>; reply: DiffStat | FileDiff };
@@ -71,6 +77,8 @@ export const API_CALLS = [
   "POST /api/sessions/:host/:name/favourite",
   "POST /api/sessions/:host/:name/interrupt",
   "POST /api/sessions/:host/:name/reconnect",
+  "POST /api/sessions/:host/:name/merge",
+  "POST /api/sessions/:host/:name/push",
   "POST /api/sessions/:host/:name/approve-tool",
   "GET /api/sessions/:host/:name/events",
   "GET /api/sessions/:host/:name/diff",
