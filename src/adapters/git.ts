@@ -92,6 +92,52 @@ export class Git {
     return out.split("\n").filter((line) => line !== "");
   }
 
+  // Starting from existing work (create --branch / --pr, .worktreeinclude).
+
+  /** Whether `name` is a valid branch name as given (`@{-1}` and friends, which git expands, are not). */
+  async isValidBranchName(repo: string, name: string): Promise<boolean> {
+    const result = await this.run(repo, ["check-ref-format", "--branch", name]);
+    return result.code === 0 && result.stdout.trim() === name;
+  }
+
+  /** The repository's remotes by name. */
+  async remotes(repo: string): Promise<string[]> {
+    return (await this.call(repo, ["remote"])).split("\n").filter((line) => line !== "");
+  }
+
+  /** Whether a full ref (refs/remotes/origin/x) exists. */
+  async refExists(repo: string, ref: string): Promise<boolean> {
+    return (await this.run(repo, ["show-ref", "--verify", "--quiet", ref])).code === 0;
+  }
+
+  /** A worktree with an existing local branch checked out. */
+  async addWorktreeOnBranch(repo: string, path: string, branch: string): Promise<void> {
+    await this.call(repo, ["worktree", "add", "--", path, branch]);
+  }
+
+  /** A worktree on a new local branch that tracks `remoteRef` (refs/remotes/R/B), as `git checkout B` makes it. */
+  async addWorktreeTracking(repo: string, path: string, branch: string, remoteRef: string): Promise<void> {
+    await this.call(repo, ["worktree", "add", "--track", "-b", branch, "--", path, remoteRef]);
+  }
+
+  /** Fetches one remote ref into a new local branch; the result tells whether the remote had it. */
+  async fetchIntoBranch(repo: string, remote: string, ref: string, branch: string): Promise<RunResult> {
+    return this.run(repo, ["fetch", "--quiet", "--no-tags", "--end-of-options", remote, `${ref}:refs/heads/${branch}`]);
+  }
+
+  /**
+   * Untracked files that match the gitignore-syntax patterns in `patternFile` and that the
+   * repository ignores, relative to the top: git does the matching (nesting, `!`, `**`).
+   */
+  async ignoredFilesMatching(repo: string, patternFile: string): Promise<string[]> {
+    const listed = await this.call(repo, ["ls-files", "-z", "--others", "--ignored", `--exclude-from=${patternFile}`]);
+    if (listed === "") return [];
+    // Exit 1 means none of them is ignored.
+    const checked = await this.runner.run(["git", "-C", repo, "check-ignore", "-z", "--stdin"], { input: listed });
+    if (checked.code > 1) throw new GitError(["check-ignore", "-z", "--stdin"], checked);
+    return checked.stdout.split("\0").filter((path) => path !== "");
+  }
+
   /** The best common ancestor of two commits, or null when they have none. Both are commits csm resolved, never a user's text. */
   async mergeBase(repo: string, a: string, b: string): Promise<string | null> {
     const result = await this.run(repo, ["merge-base", a, b]);
@@ -130,17 +176,6 @@ export class Git {
     const result = await this.run(worktree, args);
     if (result.code !== 0 && result.code !== 1) throw new GitError(args, result);
     return result.stdout;
-  }
-
-  /** Whether `name` is a valid branch name as given (`@{-1}` and friends, which git expands, are not). */
-  async isValidBranchName(repo: string, name: string): Promise<boolean> {
-    const result = await this.run(repo, ["check-ref-format", "--branch", name]);
-    return result.code === 0 && result.stdout.trim() === name;
-  }
-
-  /** The repository's remotes by name. */
-  async remotes(repo: string): Promise<string[]> {
-    return (await this.call(repo, ["remote"])).split("\n").filter((line) => line !== "");
   }
 
   // Landing a session's work (csm merge, csm push).

@@ -120,9 +120,15 @@ export class Tmux {
     await this.call(["send-keys", "-t", `=${session}:${window}`, "Enter"]);
   }
 
-  /** A new window running the user's default shell (no command given). */
-  async newShellWindow(session: string, window: string, cwd: string): Promise<void> {
-    await this.call(["new-window", "-d", "-t", `=${session}:`, "-n", window, "-c", cwd]);
+  /** A new window running the user's default shell (no command given), with `env` added to its environment. */
+  async newShellWindow(session: string, window: string, cwd: string, options: { env?: Record<string, string> } = {}): Promise<void> {
+    const env = Object.entries(options.env ?? {}).flatMap(([variable, value]) => ["-e", `${variable}=${value}`]);
+    await this.call(["new-window", "-d", "-t", `=${session}:`, "-n", window, "-c", cwd, ...env]);
+  }
+
+  /** Sets a variable in the session's environment, which windows made in it later start with. */
+  async setSessionEnvironment(session: string, variable: string, value: string): Promise<void> {
+    await this.call(["set-environment", "-t", `=${session}`, "--", variable, value]);
   }
 
   async setWindowOption(session: string, window: string, option: string, value: string): Promise<void> {

@@ -30,6 +30,14 @@ export interface ProjectConfig {
   setupScript?: string | string[];
   /** Gitignored files (relative paths) copied from the repo into each new worktree. */
   copyFiles?: string[];
+  /** Like setupScript; runs in the worktree before `kill` removes it. */
+  teardownScript?: string | string[];
+}
+
+/** Ports handed out to sessions in blocks of 10 (CSM_PORT_BASE); both ends inclusive. */
+export interface PortRange {
+  from: number;
+  to: number;
 }
 
 export interface CsmConfig {
@@ -45,6 +53,8 @@ export interface CsmConfig {
   apiPort?: number;
   /** Web origins allowed to call the API from a browser (CORS); none by default. */
   apiAllowedOrigins?: string[];
+  /** Where sessions' port blocks come from (default 20000–29999). */
+  portRange?: PortRange;
   hosts: Record<string, HostConfig>;
   projects: Record<string, ProjectConfig>;
   toolApprovalRules: ToolRule[];
@@ -133,7 +143,7 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
   const host: Check = (v, f) =>
     record(v, f, { host: string, port, user: string, identityFile: string, defaultRepo: string, csmPath: string, env }, ["host"]);
   const setupScript: Check = (v, f) => (Array.isArray(v) ? stringArray(v, f) : string(v, f));
-  const project: Check = (v, f) => record(v, f, { repo: string, setupScript, copyFiles: stringArray }, ["repo"]);
+  const project: Check = (v, f) => record(v, f, { repo: string, setupScript, teardownScript: setupScript, copyFiles: stringArray }, ["repo"]);
   const rule: Check = (v, f) => {
     record(v, f, { tool: string, pattern: string, action: string }, ["tool", "action"]);
     const action = (v as ToolRule).action;
@@ -154,6 +164,12 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     if (v !== "auto" && v !== "bridge" && v !== "sdk-url") fail(f, `must be auto, bridge or sdk-url (got ${JSON.stringify(v)})`);
   };
 
+  const portRange: Check = (v, f) => {
+    record(v, f, { from: port, to: port }, ["from", "to"]);
+    const { from, to } = v as PortRange;
+    if (to - from + 1 < 10) fail(f, `must hold at least one block of 10 ports (from ${from} to ${to} holds ${Math.max(0, to - from + 1)})`);
+  };
+
   const prototypeKey = findPrototypeKey(raw);
   if (prototypeKey) fail(prototypeKey, prototypeKeyProblem);
   record(raw, "", {
@@ -166,6 +182,7 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     claudeTransport: transport,
     apiPort: port,
     apiAllowedOrigins: origins,
+    portRange,
     hosts: map(host, "host"),
     projects: map(project, "project"),
     toolApprovalRules: rules,

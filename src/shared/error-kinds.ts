@@ -36,6 +36,8 @@ export const ERROR_KINDS = {
   PathUnresolvable: { exit: 1, http: 400 },
   /** `csm merge --into` names no branch of the repository. */
   TargetNotFound: { exit: 1, http: 400 },
+  BranchNotFound: { exit: 1, http: 400 },
+  PullRequestNotFound: { exit: 1, http: 400 },
   // The state of things says no.
   SessionExists: conflict,
   WorktreeExists: conflict,
@@ -60,6 +62,9 @@ export const ERROR_KINDS = {
   TargetNotClean: conflict,
   MergeConflict: conflict,
   PushRejected: conflict,
+  BranchCheckedOut: conflict,
+  BranchExists: conflict,
+  PortsExhausted: conflict,
   // Something else failed or is out of reach.
   NotDelivered: { exit: 1, http: 504 },
   HostUnreachable: unavailable,
@@ -71,6 +76,7 @@ export const ERROR_KINDS = {
   StoreDamaged: failed,
   ToolMissing: failed,
   SetupScriptFailed: failed,
+  TeardownScriptFailed: failed,
   CleanupFailed: failed,
   /** A hub's error whose name this csm does not know (a newer csm on another host). */
   HubError: failed,

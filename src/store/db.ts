@@ -47,6 +47,11 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX events_session ON events (host, session, seq);
    CREATE UNIQUE INDEX events_uuid ON events (host, session, uuid) WHERE uuid IS NOT NULL;`,
+  // A session's block of ports (CSM_PORT_BASE). Ports belong to the machine, not to a
+  // host name, so the index is on the base alone: no two sessions ever share a block.
+  // Sessions made before this have none (NULL).
+  `ALTER TABLE sessions ADD COLUMN port_base INTEGER;
+   CREATE UNIQUE INDEX sessions_port_base ON sessions (port_base) WHERE port_base IS NOT NULL;`,
 ];
 
 /**

@@ -22,6 +22,8 @@ export interface SessionRecord {
   /** Per-session secret of the agent socket; never printed, never in argv. */
   agentSecret: string | null;
   transport: string | null;
+  /** First of the session's 10 ports (CSM_PORT_BASE); null for sessions made before csm gave ports out. */
+  portBase?: number | null;
 }
 
 export interface SessionOptions {
@@ -48,6 +50,7 @@ interface Row {
   exited_at: string | null;
   agent_secret: string | null;
   transport: string | null;
+  port_base?: number | null;
 }
 
 const fromRow = (row: Row): SessionRecord => ({
@@ -68,6 +71,7 @@ const fromRow = (row: Row): SessionRecord => ({
   exitedAt: row.exited_at,
   agentSecret: row.agent_secret,
   transport: row.transport,
+  portBase: row.port_base ?? null,
 });
 
 export class SessionStore {
@@ -87,8 +91,8 @@ export class SessionStore {
       .query(
         `INSERT INTO sessions (host, name, repo, worktree, branch, base_ref, base_commit, created_branch,
            created_worktree, created_at, options, claude_session_id, favourite, exit_status, exited_at,
-           agent_secret, transport)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           agent_secret, transport, port_base)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         record.host,
@@ -108,7 +112,27 @@ export class SessionStore {
         record.exitedAt,
         record.agentSecret,
         record.transport,
+        record.portBase ?? null,
       );
+  }
+
+  /**
+   * Inserts the record with the first port block `pick` chooses among the ones not in use,
+   * in one IMMEDIATE transaction: two creates at once see each other's block (and the
+   * unique index stops any that would not). Returns the block, or null when `pick` found none.
+   */
+  insertWithPortBlock(record: SessionRecord, pick: (used: number[]) => number | null): number | null {
+    return this.db
+      .transaction(() => {
+        const used = (this.db.query("SELECT port_base FROM sessions WHERE port_base IS NOT NULL").all() as { port_base: number }[]).map(
+          (row) => row.port_base,
+        );
+        const portBase = pick(used);
+        if (portBase === null) return null;
+        this.insert({ ...record, portBase });
+        return portBase;
+      })
+      .immediate();
   }
 
   recordExit(host: string, name: string, status: number, at: string): void {

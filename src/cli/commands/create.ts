@@ -1,5 +1,6 @@
 import { createContext } from "../../core/context.ts";
 import { createSession } from "../../core/sessions/create.ts";
+import { checkStartFrom, parsePullRequestNumber } from "../../core/sessions/worktree-start.ts";
 import { ensureHub } from "../../hub-client/hub-start.ts";
 import type { TransportChoice } from "../../link/transport.ts";
 import { usageError } from "../../shared/errors.ts";
@@ -16,6 +17,9 @@ export async function run(argv: string[], io: Output): Promise<number> {
     {
       repo: { type: "string" },
       base: { type: "string" },
+      branch: { type: "string" },
+      pr: { type: "string" },
+      remote: { type: "string" },
       prompt: { type: "string" },
       project: { type: "string" },
       transport: { type: "string" },
@@ -28,12 +32,17 @@ export async function run(argv: string[], io: Output): Promise<number> {
   if (flags.transport !== undefined && !TRANSPORTS.includes(flags.transport)) {
     throw usageError(`create: --transport must be auto, bridge or sdk-url (got ${JSON.stringify(flags.transport)})`);
   }
+  const pr = flags.pr === undefined ? undefined : parsePullRequestNumber(flags.pr);
+  checkStartFrom({ base: flags.base, branch: flags.branch, pr, remote: flags.remote }, flags["no-worktree"]);
   const ctx = await createContext();
   try {
     const { session, warnings } = await createSession(ctx, {
       name: positionals[0]!,
       repo: flags.repo,
       base: flags.base,
+      branch: flags.branch,
+      pr,
+      remote: flags.remote,
       prompt: flags.prompt,
       project: flags.project,
       noWorktree: flags["no-worktree"],

@@ -1,4 +1,4 @@
-import { basename, isAbsolute, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import type { ProjectConfig } from "../../config/schema.ts";
 import { agentPaneArgv, agentSocketUrl, claudeArgv, newSecret, sessionEnvironment, SDK_URL_SECRET_VARIABLE, withoutSettingsArgs, type LaunchSpec } from "../../link/launch.ts";
 import type { Transport } from "../live/live-state.ts";
@@ -9,6 +9,10 @@ import type { SessionRecord } from "../../store/sessions.ts";
 import { AGENT_WINDOW, SHELL_WINDOW, tmuxSessionName, type Context } from "../context.ts";
 import { checkRelativePath, findProject, requireClaude, requireNewName, requireTmux, resolveRepo, sessionExistsError } from "./preflight.ts";
 import { claimName } from "./name-claim.ts";
+import { DEFAULT_PORT_RANGE, firstFreeBlock, portEnvironment, portsExhaustedError } from "./port-blocks.ts";
+import { runProjectScript, scriptFailedError } from "./project-script.ts";
+import { copyWorktreeIncludes } from "./worktree-include.ts";
+import { checkStartFrom, planWorktreeStart, type StartFrom } from "./worktree-start.ts";
 import { withRepoLock } from "./repo-lock.ts";
 import { Rollback } from "./rollback.ts";
 import { mergeSessions, type SessionView } from "./session-view.ts";
@@ -17,6 +21,12 @@ export interface CreateRequest {
   name: string;
   repo?: string;
   base?: string;
+  /** An existing branch to work on instead of a new csm branch. */
+  branch?: string;
+  /** A pull / merge request to fetch and work on. */
+  pr?: number;
+  /** The remote `pr` is fetched from (default origin). */
+  remote?: string;
   prompt?: string;
   noWorktree?: boolean;
   project?: string;
@@ -35,14 +45,12 @@ export interface CreateResult {
   warnings: string[];
 }
 
-/** `csm/<name>-YYYYMMDD-HHMMSS` in UTC: unique per second, sortable, valid as a ref. */
-export function branchName(name: string, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-  return `csm/${name}-${stamp}`;
-}
+export { branchName } from "./worktree-start.ts";
 
 export async function createSession(ctx: Context, request: CreateRequest): Promise<CreateResult> {
   const name = checkName("session", request.name);
+  const from: StartFrom = { base: request.base, branch: request.branch, pr: request.pr, remote: request.remote };
+  checkStartFrom(from, request.noWorktree);
   await requireTmux(ctx);
   const claudeBin = await requireClaude(ctx);
   const { transport } = await chooseTransport(ctx.host, claudeBin, request.transport, transportCachePath(ctx));
@@ -52,32 +60,36 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
   await using _claim = await claimName(ctx, name, () => sessionExistsError(name));
   await requireNewName(ctx, name);
   const project = await findProject(ctx, repo, request.project);
-  const baseCommit = await ctx.git.resolveCommit(repo, request.base ?? "HEAD");
-  if (!baseCommit) {
-    throw new CsmError("BaseNotFound", `base ${JSON.stringify(request.base ?? "HEAD")} names no commit in ${repo} (check the branch, tag or commit)`);
-  }
-  const baseRef = request.base ?? (await ctx.git.currentBranch(repo)) ?? baseCommit;
   const now = new Date();
-  const branch = request.noWorktree ? null : branchName(name, now);
   const worktree = request.noWorktree ? repo : join(ctx.settings.worktreeBase, basename(repo), name);
   if (!request.noWorktree && (await ctx.host.files.exists(worktree))) {
     throw new CsmError("WorktreeExists", `${worktree} already exists; remove it or pick another session name`);
   }
 
-  const hubPort = await request.prepareHub();
   const rollback = new Rollback();
   const warnings: string[] = [];
   try {
-    if (branch) {
+    // --no-worktree: claude runs in the repository, on whatever it has checked out.
+    const start = request.noWorktree ? null : await planWorktreeStart(ctx, repo, name, from, now, rollback);
+    const baseCommit = start ? start.baseCommit : await ctx.git.resolveCommit(repo, request.base ?? "HEAD");
+    if (!baseCommit) {
+      throw new CsmError("BaseNotFound", `base ${JSON.stringify(request.base ?? "HEAD")} names no commit in ${repo} (check the branch, tag or commit)`);
+    }
+    const baseRef = start ? start.baseRef : (request.base ?? (await ctx.git.currentBranch(repo)) ?? baseCommit);
+    const branch = start?.branch ?? null;
+    const hubPort = await request.prepareHub();
+    if (start) {
       // csm's own data dir is private like its state dir; git makes the worktrees inside it.
       if (ctx.settings.worktreeBase === ctx.settings.paths.defaultWorktreeBase) await ctx.host.files.mkdirp(ctx.settings.paths.dataDir, 0o700);
-      await withRepoLock(ctx, repo, () => ctx.git.addWorktree(repo, worktree, branch, baseCommit));
+      await withRepoLock(ctx, repo, () => start.add(worktree));
       rollback.onFailure("remove worktree", () =>
         withRepoLock(ctx, repo, async () => {
           await ctx.git.removeWorktree(repo, worktree, true);
-          await ctx.git.deleteBranch(repo, branch);
+          // Only a branch csm made: --branch work of the user's stays.
+          if (start.createdBranch && (await ctx.git.branchExists(repo, start.branch))) await ctx.git.deleteBranch(repo, start.branch);
         }),
       );
+      warnings.push(...(await copyWorktreeIncludes(ctx, repo, worktree)));
       if (project) warnings.push(...(await prepareWorktree(ctx, project[1], repo, worktree)));
     }
     const record: SessionRecord = {
@@ -88,8 +100,8 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
       branch,
       baseRef,
       baseCommit,
-      createdBranch: branch !== null,
-      createdWorktree: branch !== null,
+      createdBranch: start?.createdBranch ?? false,
+      createdWorktree: start !== null,
       createdAt: now.toISOString(),
       options: { prompt: request.prompt, project: project?.[0], noWorktree: request.noWorktree || undefined },
       claudeSessionId: crypto.randomUUID(),
@@ -99,8 +111,11 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
       agentSecret: newSecret(),
       transport,
     };
+    const range = ctx.settings.config.portRange ?? DEFAULT_PORT_RANGE;
     try {
-      ctx.sessions().insert(record);
+      const portBase = ctx.sessions().insertWithPortBlock(record, (used) => firstFreeBlock(range, used));
+      if (portBase === null) throw portsExhaustedError(range);
+      record.portBase = portBase;
     } catch (error) {
       // Another create of the same name got there first.
       if (/UNIQUE constraint/.test((error as Error).message)) throw sessionExistsError(name);
@@ -117,12 +132,17 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
     // A claude that exits stays visible as a dead pane (and `dead` in the list) instead of
     // taking its window with it.
     await ctx.tmux.setWindowOption(tmuxSession, AGENT_WINDOW, "remain-on-exit", "on");
-    await ctx.tmux.newShellWindow(tmuxSession, SHELL_WINDOW, worktree);
+    // The block for every process of the session: the shell, and windows made later.
+    const portEnv = portEnvironment(record.portBase);
+    for (const [variable, value] of Object.entries(portEnv)) await ctx.tmux.setSessionEnvironment(tmuxSession, variable, value);
+    await ctx.tmux.newShellWindow(tmuxSession, SHELL_WINDOW, worktree, { env: portEnv });
 
     const [session] = mergeSessions(record.host, [record], await ctx.tmux.listPanes());
     return { session: { ...session!, status: session!.status === "unknown" ? "starting" : session!.status }, warnings };
   } catch (error) {
-    return rollback.fail(error);
+    // `await` inside the `await using` scope: Bun 1.4 also reports a rejection returned
+    // from there as unhandled (exit 1, a stack on stderr).
+    return await rollback.fail(error);
   }
 }
 
@@ -136,7 +156,7 @@ export async function writeLaunchSpec(
   const transport = (record.transport ?? "bridge") as Transport;
   // The port the hub really listens on (it may have been started with --port).
   const agentUrl = agentSocketUrl(options.hubPort, record.name);
-  const env = sessionEnvironment(ctx.env);
+  const env = { ...sessionEnvironment(ctx.env), ...portEnvironment(record.portBase) };
   const extraArgs = ctx.settings.config.claudeArgs ?? [];
   const hookSettingsFile = join(ctx.settings.paths.hooksDir, `${record.name}.json`);
   // sdk-url: claude itself sends this as `Authorization: Bearer`; the bridge reads it from the spec.
@@ -184,16 +204,8 @@ async function prepareWorktree(ctx: Context, project: ProjectConfig, repo: strin
     await ctx.host.files.copy(source, join(worktree, file));
   }
   if (project.setupScript !== undefined) {
-    const argv = Array.isArray(project.setupScript)
-      ? project.setupScript
-      : [isAbsolute(project.setupScript) ? project.setupScript : resolve(worktree, project.setupScript)];
-    const result = await ctx.host.run(argv, { cwd: worktree, env: { ...(ctx.env as Record<string, string>), CSM_REPO: repo, CSM_WORKTREE: worktree } });
-    if (result.code !== 0) {
-      const detail = (result.stderr.trim() || result.stdout.trim()).split("\n").at(-1) ?? "";
-      throw new CsmError("SetupScriptFailed", `setup script ${argv[0]} failed with exit ${result.code}${detail ? `: ${detail}` : ""}`, {
-        data: { code: result.code },
-      });
-    }
+    const failure = await runProjectScript(ctx, project.setupScript, { repo, worktree });
+    if (failure) throw scriptFailedError("setup", failure);
   }
   return warnings;
 }

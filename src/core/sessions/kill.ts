@@ -3,6 +3,9 @@ import { CsmError, notFoundError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import { tmuxSessionName, type Context } from "../context.ts";
+import { portEnvironment } from "./port-blocks.ts";
+import { findProject } from "./preflight.ts";
+import { describeFailure, runProjectScript, scriptFailedError } from "./project-script.ts";
 import { withRepoLock } from "./repo-lock.ts";
 
 export interface KillRequest {
@@ -22,7 +25,8 @@ export async function findUnsavedWork(ctx: Context, record: SessionRecord): Prom
   if (!record.createdWorktree || !(await ctx.host.files.exists(record.worktree))) return none;
   const uncommitted = await ctx.git.uncommittedFiles(record.worktree);
   let unpushed: string[] = [];
-  if (record.repo && record.branch && (await ctx.git.branchExists(record.repo, record.branch))) {
+  // A branch csm did not make (--branch) outlives the session: its commits are never lost here.
+  if (record.repo && record.branch && record.createdBranch && (await ctx.git.branchExists(record.repo, record.branch))) {
     // Compare with the base as it is now (work merged since counts as saved); fall back
     // to the commit the session started from when the base ref is gone.
     const base = record.baseRef && (await ctx.git.resolveCommit(record.repo, record.baseRef)) ? record.baseRef : record.baseCommit;
@@ -54,6 +58,15 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
   }
 
   const done: string[] = [];
+  // Before anything is gone, so a failed teardown leaves the session as it was to retry.
+  const teardownFailure = record ? await runTeardown(ctx, record) : null;
+  if (teardownFailure && !request.force) {
+    throw scriptFailedError(
+      "teardown",
+      teardownFailure,
+      `; nothing was removed (fix it and kill again, or \`csm kill ${name} --force\` to remove the worktree anyway)`,
+    );
+  }
   if (running) {
     await ctx.tmux.killSession(tmuxSession);
     done.push(`tmux session ${tmuxSession}`);
@@ -63,7 +76,7 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
     await withRepoLock(ctx, repo, async () => {
       if (await ctx.host.files.exists(record.worktree)) {
         await ctx.git.removeWorktree(repo, record.worktree, request.force ?? false);
-        done.push(`worktree ${record.worktree}`);
+        done.push(`worktree ${record.worktree}${teardownFailure ? ` (though its ${describeFailure("teardown", teardownFailure)}: removed because of --force)` : ""}`);
       } else {
         await ctx.git.pruneWorktrees(repo);
       }
@@ -78,4 +91,15 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
     await ctx.host.files.remove(join(ctx.settings.paths.launchDir, `${name}.json`));
   }
   return done;
+}
+
+/** The project's teardownScript, in the session's worktree while it still exists; null when it ran fine or there is none. */
+async function runTeardown(ctx: Context, record: SessionRecord) {
+  if (!record.createdWorktree || !record.repo || !(await ctx.host.files.exists(record.worktree))) return null;
+  // The project the session was made with, by name; else the one whose repo it is.
+  const named = record.options.project;
+  const project = named && ctx.settings.config.projects[named] ? [named, ctx.settings.config.projects[named]!] as const : await findProject(ctx, record.repo);
+  const script = project?.[1].teardownScript;
+  if (script === undefined) return null;
+  return runProjectScript(ctx, script, { repo: record.repo, worktree: record.worktree }, portEnvironment(record.portBase));
 }

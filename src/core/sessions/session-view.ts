@@ -19,6 +19,8 @@ export interface SessionView {
   baseRef: string | null;
   baseCommit: string | null;
   favourite: boolean;
+  /** First of the session's 10 ports (CSM_PORT_BASE), when it has a block. */
+  portBase?: number;
 }
 
 const SESSION_PREFIX = "csm-";
@@ -49,6 +51,7 @@ export function mergeSessions(host: string, records: SessionRecord[], panes: Pan
       baseRef: record.baseRef,
       baseCommit: record.baseCommit,
       favourite: record.favourite,
+      ...(record.portBase != null ? { portBase: record.portBase } : {}),
     } satisfies SessionView;
   });
   // tmux sessions named like csm's that the store does not know (made by hand, or a lost
