@@ -61,6 +61,8 @@ export const ERROR_KINDS = {
   /** The checkout a merge happens in is dirty or on another branch. */
   TargetNotClean: conflict,
   MergeConflict: conflict,
+  /** git refused a merge or rebase for another reason (a hook, no identity); it was undone. */
+  MergeFailed: conflict,
   PushRejected: conflict,
   BranchCheckedOut: conflict,
   BranchExists: conflict,

@@ -96,3 +96,19 @@ test("an --into that is not a branch name is bad usage, and is never run", async
   expect(existsSync(join(sb.paths.root, "x"))).toBe(false);
   expect(await fingerprint(sb, [repo, worktree], ["main", branch])).toEqual(before);
 });
+
+test("a hook that refuses the merge commit is reported, and the half-made merge undone", async () => {
+  await using sb = await makeSandbox();
+  const repo = await sb.makeRepo("app");
+  const { worktree, branch } = await sessionWithCommit(sb, repo, "hooked");
+  await commitFile(sb, repo, "other.txt", "meanwhile\n", "meanwhile on main");
+  const hook = join(repo, ".git", "hooks", "pre-merge-commit");
+  await writeFile(hook, "#!/bin/sh\necho 'merges need a ticket number' >&2\nexit 1\n", { mode: 0o755 });
+  const before = await fingerprint(sb, [repo, worktree], ["main", branch]);
+
+  const refused = await sb.csm(["merge", "hooked"]);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toStartWith("csm: git merge in ");
+  expect(refused.stderr).toContain("was undone");
+  expect(await fingerprint(sb, [repo, worktree], ["main", branch])).toEqual(before);
+});

@@ -97,6 +97,21 @@ function conflictError(record: SessionRecord, target: string, mode: MergeMode, f
   );
 }
 
+/**
+ * Undoes a stopped merge or rebase. Without conflicts git may have stopped before it began
+ * (nothing to undo, so the undo itself fails): only then is its failure no news.
+ */
+async function undo(conflicts: string[], abort: () => Promise<void>): Promise<void> {
+  if (conflicts.length > 0) await abort();
+  else await abort().catch(() => undefined);
+}
+
+function gitFailed(record: SessionRecord, what: string, output: string): CsmError {
+  const lines = output.split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("hint:"));
+  const why = lines.find((line) => /^(fatal|error):/.test(line)) ?? lines.at(-1) ?? "no reason given";
+  return new CsmError("MergeFailed", `${what} failed, and was undone: ${why}`, { data: { name: record.name } });
+}
+
 export async function mergeSession(ctx: Context, request: MergeRequest): Promise<MergeResult> {
   const mode = request.mode ?? "merge";
   const record = sessionWithBranch(ctx, request.name, "merge");
@@ -122,17 +137,18 @@ export async function mergeSession(ctx: Context, request: MergeRequest): Promise
       const rebased = await ctx.git.rebaseOnto(record.worktree, targetRef);
       if (rebased.code !== 0) {
         const files = await ctx.git.conflictedFiles(record.worktree);
-        await ctx.git.abortRebase(record.worktree);
-        throw conflictError(record, target, mode, files);
+        await undo(files, () => ctx.git.abortRebase(record.worktree));
+        throw files.length > 0 ? conflictError(record, target, mode, files) : gitFailed(record, `git rebase in ${record.worktree}`, rebased.stderr);
       }
     }
 
     const merged = await ctx.git.mergeInto(repo, branchRef, mode === "rebase" ? "ff-only" : mode, mode === "merge" ? request.message : undefined);
     if (merged.code !== 0) {
+      // A conflict, or a hook that refused the merge commit (which leaves the merge staged):
+      // either way the checkout goes back to how it was.
       const files = await ctx.git.conflictedFiles(repo);
-      if (files.length === 0) throw new CsmError("MergeConflict", `git merge failed in ${repo}: ${merged.stderr.trim() || merged.stdout.trim()}`, { data: { name: record.name, target } });
-      await ctx.git.abortMerge(repo, mode === "squash");
-      throw conflictError(record, target, mode, files);
+      await undo(files, () => ctx.git.abortMerge(repo, mode !== "merge"));
+      throw files.length > 0 ? conflictError(record, target, mode, files) : gitFailed(record, `git merge in ${repo}`, merged.stderr || merged.stdout);
     }
     if (mode === "squash") {
       // Its work may be in the target already (squashed before): then there is nothing to commit.
