@@ -4,6 +4,7 @@ import { notFoundError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import { AGENT_WINDOW, SHELL_WINDOW, tmuxSessionName, type Context } from "../context.ts";
 import { writeLaunchSpec } from "./create.ts";
+import { portEnvironment } from "./port-blocks.ts";
 import { requireClaude } from "./preflight.ts";
 
 /**
@@ -29,5 +30,5 @@ export async function reconnectSession(ctx: Context, name: string, hubPort: numb
   }
   await ctx.tmux.newSession({ session, window: AGENT_WINDOW, cwd: record.worktree, argv });
   await ctx.tmux.setWindowOption(session, AGENT_WINDOW, "remain-on-exit", "on");
-  await ctx.tmux.newShellWindow(session, SHELL_WINDOW, record.worktree);
+  await ctx.tmux.newShellWindow(session, SHELL_WINDOW, record.worktree, { env: portEnvironment(record.portBase) });
 }
