@@ -1,5 +1,6 @@
 import type { DiffStat, FileDiff } from "../core/sessions/diff-types.ts";
-import { sessionPath, type HubClient } from "../hub-client/client.ts";
+import { callHub } from "../hub-client/api.ts";
+import type { HubClient } from "../hub-client/client.ts";
 import { applyDiff, sessionKey, type TuiModel } from "./model.ts";
 
 // What the dashboard reads of sessions' diffs: the Diff tab's stat and the selected file's
@@ -22,8 +23,8 @@ export class DiffReader {
     return this.model().sessions.find((s) => sessionKey(s) === key);
   }
 
-  private stat(session: { host: string; name: string }): Promise<DiffStat> {
-    return this.hub.request<DiffStat>("GET", sessionPath(session.host, session.name, "/diff?stat=1"));
+  private async stat(session: { host: string; name: string }): Promise<DiffStat> {
+    return (await callHub(this.hub, "GET /api/sessions/:host/:name/diff", { session, query: { stat: "1" } })) as DiffStat;
   }
 
   /** The Diff tab's stat, then its first file. */
@@ -44,7 +45,7 @@ export class DiffReader {
     const tab = this.model().diff;
     const file = tab?.key === key ? tab.stat?.files[tab.selected] : undefined;
     if (!session || !file || file.binary) return;
-    const diff = await this.hub.request<FileDiff>("GET", sessionPath(session.host, session.name, `/diff?file=${encodeURIComponent(file.path)}`));
+    const diff = (await callHub(this.hub, "GET /api/sessions/:host/:name/diff", { session, query: { file: file.path } })) as FileDiff;
     this.update(applyDiff(this.model(), key, { file: diff }));
   }
 
