@@ -1,4 +1,5 @@
 import { dashboardSection } from "./dashboard.ts";
+import { diffSection } from "./diff.ts";
 import { hubSection } from "./hub.ts";
 import { listSection } from "./list.ts";
 import { rulesSection } from "./rules.ts";
@@ -8,7 +9,7 @@ import type { BenchSection } from "./section.ts";
 // `bun run bench [SECTION…]`: runs every section, or only the named ones, one after
 // another so they never compete for the machine.
 
-const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection, sshSection];
+const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection, sshSection, diffSection];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));

@@ -16,42 +16,58 @@ const READ_CONCURRENCY = 32;
 /** git processes at once for the full listing: the machine has other work (claude) too. */
 const PATCH_CONCURRENCY = 4;
 
-interface Target {
-  record: SessionRecord;
-  worktree: string;
+interface Base {
   /** The ref the diff is against (the base ref, or the base commit when that ref is gone). */
   baseRef: string;
   baseCommit: string;
+}
+
+interface Target extends Base {
+  worktree: string;
   mergeBase: string;
 }
 
-async function target(ctx: Context, name: string): Promise<Target> {
+/** The session's record, once its worktree is known to be there. */
+async function sessionWithWorktree(ctx: Context, name: string): Promise<SessionRecord> {
   checkName("session", name);
   const record = ctx.sessions().get(ctx.host.hostName, name);
   if (!record) throw notFoundError("session", name, "see `csm list`");
-  const worktree = record.worktree;
-  if (!(await ctx.host.files.exists(worktree))) {
-    throw new CsmError("WorktreeGone", `the worktree of ${name} is gone: ${worktree} was removed outside csm (\`csm kill ${name}\` forgets the session)`, {
-      data: { name, worktree },
+  if (!(await ctx.host.files.exists(record.worktree))) {
+    throw new CsmError("WorktreeGone", `the worktree of ${name} is gone: ${record.worktree} was removed outside csm (\`csm kill ${name}\` forgets the session)`, {
+      data: { name, worktree: record.worktree },
     });
   }
-  // The base as it is now (what a merge would go into); the commit the session started
-  // from when that ref no longer names anything. Refs are resolved in the repository,
-  // where a base such as `main` or `HEAD` means what it meant at create.
-  const repo = record.repo ?? worktree;
+  return record;
+}
+
+/**
+ * The base as it is now (what a merge would go into); the commit the session started from
+ * when that ref no longer names anything. Refs are resolved in the repository, where a
+ * base such as `main` or `HEAD` means what it meant at create.
+ */
+async function baseOf(ctx: Context, record: SessionRecord): Promise<Base> {
+  const repo = record.repo ?? record.worktree;
   const byRef = record.baseRef ? await ctx.git.resolveCommit(repo, record.baseRef) : null;
   const baseCommit = byRef ?? (record.baseCommit ? await ctx.git.resolveCommit(repo, record.baseCommit) : null);
-  const baseRef = byRef ? record.baseRef! : record.baseCommit;
+  const baseRef = byRef ? record.baseRef : record.baseCommit;
   if (!baseCommit || !baseRef) {
-    throw new CsmError("BaseNotFound", `${name} has no base to diff against: ${record.baseRef ?? "its base ref"} and its base commit are both gone`, {
-      data: { name, baseRef: record.baseRef, baseCommit: record.baseCommit },
+    throw new CsmError("BaseNotFound", `${record.name} has no base to diff against: ${record.baseRef ?? "its base ref"} and its base commit are both gone`, {
+      data: { name: record.name, baseRef: record.baseRef, baseCommit: record.baseCommit },
     });
   }
-  const mergeBase = await ctx.git.mergeBase(worktree, baseCommit, "HEAD");
-  if (!mergeBase) {
-    throw new CsmError("BaseNotFound", `${name}'s HEAD shares no history with its base ${baseRef}`, { data: { name, baseRef } });
-  }
-  return { record, worktree, baseRef, baseCommit, mergeBase };
+  return { baseRef, baseCommit };
+}
+
+async function mergeBaseOf(ctx: Context, record: SessionRecord, base: Base): Promise<string> {
+  const mergeBase = await ctx.git.mergeBase(record.worktree, base.baseCommit, "HEAD");
+  if (!mergeBase) throw new CsmError("BaseNotFound", `${record.name}'s HEAD shares no history with its base ${base.baseRef}`, { data: { name: record.name, baseRef: base.baseRef } });
+  return mergeBase;
+}
+
+async function target(ctx: Context, name: string): Promise<Target> {
+  const record = await sessionWithWorktree(ctx, name);
+  const base = await baseOf(ctx, record);
+  return { ...base, worktree: record.worktree, mergeBase: await mergeBaseOf(ctx, record, base) };
 }
 
 /** An untracked file counted the way numstat counts a new file. Unreadable (a nested repository's directory): named only. */
@@ -78,21 +94,20 @@ const byPath = (a: DiffFile, b: DiffFile) => (a.path < b.path ? -1 : a.path > b.
 
 /** Every path the session changed, with line counts, and how far its branch is from the base. */
 export async function diffStat(ctx: Context, name: string): Promise<DiffStat> {
-  return statOf(ctx, name, await target(ctx, name));
-}
-
-async function statOf(ctx: Context, name: string, at: Target): Promise<DiffStat> {
-  const [tracked, untrackedPaths, counts] = await Promise.all([
-    ctx.git.changedSince(at.worktree, at.mergeBase),
-    ctx.git.untrackedFiles(at.worktree),
-    ctx.git.aheadBehind(at.worktree, at.baseCommit),
-  ]);
-  const untracked = await mapPooled(untrackedPaths, READ_CONCURRENCY, (path) => untrackedEntry(ctx, at.worktree, path));
-  const files = [...tracked, ...untracked].sort(byPath);
+  const record = await sessionWithWorktree(ctx, name);
+  const worktree = record.worktree;
+  // Each step starts as soon as what it needs is known: untracked files are listed and
+  // read while git finds the base and diffs against it (`bun run bench diff`).
+  const untracked = ctx.git.untrackedFiles(worktree).then((paths) => mapPooled(paths, READ_CONCURRENCY, (path) => untrackedEntry(ctx, worktree, path)));
+  // Handled here too, so a failure below does not leave it rejected unobserved; awaited below.
+  untracked.catch(() => undefined);
+  const base = await baseOf(ctx, record);
+  const [mergeBase, counts] = await Promise.all([mergeBaseOf(ctx, record, base), ctx.git.aheadBehind(worktree, base.baseCommit)]);
+  const files = [...(await ctx.git.changedSince(worktree, mergeBase)), ...(await untracked)].sort(byPath);
   return {
     session: name,
-    baseRef: at.baseRef,
-    mergeBase: at.mergeBase,
+    baseRef: base.baseRef,
+    mergeBase,
     ahead: counts.ahead,
     behind: counts.behind,
     files,
@@ -101,7 +116,7 @@ async function statOf(ctx: Context, name: string, at: Target): Promise<DiffStat>
   };
 }
 
-async function hunksOf(ctx: Context, at: Target, file: DiffFile): Promise<FileDiff> {
+async function hunksOf(ctx: Context, at: { worktree: string; mergeBase: string }, file: DiffFile): Promise<FileDiff> {
   if (file.binary) return { path: file.path, binary: true, diff: "" };
   if (file.status === "untracked") return { path: file.path, binary: false, diff: await ctx.git.diffUntracked(at.worktree, file.path) };
   const paths = file.oldPath === null ? [file.path] : [file.oldPath, file.path];
@@ -110,8 +125,8 @@ async function hunksOf(ctx: Context, at: Target, file: DiffFile): Promise<FileDi
 
 /** The stat and every file's diff (a binary file's empty), in the stat's order: what `csm diff` prints. */
 export async function diffWithFiles(ctx: Context, name: string): Promise<{ stat: DiffStat; files: FileDiff[] }> {
-  const at = await target(ctx, name);
-  const stat = await statOf(ctx, name, at);
+  const stat = await diffStat(ctx, name);
+  const at = { worktree: (await sessionWithWorktree(ctx, name)).worktree, mergeBase: stat.mergeBase };
   // One git call per file, a few at a time: only the full listing pays for it, never the stat.
   const files = await mapPooled(stat.files, PATCH_CONCURRENCY, (file) => hunksOf(ctx, at, file));
   return { stat, files };
