@@ -101,6 +101,9 @@ test("a path given for one file's diff is data: only a changed file is read", as
   const { worktree } = await session(sb, "paths");
   await writeFile(join(worktree, "keep.txt"), "changed\n");
   await writeFile(join(worktree, "*.txt"), "a glob is a name\n");
+  await writeFile(join(worktree, "blob.bin"), Buffer.from([0x1b, 0, 0x5b, 0x32, 0x4a]));
+  await sb.git(worktree, ["add", "blob.bin"]);
+  await sb.git(worktree, ["mv", "old.txt", "moved.txt"]);
   const ctx = await createContext(sb.env);
   try {
     for (const hostile of ["../../etc/passwd", "/etc/passwd", "README.md", "keep.txt/../README.md", ""]) {
@@ -112,6 +115,11 @@ test("a path given for one file's diff is data: only a changed file is read", as
     const glob = await fileDiff(ctx, "paths", "*.txt");
     expect(glob.diff).toContain("+a glob is a name");
     expect(glob.diff).not.toContain("keep.txt");
+    expect(await fileDiff(ctx, "paths", "blob.bin")).toEqual({ path: "blob.bin", binary: true, diff: "" });
+    const moved = await fileDiff(ctx, "paths", "moved.txt");
+    expect(moved.diff).toContain("rename from old.txt");
+    // A rename's old path is not a changed file of its own.
+    expect(((await fileDiff(ctx, "paths", "old.txt").catch((e: unknown) => e)) as Error).name).toBe("NotFound");
   } finally {
     ctx.close();
   }

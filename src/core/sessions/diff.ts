@@ -138,8 +138,12 @@ export async function diffWithFiles(ctx: Context, name: string): Promise<{ stat:
  */
 export async function fileDiff(ctx: Context, name: string, path: string): Promise<FileDiff> {
   const at = await target(ctx, name);
-  const [tracked, untracked] = await Promise.all([ctx.git.changedSince(at.worktree, at.mergeBase), ctx.git.untrackedFiles(at.worktree)]);
-  const file = tracked.find((changed) => changed.path === path) ?? (untracked.includes(path) ? await untrackedEntry(ctx, at.worktree, path) : null);
+  // Which paths changed needs no line counts; only the one file asked for is counted (binary or not).
+  const [tracked, untracked] = await Promise.all([ctx.git.changedPathsSince(at.worktree, at.mergeBase), ctx.git.untrackedFiles(at.worktree)]);
+  const listed = tracked.find((changed) => changed.path === path);
+  const paths = listed ? (listed.oldPath === null ? [path] : [listed.oldPath, path]) : [];
+  const counted = listed ? (await ctx.git.changedSince(at.worktree, at.mergeBase, paths)).find((changed) => changed.path === path) : undefined;
+  const file = counted ?? (untracked.includes(path) ? await untrackedEntry(ctx, at.worktree, path) : null);
   if (!file) {
     throw new CsmError("NotFound", `${name} changed no file named ${JSON.stringify(path)}; see \`csm diff ${name} --stat\``, { data: { what: "changed file", name: path } });
   }
