@@ -5,6 +5,7 @@ import { makeSandbox } from "../helpers/sandbox.ts";
 import { createSession, worktreePath } from "../helpers/sessions.ts";
 import { formatTable, median, ms, p90, timeInterleaved } from "./measure.ts";
 import type { BenchSection } from "./section.ts";
+import { diffTabFirstFrame } from "./diff-tab.ts";
 
 // `csm diff NAME --stat --json` on a session that changed 2,000 files (committed,
 // uncommitted and untracked) against `git diff --stat` alone in its worktree: the stat
@@ -30,7 +31,7 @@ const range = (from: number, count: number) => Array.from({ length: count }, (_,
 
 export const diffSection: BenchSection = {
   name: "diff",
-  title: `csm diff --stat --json, ${CHANGED} changed files (committed, uncommitted, untracked)`,
+  title: `csm diff --stat --json, ${CHANGED} changed files (committed, uncommitted, untracked), and the dashboard's Diff tab on them`,
   async run() {
     await using sandbox = await makeSandbox();
     delete sandbox.env.FAKE_CLAUDE_LOG;
@@ -76,6 +77,7 @@ export const diffSection: BenchSection = {
     const floor = median(gitStat!.samplesMs);
     const row = (t: typeof diff) => [t!.label, ms(median(t!.samplesMs)), ms(p90(t!.samplesMs)), `${(median(t!.samplesMs) / floor).toFixed(2)}x`];
     const ratio = median(diff!.samplesMs) / floor;
+    const tab = await diffTabFirstFrame(sandbox, "big", `${CHANGED} files`);
     return [
       `${CHANGED} changed files set up in ${(setupMs / 1000).toFixed(1)} s; ${built.bundles} prebuilt bundles built in ${ms(built.ms)}; ${RUNS} timed runs each after ${WARMUP} warm-up rounds`,
       "",
@@ -84,6 +86,8 @@ export const diffSection: BenchSection = {
       `ratio (median): ${ratio.toFixed(2)}x git diff --stat; goal <= ${GOAL_RATIO}x: ${ratio <= GOAL_RATIO ? "met" : "NOT met"}`,
       // git diff --stat alone sees only uncommitted work; the same comparison csm makes costs git this much by itself.
       `against git's own diff from the merge base: ${(median(diff!.samplesMs) / median(gitFull!.samplesMs)).toFixed(2)}x`,
+      "",
+      tab.report,
     ].join("\n");
   },
 };
