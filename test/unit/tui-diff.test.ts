@@ -91,3 +91,9 @@ test("the list shows each session's changes once the dashboard has read them", (
   expect(after).toContain("CHANGES");
   expect(after).toMatch(/api\s.*3f ↑2↓1/);
 });
+
+test("sessions that changed nothing leave the CHANGES column out", () => {
+  const model = applySessions(setConnection(initialModel(), { state: "connected" }), [liveSession("api")]);
+  const untouched = { ...stat, files: [], ahead: 0, behind: 0 };
+  expect(plainText(dashboardView(applyDiff(model, "api@local", { stat: untouched }), now, 120, 24).join("\n"))).not.toContain("CHANGES");
+});

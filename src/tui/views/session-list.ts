@@ -29,7 +29,8 @@ const RIGHT_ALIGNED = new Set<ColumnId>(["turns", "cost", "age"]);
 
 /** "3f ↑2↓1": files changed against the base, commits ahead and behind it. */
 export function formatChanges(changes: DiffSummary | undefined): string {
-  if (!changes) return "";
+  // Nothing changed yet says nothing: the column is for sessions with work to look at.
+  if (!changes || (changes.files === 0 && changes.ahead === 0 && changes.behind === 0)) return "";
   const behind = changes.behind > 0 ? `↓${changes.behind}` : "";
   return `${changes.files}f ↑${changes.ahead}${behind}`;
 }
@@ -48,14 +49,15 @@ const unguarded = (s: LiveSessionView) => s.guarded === false && s.status !== "d
 function columnSpecs(sessions: LiveSessionView[], width: number, changes: TuiModel["changes"]): ColumnSpec<ColumnId>[] {
   const longest = (values: string[], min: number, max: number) => Math.min(max, Math.max(min, ...values.map(textWidth)));
   const manyHosts = new Set(sessions.map((s) => s.host)).size > 1;
+  const changed = sessions.map((s) => formatChanges(changes[sessionKey(s)]));
   return [
     { id: "name", width: longest(sessions.map((s) => s.name), 8, width >= 100 ? 28 : 18), priority: 0 },
     { id: "host", width: longest(sessions.map((s) => s.host), 4, 12), priority: manyHosts ? 2.5 : 7 },
     // One more column for the mark of a session whose claude runs tools without asking csm.
     { id: "status", width: sessions.some(unguarded) ? 11 : 10, priority: 0 },
     { id: "pending", width: 3, priority: 1 },
-    // Shown once the dashboard has read some session's diff against its base.
-    { id: "changes", width: longest(sessions.map((s) => formatChanges(changes[sessionKey(s)])), 7, 12), priority: Object.keys(changes).length > 0 ? 4.5 : Infinity },
+    // Shown once some listed session has changed something against its base.
+    { id: "changes", width: longest(changed, 7, 12), priority: changed.some((text) => text !== "") ? 4.5 : Infinity },
     { id: "model", width: longest(sessions.map((s) => shortModel(s.model)), 5, 12), priority: 6 },
     { id: "turns", width: 5, priority: 5 },
     { id: "cost", width: 7, priority: 4 },
