@@ -17,6 +17,7 @@ import {
   clearNotice,
   currentRequest,
   formFailed,
+  openKill,
   initialModel,
   selectedSession,
   sessionKey,
@@ -190,6 +191,12 @@ export class DashboardApp {
           await callHub(this.deps.hub, action === "reconnect" ? "POST /api/sessions/:host/:name/reconnect" : "POST /api/sessions/:host/:name/interrupt", { session });
           this.update(setNotice(this.model, "info", action === "reconnect" ? `reconnecting ${session.name}…` : `interrupted ${session.name}`));
         });
+      case "push":
+        if (!session) return;
+        return this.guard(async () => {
+          const pushed = await callHub(this.deps.hub, "POST /api/sessions/:host/:name/push", { session, body: {} });
+          this.update(setNotice(this.model, "info", `pushed ${pushed.branch} to ${pushed.remote}`));
+        });
       default:
         return;
     }
@@ -242,6 +249,25 @@ export class DashboardApp {
         await callHub(this.deps.hub, "DELETE /api/sessions/:host/:name", { session: { host: target?.host ?? "local", name: form.session }, body: { deleteBranch: form.deleteBranch, force: form.force } });
         return `killed ${form.session}`;
       });
+    }
+    if (model.mode === "merge" && model.merge && !model.merge.busy && target) {
+      const form = model.merge;
+      this.update(setFormBusy(model, true));
+      this.busy(1);
+      try {
+        const merged = await callHub(this.deps.hub, "POST /api/sessions/:host/:name/merge", { session: target, body: { mode: form.mode } });
+        // The work is on the target now: the natural next step is to let the session go.
+        const offer = openKill(back(this.model));
+        const count = `${merged.commits.length} commit${merged.commits.length === 1 ? "" : "s"}`;
+        this.update(setNotice(offer, "info", `merged ${count} of ${merged.branch} into ${merged.target} (${form.mode}); kill the session now?`));
+        await this.refresh();
+      } catch (error) {
+        this.deps.log(error);
+        this.update(formFailed(this.model, (error as Error).message));
+      } finally {
+        this.busy(-1);
+      }
+      return;
     }
     if (model.mode === "message" && model.message && !model.message.busy) {
       const form = model.message;

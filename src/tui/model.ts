@@ -5,6 +5,7 @@ import type { DiffStat, FileDiff } from "../core/sessions/diff-types.ts";
 import { moveSelection, newDiffTab, scrollBy, summaryOf, withError, withFile, withStat, type DiffSummary, type DiffTab } from "./diff-tab.ts";
 import { editCreateField, focusCreateField, newCreateForm, type CreateForm } from "./views/create-form.ts";
 import { newKillForm, toggleKillOption, type KillForm, type UnsavedWork } from "./views/kill-confirm.ts";
+import { newMergeForm, nextMergeMode, type MergeForm } from "./views/merge-form.ts";
 import { newMessageForm, type MessageForm } from "./views/message-form.ts";
 
 // The dashboard's state and its pure transitions. Every function returns a new model and
@@ -17,7 +18,7 @@ import { newMessageForm, type MessageForm } from "./views/message-form.ts";
 // A session is (host, name): rows, the selection, pending requests, the event log and
 // the streaming text are all keyed by `sessionKey`, `name@host` as the CLI writes it.
 
-export type Mode = "list" | "detail" | "diff" | "help" | "create" | "kill" | "message" | "filter";
+export type Mode = "list" | "detail" | "diff" | "help" | "create" | "kill" | "merge" | "message" | "filter";
 
 import type { HubConnection } from "../hub-client/event-feed.ts";
 
@@ -62,6 +63,7 @@ export interface TuiModel {
   loaded: boolean;
   create: CreateForm | null;
   kill: KillForm | null;
+  merge: MergeForm | null;
   message: MessageForm | null;
   /** The session view's Diff tab, while it is open (diff mode). */
   diff: DiffTab | null;
@@ -91,6 +93,7 @@ export function initialModel(hosts: string[] = ["local"]): TuiModel {
     loaded: false,
     create: null,
     kill: null,
+    merge: null,
     message: null,
     diff: null,
     changes: {},
@@ -168,9 +171,9 @@ export function applySessions(model: TuiModel, sessions: LiveSessionView[]): Tui
     streaming: keep(model.streaming),
   };
   const gone = model.selected !== null && !keys.has(model.selected);
-  if (gone && (model.mode === "detail" || model.mode === "kill" || model.mode === "message")) {
+  if (gone && (model.mode === "detail" || model.mode === "kill" || model.mode === "merge" || model.mode === "message")) {
     const notice: Notice = { kind: "info", text: `${model.selected} is gone` };
-    return reselect({ ...next, mode: "list", returnTo: "list", detail: null, kill: null, message: null, notice }, previousIndex);
+    return reselect({ ...next, mode: "list", returnTo: "list", detail: null, kill: null, merge: null, message: null, notice }, previousIndex);
   }
   const selected = sessions.find((s) => sessionKey(s) === model.selected);
   const detail = next.detail && selected ? { ...next.detail, ...selected } : null;
@@ -279,7 +282,7 @@ export function openDetail(model: TuiModel): TuiModel {
 
 /** Escape: out of a dialog, help or the filter to where it was opened; from detail to the list. */
 export function back(model: TuiModel): TuiModel {
-  const closed = { ...model, create: null, kill: null, message: null };
+  const closed = { ...model, create: null, kill: null, merge: null, message: null };
   if (model.mode === "detail") return setMode(closed, "list");
   if (model.mode === "diff") return setMode({ ...closed, diff: null }, "detail");
   if (model.mode === "filter") return setFilter(setMode(closed, model.returnTo), "");
@@ -290,6 +293,13 @@ export function back(model: TuiModel): TuiModel {
 export const applyFilter = (model: TuiModel): TuiModel => setMode(model, "list");
 
 export const openFilter = (model: TuiModel): TuiModel => setMode(model, "filter");
+
+export function openMerge(model: TuiModel): TuiModel {
+  const session = selectedSession(model);
+  return session ? { ...setMode(model, "merge"), merge: newMergeForm(session) } : model;
+}
+
+export const cycleMergeMode = (model: TuiModel): TuiModel => (model.merge ? { ...model, merge: nextMergeMode(model.merge) } : model);
 
 /** The selected session's Diff tab, from its view; the dashboard fetches what it shows. */
 export function openDiff(model: TuiModel): TuiModel {
@@ -345,6 +355,7 @@ export function toggleKill(model: TuiModel, option: "deleteBranch" | "force"): T
 export function setFormBusy(model: TuiModel, busy: boolean): TuiModel {
   if (model.mode === "create" && model.create) return { ...model, create: { ...model.create, busy } };
   if (model.mode === "kill" && model.kill) return { ...model, kill: { ...model.kill, busy } };
+  if (model.mode === "merge" && model.merge) return { ...model, merge: { ...model.merge, busy } };
   if (model.mode === "message" && model.message) return { ...model, message: { ...model.message, busy } };
   return model;
 }
@@ -353,6 +364,7 @@ export function setFormBusy(model: TuiModel, busy: boolean): TuiModel {
 export function formFailed(model: TuiModel, error: string, unsaved?: UnsavedWork): TuiModel {
   if (model.mode === "create" && model.create) return { ...model, create: { ...model.create, busy: false, error } };
   if (model.mode === "kill" && model.kill) return { ...model, kill: { ...model.kill, busy: false, error, unsaved: unsaved ?? null } };
+  if (model.mode === "merge" && model.merge) return { ...model, merge: { ...model.merge, busy: false, error } };
   if (model.mode === "message" && model.message) return { ...model, message: { ...model.message, busy: false, error } };
   return setNotice(model, "error", error);
 }

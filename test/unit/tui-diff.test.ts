@@ -97,3 +97,15 @@ test("sessions that changed nothing leave the CHANGES column out", () => {
   const untouched = { ...stat, files: [], ahead: 0, behind: 0 };
   expect(plainText(dashboardView(applyDiff(model, "api@local", { stat: untouched }), now, 120, 24).join("\n"))).not.toContain("CHANGES");
 });
+
+test("M opens the merge dialog on the selected session; Tab chooses how; Esc merges nothing", () => {
+  let model = press(inDetail(), "S-m");
+  expect(model.mode).toBe("merge");
+  expect(model.merge).toMatchObject({ session: "api", mode: "merge" });
+  model = press(press(model, "tab"), "tab");
+  expect(model.merge!.mode).toBe("rebase");
+  const screen = plainText(dashboardView(model, now, 80, 24).join("\n"));
+  expect(screen).toContain("Merge api");
+  expect(screen).toContain("replayed on the base");
+  expect(press(model, "escape")).toMatchObject({ mode: "detail", merge: null });
+});

@@ -22,6 +22,7 @@ export const always: Check = () => true;
 export const hubUp: Check = (model) => (model.hub.state === "connected" ? true : "hub not connected");
 
 export const hasSession: Check = (model) => (selectedSession(model) ? true : "no session selected");
+export const hasBranch: Check = (model) => (selectedSession(model)?.branch ? true : "the session has no branch of its own");
 
 export const isRunning: Check = (model) => {
   const status = selectedSession(model)?.status;

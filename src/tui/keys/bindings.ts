@@ -35,6 +35,9 @@ export const ACTION_NAMES = [
   "open-diff",
   "scroll-down",
   "scroll-up",
+  "merge",
+  "push",
+  "next-merge-mode",
 ] as const;
 
 export type ActionName = (typeof ACTION_NAMES)[number];

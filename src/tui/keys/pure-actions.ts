@@ -11,6 +11,8 @@ import {
   openKill,
   openMessage,
   openDiff,
+  openMerge,
+  cycleMergeMode,
   scrollDiff,
   select,
   toggleKill,
@@ -63,6 +65,10 @@ export function applyPureAction(model: TuiModel, action: ActionName, context: Pu
       return toggleKill(model, "force");
     case "open-diff":
       return openDiff(model);
+    case "merge":
+      return openMerge(model);
+    case "next-merge-mode":
+      return cycleMergeMode(model);
     case "scroll-down":
       return scrollDiff(model, DIFF_PAGE);
     case "scroll-up":

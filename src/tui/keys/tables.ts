@@ -1,5 +1,5 @@
 import type { Mode } from "../model.ts";
-import { all, always, pendingElsewhere, canInterrupt, canReconnect, hasFilter, hasRequest, hasSession, hubUp, isRunning, notBusy } from "./availability.ts";
+import { all, always, pendingElsewhere, canInterrupt, canReconnect, hasBranch, hasFilter, hasRequest, hasSession, hubUp, isRunning, notBusy } from "./availability.ts";
 import type { KeyBinding, KeyTable } from "./bindings.ts";
 
 // Every key csm's dashboard knows, by mode. `k` kills, as the issue asks, so moving up is
@@ -15,6 +15,8 @@ const sessionActions: KeyBinding[] = [
   { keys: ["t"], action: "attach-shell", label: "shell", help: "Attach to the session's shell window in tmux", when: hasSession, footer: false },
   { keys: ["k"], action: "kill", label: "kill", help: "Kill the session (asks first; can remove its worktree and branch)", when: session },
   { keys: ["f"], action: "favourite", label: "★", help: "Mark or unmark the session as a favourite", when: session, footer: false },
+  { keys: ["S-m"], action: "merge", label: "merge", help: "Merge the session's branch into its base (asks first: merge, squash or rebase)", when: all(session, hasBranch), footer: false },
+  { keys: ["S-p"], action: "push", label: "push", help: "Push the session's branch to origin, with upstream set", when: all(session, hasBranch), footer: false },
 ];
 
 // Shown by the approval banner itself, so kept out of the footer.
@@ -123,6 +125,15 @@ export const killKeys: KeyTable = {
   ],
 };
 
+export const mergeKeys: KeyTable = {
+  title: "Merge dialog",
+  bindings: [
+    { keys: ["enter", "y"], action: "submit", label: "merge", help: "Merge in the chosen way", when: all(notBusy, hubUp) },
+    { keys: ["tab", "down", "up"], action: "next-merge-mode", label: "merge/squash/rebase", help: "Choose how: merge, squash or rebase", when: always, footerKeys: "Tab" },
+    { keys: ["escape", "n"], action: "back", label: "cancel", help: "Close the dialog, merging nothing", when: always },
+  ],
+};
+
 export const messageKeys: KeyTable = {
   title: "Message",
   bindings: [
@@ -133,7 +144,7 @@ export const messageKeys: KeyTable = {
 };
 
 /** Every table, in the order the help screen lists them. */
-export const ALL_TABLES: KeyTable[] = [globalKeys, listKeys, pendingKeys, detailKeys, diffKeys, approvalKeys, createKeys, killKeys, messageKeys, filterKeys, helpKeys, quitKeys];
+export const ALL_TABLES: KeyTable[] = [globalKeys, listKeys, pendingKeys, detailKeys, diffKeys, approvalKeys, createKeys, killKeys, mergeKeys, messageKeys, filterKeys, helpKeys, quitKeys];
 
 /** The tables that apply in a mode, most specific first (the first binding for a key wins). */
 export const TABLES_BY_MODE: Record<Mode, KeyTable[]> = {
@@ -144,6 +155,7 @@ export const TABLES_BY_MODE: Record<Mode, KeyTable[]> = {
   filter: [filterKeys, quitKeys],
   create: [createKeys, quitKeys],
   kill: [killKeys, quitKeys],
+  merge: [mergeKeys, quitKeys],
   message: [messageKeys, quitKeys],
 };
 

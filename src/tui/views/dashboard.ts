@@ -7,6 +7,7 @@ import { headerView } from "./header.ts";
 import { helpView } from "./help.ts";
 import { killConfirmView } from "./kill-confirm.ts";
 import { esc, paint, styled, truncate } from "./markup.ts";
+import { mergeFormView } from "./merge-form.ts";
 import { messageFormView } from "./message-form.ts";
 import { sessionDetailView } from "./session-detail.ts";
 import { sessionListView } from "./session-list.ts";
@@ -31,6 +32,8 @@ function body(model: TuiModel, now: Date, width: number, height: number): string
       return model.create ? createFormView(model.create, width) : [];
     case "kill":
       return model.kill ? killConfirmView(model.kill, width) : [];
+    case "merge":
+      return model.merge ? mergeFormView(model.merge, width) : [];
     case "message":
       return model.message ? messageFormView(model.message, width) : [];
     case "list":
