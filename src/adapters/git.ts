@@ -147,8 +147,8 @@ export class Git {
   }
 
   /** Commits in HEAD and not in `base` (ahead), and the other way round (behind). */
-  async aheadBehind(worktree: string, base: string): Promise<{ ahead: number; behind: number }> {
-    return parseLeftRightCount(await this.call(worktree, ["rev-list", "--left-right", "--count", `${base}...HEAD`, "--"]));
+  async aheadBehind(worktree: string, base: string, head = "HEAD"): Promise<{ ahead: number; behind: number }> {
+    return parseLeftRightCount(await this.call(worktree, ["rev-list", "--left-right", "--count", `${base}...${head}`, "--"]));
   }
 
   /**
@@ -157,6 +157,16 @@ export class Git {
    */
   async changedSince(worktree: string, commit: string, paths: readonly string[] = []): Promise<ChangedPath[]> {
     return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", commit, "--", ...literal(paths)]));
+  }
+
+  /** What the commits from `commit` to `head` changed, tree against tree: no file in the working tree is looked at. */
+  async committedBetween(worktree: string, commit: string, head: string): Promise<ChangedPath[]> {
+    return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", commit, head, "--"]));
+  }
+
+  /** What is not committed on top of `head`, staged or not: the working tree against it (the same work as `git diff --stat`). */
+  async uncommittedSince(worktree: string, head: string): Promise<ChangedPath[]> {
+    return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", head, "--"]));
   }
 
   /** The same paths and statuses without line counts: git compares object ids and reads no content (but for renames), so it is several times cheaper. */

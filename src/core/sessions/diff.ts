@@ -1,9 +1,10 @@
 import { join } from "node:path";
-import { countLines, looksBinary } from "../../adapters/git-diff-format.ts";
+import { countLines, looksBinary, type ChangedPath } from "../../adapters/git-diff-format.ts";
 import { CsmError, notFoundError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import type { Context } from "../context.ts";
+import { combineChanges, pathsToRecount } from "./diff-combine.ts";
 import type { DiffFile, DiffStat, FileDiff } from "./diff-types.ts";
 
 // What a session changed against its base, as a reviewer needs it before merging: its
@@ -15,6 +16,8 @@ import type { DiffFile, DiffStat, FileDiff } from "./diff-types.ts";
 const READ_CONCURRENCY = 32;
 /** git processes at once for the full listing: the machine has other work (claude) too. */
 const PATCH_CONCURRENCY = 4;
+/** Paths counted again in one call at most (their total length): well inside any argv limit. */
+const RECOUNT_LIMIT_CHARS = 64 * 1024;
 
 interface Base {
   /** The ref the diff is against (the base ref, or the base commit when that ref is gone). */
@@ -58,8 +61,8 @@ async function baseOf(ctx: Context, record: SessionRecord): Promise<Base> {
   return { baseRef, baseCommit };
 }
 
-async function mergeBaseOf(ctx: Context, record: SessionRecord, base: Base): Promise<string> {
-  const mergeBase = await ctx.git.mergeBase(record.worktree, base.baseCommit, "HEAD");
+async function mergeBaseOf(ctx: Context, record: SessionRecord, base: Base, head = "HEAD"): Promise<string> {
+  const mergeBase = await ctx.git.mergeBase(record.worktree, base.baseCommit, head);
   if (!mergeBase) throw new CsmError("BaseNotFound", `${record.name}'s HEAD shares no history with its base ${base.baseRef}`, { data: { name: record.name, baseRef: base.baseRef } });
   return mergeBase;
 }
@@ -92,18 +95,36 @@ async function mapPooled<T, R>(items: readonly T[], limit: number, each: (item: 
 
 const byPath = (a: DiffFile, b: DiffFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
+/**
+ * The tracked paths that differ from the merge base, as one `git diff MERGE_BASE` would list
+ * them, from the commits and the uncommitted work diffed apart (see diff-combine.ts): diffing
+ * the whole working tree against an old tree costs git far more than the two together.
+ */
+async function trackedChanges(ctx: Context, worktree: string, mergeBase: string, head: string, uncommitted: Promise<ChangedPath[]>): Promise<ChangedPath[]> {
+  const [committed, pending] = await Promise.all([ctx.git.committedBetween(worktree, mergeBase, head), uncommitted]);
+  const recount = pathsToRecount(committed, pending);
+  if (recount.length === 0) return [...committed, ...pending];
+  // So many paths would make a long argv; the one full diff is then no dearer.
+  if (recount.reduce((chars, path) => chars + path.length, 0) > RECOUNT_LIMIT_CHARS) return ctx.git.changedSince(worktree, mergeBase);
+  return combineChanges(committed, pending, recount, await ctx.git.changedSince(worktree, mergeBase, recount));
+}
+
 /** Every path the session changed, with line counts, and how far its branch is from the base. */
 export async function diffStat(ctx: Context, name: string): Promise<DiffStat> {
   const record = await sessionWithWorktree(ctx, name);
   const worktree = record.worktree;
   // Each step starts as soon as what it needs is known: untracked files are listed and
-  // read while git finds the base and diffs against it (`bun run bench diff`).
+  // read, and the uncommitted work diffed, while git finds the base (`bun run bench diff`).
+  // HEAD is read once, so a commit made meanwhile cannot fall between the two diffs.
+  const head = ctx.git.resolveCommit(worktree, "HEAD").then((commit) => commit ?? "HEAD");
   const untracked = ctx.git.untrackedFiles(worktree).then((paths) => mapPooled(paths, READ_CONCURRENCY, (path) => untrackedEntry(ctx, worktree, path)));
-  // Handled here too, so a failure below does not leave it rejected unobserved; awaited below.
+  const uncommitted = head.then((commit) => ctx.git.uncommittedSince(worktree, commit));
+  // Handled here too, so a failure below does not leave them rejected unobserved; awaited below.
   untracked.catch(() => undefined);
+  uncommitted.catch(() => undefined);
   const base = await baseOf(ctx, record);
-  const [mergeBase, counts] = await Promise.all([mergeBaseOf(ctx, record, base), ctx.git.aheadBehind(worktree, base.baseCommit)]);
-  const files = [...(await ctx.git.changedSince(worktree, mergeBase)), ...(await untracked)].sort(byPath);
+  const [mergeBase, counts] = await Promise.all([mergeBaseOf(ctx, record, base, await head), ctx.git.aheadBehind(worktree, base.baseCommit, await head)]);
+  const files = [...(await trackedChanges(ctx, worktree, mergeBase, await head, uncommitted)), ...(await untracked)].sort(byPath);
   return {
     session: name,
     baseRef: base.baseRef,
