@@ -147,8 +147,8 @@ export class Git {
   }
 
   /** Commits in HEAD and not in `base` (ahead), and the other way round (behind). */
-  async aheadBehind(worktree: string, base: string, head = "HEAD"): Promise<{ ahead: number; behind: number }> {
-    return parseLeftRightCount(await this.call(worktree, ["rev-list", "--left-right", "--count", `${base}...${head}`, "--"]));
+  async aheadBehind(worktree: string, base: string): Promise<{ ahead: number; behind: number }> {
+    return parseLeftRightCount(await this.call(worktree, ["rev-list", "--left-right", "--count", `${base}...HEAD`, "--"]));
   }
 
   /**
@@ -159,14 +159,18 @@ export class Git {
     return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", commit, "--", ...literal(paths)]));
   }
 
-  /** What the commits from `commit` to `head` changed, tree against tree: no file in the working tree is looked at. */
-  async committedBetween(worktree: string, commit: string, head: string): Promise<ChangedPath[]> {
-    return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", commit, head, "--"]));
+  /**
+   * What HEAD's commits changed since the merge base with `base`, tree against tree: no file
+   * in the working tree is looked at. `base...HEAD` finds the merge base in the same call
+   * (the one `git merge-base base HEAD` prints, also when there are several).
+   */
+  async committedSince(worktree: string, base: string): Promise<ChangedPath[]> {
+    return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", `${base}...HEAD`, "--"]));
   }
 
-  /** What is not committed on top of `head`, staged or not: the working tree against it (the same work as `git diff --stat`). */
-  async uncommittedSince(worktree: string, head: string): Promise<ChangedPath[]> {
-    return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", head, "--"]));
+  /** What is not committed yet, staged or not: the working tree against HEAD (the same work as `git diff --stat`). */
+  async uncommitted(worktree: string): Promise<ChangedPath[]> {
+    return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", "HEAD", "--"]));
   }
 
   /** The same paths and statuses without line counts: git compares object ids and reads no content (but for renames), so it is several times cheaper. */

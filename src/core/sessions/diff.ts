@@ -30,16 +30,25 @@ interface Target extends Base {
   mergeBase: string;
 }
 
-/** The session's record, once its worktree is known to be there. */
-async function sessionWithWorktree(ctx: Context, name: string): Promise<SessionRecord> {
+function sessionRecord(ctx: Context, name: string): SessionRecord {
   checkName("session", name);
   const record = ctx.sessions().get(ctx.host.hostName, name);
   if (!record) throw notFoundError("session", name, "see `csm list`");
+  return record;
+}
+
+async function checkWorktree(ctx: Context, record: SessionRecord): Promise<void> {
   if (!(await ctx.host.files.exists(record.worktree))) {
-    throw new CsmError("WorktreeGone", `the worktree of ${name} is gone: ${record.worktree} was removed outside csm (\`csm kill ${name}\` forgets the session)`, {
-      data: { name, worktree: record.worktree },
+    throw new CsmError("WorktreeGone", `the worktree of ${record.name} is gone: ${record.worktree} was removed outside csm (\`csm kill ${record.name}\` forgets the session)`, {
+      data: { name: record.name, worktree: record.worktree },
     });
   }
+}
+
+/** The session's record, once its worktree is known to be there. */
+async function sessionWithWorktree(ctx: Context, name: string): Promise<SessionRecord> {
+  const record = sessionRecord(ctx, name);
+  await checkWorktree(ctx, record);
   return record;
 }
 
@@ -61,8 +70,8 @@ async function baseOf(ctx: Context, record: SessionRecord): Promise<Base> {
   return { baseRef, baseCommit };
 }
 
-async function mergeBaseOf(ctx: Context, record: SessionRecord, base: Base, head = "HEAD"): Promise<string> {
-  const mergeBase = await ctx.git.mergeBase(record.worktree, base.baseCommit, head);
+async function mergeBaseOf(ctx: Context, record: SessionRecord, base: Base): Promise<string> {
+  const mergeBase = await ctx.git.mergeBase(record.worktree, base.baseCommit, "HEAD");
   if (!mergeBase) throw new CsmError("BaseNotFound", `${record.name}'s HEAD shares no history with its base ${base.baseRef}`, { data: { name: record.name, baseRef: base.baseRef } });
   return mergeBase;
 }
@@ -100,34 +109,39 @@ const byPath = (a: DiffFile, b: DiffFile) => (a.path < b.path ? -1 : a.path > b.
  * them, from the commits and the uncommitted work diffed apart (see diff-combine.ts): diffing
  * the whole working tree against an old tree costs git far more than the two together.
  */
-async function trackedChanges(ctx: Context, worktree: string, mergeBase: string, head: string, uncommitted: Promise<ChangedPath[]>): Promise<ChangedPath[]> {
-  const [committed, pending] = await Promise.all([ctx.git.committedBetween(worktree, mergeBase, head), uncommitted]);
-  const recount = pathsToRecount(committed, pending);
-  if (recount.length === 0) return [...committed, ...pending];
+async function trackedChanges(ctx: Context, worktree: string, mergeBase: string, diffs: Promise<[ChangedPath[], ChangedPath[]]>): Promise<ChangedPath[]> {
+  const [committed, uncommitted] = await diffs;
+  const recount = pathsToRecount(committed, uncommitted);
+  if (recount.length === 0) return [...committed, ...uncommitted];
   // So many paths would make a long argv; the one full diff is then no dearer.
   if (recount.reduce((chars, path) => chars + path.length, 0) > RECOUNT_LIMIT_CHARS) return ctx.git.changedSince(worktree, mergeBase);
-  return combineChanges(committed, pending, recount, await ctx.git.changedSince(worktree, mergeBase, recount));
+  return combineChanges(committed, uncommitted, recount, await ctx.git.changedSince(worktree, mergeBase, recount));
 }
 
 /** Every path the session changed, with line counts, and how far its branch is from the base. */
 export async function diffStat(ctx: Context, name: string): Promise<DiffStat> {
-  const record = await sessionWithWorktree(ctx, name);
+  const record = sessionRecord(ctx, name);
   const worktree = record.worktree;
-  // Each step starts as soon as what it needs is known: untracked files are listed and
-  // read, and the uncommitted work diffed, while git finds the base (`bun run bench diff`).
-  // HEAD is read once, so a commit made meanwhile cannot fall between the two diffs.
-  const head = ctx.git.resolveCommit(worktree, "HEAD").then((commit) => commit ?? "HEAD");
+  // Each step starts as soon as what it needs is known (`bun run bench diff`): the base is
+  // resolved, the uncommitted work diffed, untracked files listed and read, all at once;
+  // the commits are diffed as soon as the base is known, alongside finding the merge base.
+  // A worktree that is gone makes git fail too; the check says why, so it is awaited first.
+  const there = checkWorktree(ctx, record);
+  const base = baseOf(ctx, record);
+  const uncommitted = ctx.git.uncommitted(worktree);
   const untracked = ctx.git.untrackedFiles(worktree).then((paths) => mapPooled(paths, READ_CONCURRENCY, (path) => untrackedEntry(ctx, worktree, path)));
-  const uncommitted = head.then((commit) => ctx.git.uncommittedSince(worktree, commit));
+  const diffs = Promise.all([base.then(({ baseCommit }) => ctx.git.committedSince(worktree, baseCommit)), uncommitted]);
   // Handled here too, so a failure below does not leave them rejected unobserved; awaited below.
   untracked.catch(() => undefined);
-  uncommitted.catch(() => undefined);
-  const base = await baseOf(ctx, record);
-  const [mergeBase, counts] = await Promise.all([mergeBaseOf(ctx, record, base, await head), ctx.git.aheadBehind(worktree, base.baseCommit, await head)]);
-  const files = [...(await trackedChanges(ctx, worktree, mergeBase, await head, uncommitted)), ...(await untracked)].sort(byPath);
+  diffs.catch(() => undefined);
+  base.catch(() => undefined);
+  await there;
+  const resolved = await base;
+  const [mergeBase, counts] = await Promise.all([mergeBaseOf(ctx, record, resolved), ctx.git.aheadBehind(worktree, resolved.baseCommit)]);
+  const files = [...(await trackedChanges(ctx, worktree, mergeBase, diffs)), ...(await untracked)].sort(byPath);
   return {
     session: name,
-    baseRef: base.baseRef,
+    baseRef: resolved.baseRef,
     mergeBase,
     ahead: counts.ahead,
     behind: counts.behind,
