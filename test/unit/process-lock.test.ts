@@ -21,8 +21,15 @@ test("a zombie has not finished being a pid, but it no longer runs", async () =>
   // `sleep 0` exits under a parent (the exec'd `sleep 5`) that never reaps it.
   const parent = Bun.spawn(["sh", "-c", "sleep 0 & echo $!; exec sleep 5"], { stdout: "pipe" });
   try {
-    const { value } = await parent.stdout.getReader().read();
-    const zombie = Number(new TextDecoder().decode(value).trim());
+    // Read the whole line: under load the first chunk can hold only part of the pid.
+    const reader = parent.stdout.getReader();
+    let text = "";
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    const zombie = Number(text.trim());
     await Bun.sleep(100);
     expect(processAlive(zombie)).toBe(true);
     expect(processRuns(zombie)).toBe(false);
