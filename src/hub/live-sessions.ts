@@ -58,6 +58,11 @@ export class LiveSessions {
     this.states.set(name, { createdAt: this.sessions.get(this.host, name)?.createdAt ?? null, state });
   }
 
+  /** The status held in memory, without asking the store (undefined before the first fold). */
+  heldStatus(name: string): string | undefined {
+    return this.states.get(name)?.state.status;
+  }
+
   /** The text claude is streaming right now (cleared when its message is complete). */
   streamingText(name: string): string {
     return this.streaming.get(name) ?? "";

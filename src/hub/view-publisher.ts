@@ -17,6 +17,7 @@ import type { LiveSessions } from "./live-sessions.ts";
 export class ViewPublisher {
   private readonly bases = new Map<string, SessionView>();
   private readonly lastSent = new Map<string, string>();
+  private readonly lastStatus = new Map<string, string>();
   private listing: Promise<void> | null = null;
   private relistAgain = false;
   private readonly waiting = new Set<string>();
@@ -34,6 +35,9 @@ export class ViewPublisher {
   }
 
   changed(name: string, kind: string): void {
+    // A text delta changes a view only when it changes the status (idle → working): the
+    // common case is answered from memory, without a store read and a view per delta.
+    if (kind === "stream" && this.live.heldStatus(name) === this.lastStatus.get(name)) return;
     if (kind === "link" || !this.bases.has(name)) {
       this.waiting.add(name);
       this.relist();
@@ -45,6 +49,7 @@ export class ViewPublisher {
   removed(name: string): void {
     this.bases.delete(name);
     this.lastSent.delete(name);
+    this.lastStatus.delete(name);
     this.live.publishUpdate({ session: name, seq: null, at: new Date().toISOString(), kind: "removed", data: null });
   }
 
@@ -83,6 +88,7 @@ export class ViewPublisher {
     const base = this.bases.get(name);
     const update = base ? this.update(name, base) : null;
     if (!update) return;
+    this.lastStatus.set(name, this.live.heldStatus(name) ?? "");
     const key = JSON.stringify([update.view, update.pending]);
     if (this.lastSent.get(name) === key) return;
     this.lastSent.set(name, key);
