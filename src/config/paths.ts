@@ -19,12 +19,15 @@ export interface CsmPaths {
   launchDir: string;
   /** Per-session `--settings` files that give claude csm's hooks (see link/hook-settings.ts). */
   hooksDir: string;
+  /** The conversation index: a cache of every transcript on this host (store/conversation-index.ts). */
+  conversationIndex: string;
 }
 
 export function csmPaths(env: NodeJS.ProcessEnv = process.env): CsmPaths {
   const configHome = env.XDG_CONFIG_HOME || join(home(env), ".config");
   const stateHome = env.XDG_STATE_HOME || join(home(env), ".local", "state");
   const dataHome = env.XDG_DATA_HOME || join(home(env), ".local", "share");
+  const cacheHome = env.XDG_CACHE_HOME || join(home(env), ".cache");
   const configDir = join(configHome, "csm");
   const stateDir = join(stateHome, "csm");
   const dataDir = join(dataHome, "csm");
@@ -37,6 +40,7 @@ export function csmPaths(env: NodeJS.ProcessEnv = process.env): CsmPaths {
     defaultWorktreeBase: join(dataDir, "worktrees"),
     launchDir: join(stateDir, "launch"),
     hooksDir: join(stateDir, "hooks"),
+    conversationIndex: join(cacheHome, "csm", "conversations.sqlite"),
   };
 }
 

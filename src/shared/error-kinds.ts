@@ -22,6 +22,8 @@ export const ERROR_KINDS = {
   NotWebSocket: badInput,
   AmbiguousSession: { exit: 2, http: 409 },
   AmbiguousRequest: { exit: 2, http: 409 },
+  /** An id prefix or title that several conversations match. */
+  AmbiguousConversation: { exit: 2, http: 409 },
   HelpRequested: { exit: 0, http: 400 },
   BodyTooLarge: { exit: 2, http: 413 },
   ConfigInvalid: { exit: 78, http: 400 },
@@ -38,6 +40,7 @@ export const ERROR_KINDS = {
   TargetNotFound: { exit: 1, http: 400 },
   BranchNotFound: { exit: 1, http: 400 },
   PullRequestNotFound: { exit: 1, http: 400 },
+  NoSuchConversation: { exit: 1, http: 404 },
   // The state of things says no.
   SessionExists: conflict,
   WorktreeExists: conflict,
@@ -67,6 +70,10 @@ export const ERROR_KINDS = {
   BranchCheckedOut: conflict,
   BranchExists: conflict,
   PortsExhausted: conflict,
+  /** A claude process outside csm writes the conversation: a second writer would ruin it. */
+  ConversationLive: conflict,
+  /** The conversation's working directory is gone (a removed worktree). */
+  ConversationCwdGone: conflict,
   // Something else failed or is out of reach.
   NotDelivered: { exit: 1, http: 504 },
   HostUnreachable: unavailable,

@@ -52,6 +52,7 @@ export interface SandboxPaths {
   configHome: string;
   stateHome: string;
   dataHome: string;
+  cacheHome: string;
   tmuxTmpdir: string;
   configFile: string;
   /** csm's default worktree base: `$XDG_DATA_HOME/csm/worktrees`. */
@@ -209,6 +210,7 @@ export async function makeSandbox(): Promise<Sandbox> {
     configHome: join(root, "config"),
     stateHome: join(root, "state"),
     dataHome: join(root, "data"),
+    cacheHome: join(root, "cache"),
     tmuxTmpdir: join(root, "tmux"),
     configFile: join(root, "config", "csm", "config.json"),
     worktreeBase: join(root, "data", "csm", "worktrees"),
@@ -224,6 +226,7 @@ export async function makeSandbox(): Promise<Sandbox> {
     XDG_CONFIG_HOME: paths.configHome,
     XDG_STATE_HOME: paths.stateHome,
     XDG_DATA_HOME: paths.dataHome,
+    XDG_CACHE_HOME: paths.cacheHome,
     TMUX_TMPDIR: paths.tmuxTmpdir,
     CSM_TMUX_SOCKET: socket,
     CSM_CLAUDE_BIN: FAKE_CLAUDE,

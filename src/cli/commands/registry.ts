@@ -61,6 +61,24 @@ export const COMMANDS: CommandInfo[] = [
     load: () => import("./merge.ts"),
   },
   { name: "push", remote: true, usage: "push NAME [--remote R] [--json]", summary: "push the session's branch with upstream set (git push -u, default remote origin)", load: () => import("./push.ts") },
+  {
+    name: "history",
+    usage: "history [--host H | --all-hosts] [--project PATH] [--since 7d|DATE] [--limit N] [--json] [--stats]",
+    summary: "every Claude conversation on this host (or every host), newest first, not only csm's",
+    load: () => import("./history.ts"),
+  },
+  {
+    name: "search",
+    usage: "search WORDS… [--host H] [--limit N] [--json]",
+    summary: "full text over prompts, replies and tool calls of every conversation on every host, ranked",
+    load: () => import("./search.ts"),
+  },
+  {
+    name: "info",
+    usage: "info ID|PREFIX|TITLE|SESSION [--host H] [--json]",
+    summary: "one conversation: where it ran, models, turns, last tool use, last error, how it ended",
+    load: () => import("./info.ts"),
+  },
   { name: "pending", usage: "pending [--json]", summary: "tool requests waiting for a person, in every session", load: () => import("./pending.ts") },
   {
     name: "approve", remote: true,

@@ -1,0 +1,81 @@
+import { createContext } from "../../core/context.ts";
+import type { ConversationInfo } from "../../core/conversations/conversation-record.ts";
+import { exactlyOne } from "../../core/conversations/local-conversations.ts";
+import { usageError } from "../../shared/errors.ts";
+import { oneLine, printable } from "../../shared/printable.ts";
+import { parseFlags } from "../args.ts";
+import { askChosenHosts, hostChoice, withConversations, type HostChoice } from "../conversation-hosts.ts";
+import { jsonText, type Output } from "../io.ts";
+
+// `csm info REF`: one conversation (by id, id prefix, /rename title or csm session name) with
+// what a person needs after a crash: where it ran, what it was doing last, how it ended.
+// Without --host every host is asked; a REF that names conversations on two hosts is
+// ambiguous. `--matches` (for a host asking this one) prints every match, even none.
+
+export async function run(argv: string[], io: Output): Promise<number> {
+  const { flags, positionals } = parseFlags(
+    "info",
+    argv,
+    { json: { type: "boolean" }, host: { type: "string" }, matches: { type: "boolean" } },
+    { min: 1, max: 1 },
+  );
+  const ref = checkRef(positionals[0]!);
+  const ctx = await createContext();
+  try {
+    return await withConversations(ctx, async (local) => {
+      if (flags.matches) {
+        io.out(jsonText(local().infos(ref), 2));
+        return 0;
+      }
+      const info = await findConversation(ctx, hostChoice(flags, true), ref, () => local().infos(ref), io);
+      io.out(flags.json ? jsonText(info, 2) : formatInfo(info));
+      return 0;
+    });
+  } finally {
+    ctx.close();
+  }
+}
+
+/** What a person gave to name a conversation: data for a lookup, never a path. */
+export function checkRef(ref: string): string {
+  if (ref.trim() === "" || ref.length > 200) throw usageError("give a conversation id, id prefix, title or csm session name");
+  return ref;
+}
+
+/** The one conversation `ref` names on the chosen hosts (shared by info and resume). */
+export async function findConversation(ctx: Parameters<typeof askChosenHosts>[0], choice: HostChoice, ref: string, local: () => ConversationInfo[], io: Output): Promise<ConversationInfo> {
+  const { items, answers } = await askChosenHosts(ctx, choice, local, ["info", "--matches", "--", ref], io);
+  const where = answers.length === 1 ? answers[0]!.host : "any host";
+  return exactlyOne(ref, where, items);
+}
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
+
+export function formatInfo(info: ConversationInfo): string {
+  const show = (text: string | null | undefined) => (text ? printable(oneLine(text)) : "-");
+  const rows: [string, string][] = [
+    ["id", info.id],
+    ["host", info.host],
+    ["title", show(info.title)],
+    ["state", info.state === "csm" ? `csm (session ${info.session})` : info.state === "live" ? `live (pid ${info.pid})` : "transcript"],
+    ["cwd", show(info.cwd)],
+    ["git branch", show(info.gitBranch)],
+    ["claude", show(info.version)],
+    ["models", info.models.length ? printable(info.models.join(", ")) : "-"],
+    ["started", info.startedAt ?? "-"],
+    ["last active", info.lastActiveAt ?? "-"],
+    ["first prompt", show(info.firstPrompt?.slice(0, 300))],
+    ["turns", `${info.turns} (${info.replies === 1 ? "1 reply" : `${info.replies} replies`}, ${info.outputTokens} output tokens)`],
+    ["compactions", String(info.compactions)],
+    ["sub-agents", String(info.subagents)],
+    ["last tool use", info.lastToolUse ? `${printable(info.lastToolUse.name)} ${show(info.lastToolUse.input)}${info.lastToolUse.answered ? "" : "  (no result)"}` : "-"],
+    ["last error", info.lastError ? show(info.lastError.text.slice(0, 300)) : "-"],
+    ["ended", show(info.ending)],
+    ["size", `${(info.sizeBytes / 1024).toFixed(0)} KB`],
+    ["transcript", show(info.path)],
+  ];
+  const skipped = Object.entries(info.skipped);
+  if (skipped.length > 0) rows.push(["skipped lines", skipped.map(([reason, count]) => `${reason} ${count}`).join(", ")]);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join("\n");
+}

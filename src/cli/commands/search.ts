@@ -1,0 +1,81 @@
+import { createContext } from "../../core/context.ts";
+import type { SearchHit } from "../../core/conversations/conversation-record.ts";
+import { usageError } from "../../shared/errors.ts";
+import { printable } from "../../shared/printable.ts";
+import { parseFlags } from "../args.ts";
+import { askChosenHosts, hostChoice, limitFlag, withConversations } from "../conversation-hosts.ts";
+import { jsonText, type Output } from "../io.ts";
+import { formatAge } from "../table.ts";
+import { projectName } from "./history.ts";
+
+// `csm search TEXT`: full text over prompts, replies and tool calls of every conversation,
+// on every host unless --host says one; ranked, with the text around each hit.
+
+export const DEFAULT_SEARCH_LIMIT = 20;
+
+/** Where the index marks a hit in a snippet (control characters no transcript text keeps). */
+const HIT_START = "\x02";
+const HIT_END = "\x03";
+
+export async function run(argv: string[], io: Output): Promise<number> {
+  const { flags, positionals } = parseFlags(
+    "search",
+    argv,
+    { json: { type: "boolean" }, host: { type: "string" }, "all-hosts": { type: "boolean" }, limit: { type: "string" } },
+    { min: 1, max: 64 },
+  );
+  const query = positionals.join(" ");
+  if (!/[\p{L}\p{N}]/u.test(query)) throw usageError("search: give words to look for");
+  const limit = limitFlag(flags.limit, DEFAULT_SEARCH_LIMIT);
+  const choice = hostChoice(flags, true);
+  const ctx = await createContext();
+  try {
+    return await withConversations(ctx, async (local) => {
+      const { items } = await askChosenHosts(ctx, choice, () => local().search(query, limit), ["search", "--limit", String(limit), "--", query], io);
+      // Ranks from different hosts are not comparable; within a host the order is kept.
+      const hits = interleave(items, limit);
+      io.out(flags.json ? jsonText(hits, 2) : formatHits(hits, new Date(), process.stdout.isTTY === true));
+      return hits.length > 0 ? 0 : 1;
+    });
+  } finally {
+    ctx.close();
+  }
+}
+
+/** Hosts' ranked lists merged by rank position: each host's best first. */
+function interleave(hits: SearchHit[], limit: number): SearchHit[] {
+  const byHost = new Map<string, SearchHit[]>();
+  for (const hit of hits) byHost.set(hit.host, [...(byHost.get(hit.host) ?? []), hit]);
+  const lists = [...byHost.values()];
+  const merged: SearchHit[] = [];
+  for (let position = 0; merged.length < limit && lists.some((list) => position < list.length); position++) {
+    for (const list of lists) if (position < list.length && merged.length < limit) merged.push(list[position]!);
+  }
+  return merged;
+}
+
+export function formatHits(hits: SearchHit[], now: Date, colour: boolean): string {
+  if (hits.length === 0) return "no conversation matches";
+  const mark = colour ? (text: string) => `\x1b[1;33m${text}\x1b[0m` : (text: string) => `[${text}]`;
+  return hits
+    .map((hit) => {
+      const age = hit.lastActiveAt ? formatAge(hit.lastActiveAt, now) : "-";
+      const head = `${hit.id.slice(0, 8)}  ${hit.host}  ${printable(projectName(hit))}  ${age}  ${printable(hit.title || "(no prompt)")}`;
+      return `${head}\n    ${snippetLine(hit.snippet, mark)}`;
+    })
+    .join("\n");
+}
+
+/** The snippet made printable piece by piece, so only csm's own marks are escape codes. */
+function snippetLine(snippet: string, mark: (text: string) => string): string {
+  return snippet
+    .replace(/\s+/g, " ")
+    .trim()
+    .split(HIT_START)
+    .map((part, index) => {
+      if (index === 0) return printable(part.replaceAll(HIT_END, ""));
+      const end = part.indexOf(HIT_END);
+      return end === -1 ? mark(printable(part)) : mark(printable(part.slice(0, end))) + printable(part.slice(end + 1).replaceAll(HIT_END, ""));
+    })
+    .join("");
+}

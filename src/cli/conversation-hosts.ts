@@ -1,0 +1,70 @@
+import type { Context } from "../core/context.ts";
+import { askHosts, type HostAnswer } from "../core/conversations/conversations-everywhere.ts";
+import { LocalConversations } from "../core/conversations/local-conversations.ts";
+import { HostRegistry } from "../core/hosts/host-registry.ts";
+import { usageError } from "../shared/errors.ts";
+import { checkName } from "../shared/names.ts";
+import type { Output } from "./io.ts";
+
+// What the conversation commands share: which hosts a question goes to, this host's index
+// opened and brought up to date, and unreachable hosts reported on stderr (the answer of the
+// others still printed). Remote hosts are asked with `--host local`, so they answer for
+// themselves and never fan out further.
+
+export type HostChoice = { kind: "local" } | { kind: "one"; host: string } | { kind: "all" };
+
+export function hostChoice(flags: { host?: string; "all-hosts"?: boolean }, defaultAll: boolean): HostChoice {
+  if (flags.host !== undefined && flags["all-hosts"]) throw usageError("--host and --all-hosts cannot be used together");
+  if (flags.host !== undefined) return flags.host === "local" ? { kind: "local" } : { kind: "one", host: checkName("host", flags.host) };
+  return flags["all-hosts"] || defaultAll ? { kind: "all" } : { kind: "local" };
+}
+
+export function hostNames(ctx: Context, choice: HostChoice): string[] {
+  const configured = ["local", ...Object.keys(ctx.settings.config.hosts)];
+  if (choice.kind === "local") return ["local"];
+  if (choice.kind === "all") return configured;
+  if (!configured.includes(choice.host)) throw usageError(`unknown host ${JSON.stringify(choice.host)} (configured: ${configured.join(", ")})`);
+  return [choice.host];
+}
+
+export async function withConversations<T>(ctx: Context, work: (local: () => LocalConversations) => Promise<T>): Promise<T> {
+  let opened: LocalConversations | null = null;
+  const local = () => {
+    if (!opened) {
+      opened = LocalConversations.open(ctx);
+      opened.ensureFresh();
+    }
+    return opened;
+  };
+  try {
+    return await work(local);
+  } finally {
+    (opened as LocalConversations | null)?.close();
+  }
+}
+
+/** Asks every chosen host; reports the ones that did not answer on stderr. */
+export async function askChosenHosts<T extends { host: string }>(
+  ctx: Context,
+  choice: HostChoice,
+  local: () => T[],
+  remoteArgs: string[],
+  io: Output,
+): Promise<{ items: T[]; answers: HostAnswer<T>[] }> {
+  const names = hostNames(ctx, choice);
+  const registry = new HostRegistry(ctx);
+  try {
+    const answers = await askHosts(registry, names, local, remoteArgs);
+    for (const answer of answers) if (answer.error) io.err(`csm: ${answer.host}: ${answer.error}`);
+    return { items: answers.flatMap((answer) => answer.items), answers };
+  } finally {
+    registry.close();
+  }
+}
+
+/** A positive whole number flag, or the default. */
+export function limitFlag(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,6}$/.test(value) || Number(value) === 0) throw usageError(`--limit takes a positive whole number, not ${JSON.stringify(value)}`);
+  return Number(value);
+}

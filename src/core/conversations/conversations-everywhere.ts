@@ -1,0 +1,52 @@
+import type { HostRegistry } from "../hosts/host-registry.ts";
+import { runRemoteCsm } from "../hosts/remote-csm.ts";
+
+// A question about conversations put to several hosts at once: this host answers from its
+// own index, every SSH host from its own csm (one remote command, `--host local --json`),
+// all in parallel. A host that cannot be reached is reported with the reason while the
+// others' answers are used: an unreachable host fails at connect (ssh connect timeout);
+// a reachable one may need longer when its index is cold, so the command itself gets more.
+
+export const REMOTE_QUERY_TIMEOUT_MS = 60_000;
+
+export interface HostAnswer<T> {
+  host: string;
+  items: T[];
+  /** Why this host gave no answer. */
+  error: string | null;
+}
+
+export async function askHosts<T extends { host: string }>(
+  registry: HostRegistry,
+  hosts: readonly string[],
+  local: () => T[],
+  remoteArgs: readonly string[],
+): Promise<HostAnswer<T>[]> {
+  return Promise.all(
+    hosts.map(async (name): Promise<HostAnswer<T>> => {
+      try {
+        if (name === "local") return { host: name, items: local(), error: null };
+        const host = await registry.get(name);
+        if (!host) return { host: name, items: [], error: "not a configured host" };
+        const result = await runRemoteCsm(host, [...remoteArgs, "--host", "local", "--json"], REMOTE_QUERY_TIMEOUT_MS);
+        if (result.code !== 0) return { host: name, items: [], error: result.stderr.trim().split("\n")[0] || `csm exited ${result.code}` };
+        const items = JSON.parse(result.stdout) as T[];
+        return { host: name, items: items.map((item) => ({ ...item, host: name })), error: null };
+      } catch (error) {
+        return { host: name, items: [], error: (error as Error).message.split("\n")[0]! };
+      }
+    }),
+  );
+}
+
+/** `7d`, `12h`, `30m`, `2w`, or a date/time: the ISO time it names, or null when it is neither. */
+export function parseSince(text: string, now = Date.now()): string | null {
+  const relative = /^(\d{1,6})([mhdw])$/.exec(text.trim());
+  if (relative) {
+    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[relative[2] as "m" | "h" | "d" | "w"];
+    return new Date(now - Number(relative[1]) * unit).toISOString();
+  }
+  if (!/^\d{4}-\d\d-\d\d/.test(text.trim())) return null;
+  const at = Date.parse(text.trim());
+  return Number.isNaN(at) ? null : new Date(at).toISOString();
+}

@@ -1,0 +1,100 @@
+import { listTranscripts, readRange, type ScanProblem, type TranscriptFile } from "../../adapters/claude-files.ts";
+import type { ConversationIndex, FileUpdate } from "../../store/conversation-index.ts";
+import { emptyFacts, type ConversationFacts } from "./conversation-facts.ts";
+import { foldTranscript } from "./transcript-fold.ts";
+
+// Brings the index up to date with the transcripts on disk, reading only what changed: a
+// file whose size and mtime are unchanged is not opened; one that grew is read from where
+// the last pass stopped; one that shrank or was replaced is read again from the start.
+// Passes are written in batches, each checked against the row it started from, so two
+// processes refreshing at once each write only what the other did not.
+
+/** A batch is written when it holds this many files or this many bytes were read. */
+const BATCH_FILES = 500;
+const BATCH_BYTES = 64 * 1024 * 1024;
+
+export interface RefreshReport {
+  files: number;
+  /** Files opened and read in this pass. */
+  read: number;
+  bytesRead: number;
+  removed: number;
+  problems: ScanProblem[];
+  ms: number;
+}
+
+export const LAST_REFRESH_KEY = "last_refresh_at";
+
+export function refreshIndex(index: ConversationIndex, configDir: string, now: () => number = Date.now): RefreshReport {
+  const started = performance.now();
+  const listing = listTranscripts(configDir);
+  const known = index.allFiles();
+  const problems = [...listing.problems];
+  let batch: FileUpdate[] = [];
+  let batchBytes = 0;
+  let read = 0;
+  let bytesRead = 0;
+  const flush = () => {
+    if (batch.length > 0) index.apply(batch, []);
+    batch = [];
+    batchBytes = 0;
+  };
+  for (const file of listing.files) {
+    const before = known.get(file.path);
+    known.delete(file.path);
+    if (before && before.size === file.size && before.mtimeMs === file.mtimeMs && before.subagents === file.subagents) continue;
+    const update = passOver(index, file, before ?? null);
+    if (update === "vanished") {
+      problems.push({ path: file.path, reason: "vanished while being read" });
+      continue;
+    }
+    if (update.bytes > 0) {
+      read += 1;
+      bytesRead += update.bytes;
+      batchBytes += update.bytes;
+    }
+    batch.push(update);
+    if (batch.length >= BATCH_FILES || batchBytes >= BATCH_BYTES) flush();
+  }
+  flush();
+  const removed = [...known.keys()];
+  if (removed.length > 0) index.apply([], removed);
+  index.setProblems(problems);
+  index.setMeta(LAST_REFRESH_KEY, String(now()));
+  return { files: listing.files.length, read, bytesRead, removed: removed.length, problems, ms: performance.now() - started };
+}
+
+type Before = { size: number; mtimeMs: number; offset: number; subagents: number } | null;
+
+function passOver(index: ConversationIndex, file: TranscriptFile, before: Before): (FileUpdate & { bytes: number }) | "vanished" {
+  // Only new bytes are read when the file grew past what was indexed; anything else
+  // (new, shrunk, rewritten) is read whole.
+  const grew = before !== null && file.size >= before.size && file.size >= before.offset && file.mtimeMs >= before.mtimeMs;
+  const stored = grew ? index.fileByPath(file.path) : null;
+  const resume = grew && stored !== null;
+  const from = resume ? stored.offset : 0;
+  const facts: ConversationFacts = resume ? stored.facts : emptyFacts(file.id);
+  let consumed = 0;
+  let texts: string[] = [];
+  let bytes = 0;
+  if (file.size > from) {
+    const chunk = readRange(file.path, from, file.size);
+    if (chunk === null) return "vanished";
+    bytes = chunk.length;
+    ({ consumed, texts } = foldTranscript(facts, chunk));
+  }
+  return {
+    path: file.path,
+    id: file.id,
+    project: file.project,
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+    offset: from + consumed,
+    subagents: file.subagents,
+    facts,
+    texts,
+    expected: before && { size: before.size, mtimeMs: before.mtimeMs, offset: before.offset },
+    reset: !resume,
+    bytes,
+  };
+}
