@@ -1,3 +1,4 @@
+import { conversationsSection } from "./conversations.ts";
 import { dashboardSection } from "./dashboard.ts";
 import { diffSection } from "./diff.ts";
 import { hubSection } from "./hub.ts";
@@ -9,7 +10,7 @@ import type { BenchSection } from "./section.ts";
 // `bun run bench [SECTION…]`: runs every section, or only the named ones, one after
 // another so they never compete for the machine.
 
-const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection, sshSection, diffSection];
+const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection, sshSection, diffSection, conversationsSection];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));
