@@ -30,6 +30,8 @@ export interface SessionOptions {
   prompt?: string;
   project?: string;
   noWorktree?: boolean;
+  /** The conversation id this session was started to resume (`csm resume`). */
+  resumed?: string;
 }
 
 interface Row {

@@ -79,6 +79,18 @@ export const COMMANDS: CommandInfo[] = [
     summary: "one conversation: where it ran, models, turns, last tool use, last error, how it ended",
     load: () => import("./info.ts"),
   },
+  {
+    name: "resume",
+    usage: "resume ID|PREFIX|TITLE [--name N] [--host H] [--force] [--worktree [--repo PATH]] [--json]",
+    summary: "a csm session running claude --resume on the conversation, in its directory, on its host",
+    load: () => import("./resume.ts"),
+  },
+  {
+    name: "last",
+    usage: "last [--any] [--name N] [--force] [--json]",
+    summary: "resume the most recent conversation of the current directory (of any with --any)",
+    load: () => import("./last.ts"),
+  },
   { name: "pending", usage: "pending [--json]", summary: "tool requests waiting for a person, in every session", load: () => import("./pending.ts") },
   {
     name: "approve", remote: true,

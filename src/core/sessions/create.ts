@@ -30,6 +30,8 @@ export interface CreateRequest {
   prompt?: string;
   noWorktree?: boolean;
   project?: string;
+  /** Continue an existing conversation (claude --resume) in its own directory; see resume.ts. */
+  resume?: ResumeTarget;
   transport: TransportChoice;
   /**
    * Runs after every check passed and before anything is made: makes sure the hub runs
@@ -38,6 +40,17 @@ export interface CreateRequest {
   prepareHub: () => Promise<number>;
   /** Where relative paths and "the current repo" are resolved. */
   cwd: string;
+}
+
+export interface ResumeTarget {
+  conversationId: string;
+  /** The conversation's working directory: the session runs there (claude finds it by it). */
+  cwd: string;
+  /**
+   * The cwd was a worktree that is gone: make it again at the same path on `branch`,
+   * in `repo`. Otherwise the cwd must exist, and need not be a git repository.
+   */
+  recreateOn?: { branch: string };
 }
 
 export interface CreateResult {
@@ -54,15 +67,19 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
   await requireTmux(ctx);
   const claudeBin = await requireClaude(ctx);
   const { transport } = await chooseTransport(ctx.host, claudeBin, request.transport, transportCachePath(ctx));
-  const repo = await resolveRepo(ctx, request.repo, request.cwd);
+  const resume = request.resume;
+  // Resuming in place: the conversation's directory, a git repository or not.
+  const inPlace = resume !== undefined && resume.recreateOn === undefined;
+  const repo = inPlace ? await ctx.git.topLevel(resume.cwd) : await resolveRepo(ctx, request.repo, request.cwd);
   // Held until this create has made the session or rolled back: a concurrent create of
   // the same name is refused as if the session existed.
   await using _claim = await claimName(ctx, name, () => sessionExistsError(name));
   await requireNewName(ctx, name);
-  const project = await findProject(ctx, repo, request.project);
+  const project = repo && !inPlace ? await findProject(ctx, repo, request.project) : null;
   const now = new Date();
-  const worktree = request.noWorktree ? repo : join(ctx.settings.worktreeBase, basename(repo), name);
-  if (!request.noWorktree && (await ctx.host.files.exists(worktree))) {
+  const noWorktree = request.noWorktree || inPlace;
+  const worktree = resume ? resume.cwd : request.noWorktree ? repo! : join(ctx.settings.worktreeBase, basename(repo!), name);
+  if (!noWorktree && (await ctx.host.files.exists(worktree))) {
     throw new CsmError("WorktreeExists", `${worktree} already exists; remove it or pick another session name`);
   }
 
@@ -70,27 +87,29 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
   const warnings: string[] = [];
   try {
     // --no-worktree: claude runs in the repository, on whatever it has checked out.
-    const start = request.noWorktree ? null : await planWorktreeStart(ctx, repo, name, from, now, rollback);
-    const baseCommit = start ? start.baseCommit : await ctx.git.resolveCommit(repo, request.base ?? "HEAD");
-    if (!baseCommit) {
+    const startFrom = resume?.recreateOn ? { branch: resume.recreateOn.branch } : from;
+    const start = noWorktree ? null : await planWorktreeStart(ctx, repo!, name, startFrom, now, rollback);
+    const baseCommit = start ? start.baseCommit : repo ? await ctx.git.resolveCommit(repo, request.base ?? "HEAD") : null;
+    if (!baseCommit && !inPlace) {
       throw new CsmError("BaseNotFound", `base ${JSON.stringify(request.base ?? "HEAD")} names no commit in ${repo} (check the branch, tag or commit)`);
     }
-    const baseRef = start ? start.baseRef : (request.base ?? (await ctx.git.currentBranch(repo)) ?? baseCommit);
+    const baseRef = start ? start.baseRef : repo ? (request.base ?? (await ctx.git.currentBranch(repo)) ?? baseCommit) : null;
     const branch = start?.branch ?? null;
     const hubPort = await request.prepareHub();
     if (start) {
       // csm's own data dir is private like its state dir; git makes the worktrees inside it.
       if (ctx.settings.worktreeBase === ctx.settings.paths.defaultWorktreeBase) await ctx.host.files.mkdirp(ctx.settings.paths.dataDir, 0o700);
-      await withRepoLock(ctx, repo, () => start.add(worktree));
+      const repoPath = repo!;
+      await withRepoLock(ctx, repoPath, () => start.add(worktree));
       rollback.onFailure("remove worktree", () =>
-        withRepoLock(ctx, repo, async () => {
-          await ctx.git.removeWorktree(repo, worktree, true);
+        withRepoLock(ctx, repoPath, async () => {
+          await ctx.git.removeWorktree(repoPath, worktree, true);
           // Only a branch csm made: --branch work of the user's stays.
-          if (start.createdBranch && (await ctx.git.branchExists(repo, start.branch))) await ctx.git.deleteBranch(repo, start.branch);
+          if (start.createdBranch && (await ctx.git.branchExists(repoPath, start.branch))) await ctx.git.deleteBranch(repoPath, start.branch);
         }),
       );
-      warnings.push(...(await copyWorktreeIncludes(ctx, repo, worktree)));
-      if (project) warnings.push(...(await prepareWorktree(ctx, project[1], repo, worktree)));
+      warnings.push(...(await copyWorktreeIncludes(ctx, repoPath, worktree)));
+      if (project) warnings.push(...(await prepareWorktree(ctx, project[1], repoPath, worktree)));
     }
     const record: SessionRecord = {
       host: ctx.host.hostName,
@@ -103,8 +122,8 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
       createdBranch: start?.createdBranch ?? false,
       createdWorktree: start !== null,
       createdAt: now.toISOString(),
-      options: { prompt: request.prompt, project: project?.[0], noWorktree: request.noWorktree || undefined },
-      claudeSessionId: crypto.randomUUID(),
+      options: { prompt: resume ? undefined : request.prompt, project: project?.[0], noWorktree: noWorktree || undefined, resumed: resume?.conversationId },
+      claudeSessionId: resume?.conversationId ?? crypto.randomUUID(),
       favourite: false,
       exitStatus: null,
       exitedAt: null,
@@ -123,7 +142,7 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
     }
     rollback.onFailure("forget session", () => ctx.sessions().remove(record.host, name));
 
-    const specFile = await writeLaunchSpec(ctx, record, claudeBin, { resume: false, prompt: request.prompt, hubPort });
+    const specFile = await writeLaunchSpec(ctx, record, claudeBin, { resume: resume !== undefined, prompt: resume ? undefined : request.prompt, hubPort });
     rollback.onFailure("remove launch spec", () => ctx.host.files.remove(specFile));
 
     const tmuxSession = tmuxSessionName(name);

@@ -1,0 +1,78 @@
+import { expect, setDefaultTimeout, test } from "bun:test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { lastUserText, textReply } from "../fixtures/fake-anthropic.ts";
+import { makeLiveSandbox, REAL_CLAUDE } from "../helpers/live.ts";
+
+setDefaultTimeout(60_000);
+
+// A conversation started by hand with the real claude (no csm) is found by `csm history`,
+// described by `csm info`, and resumed by `csm resume` as a csm session that runs
+// `claude --resume` in the conversation's directory and is linked live: the next reply
+// arrives through the hub, and claude sent the earlier turn along (it really resumed).
+test("history → info → resume a conversation csm did not start; the reply arrives through the hub", async () => {
+  await using live = await makeLiveSandbox();
+  const dir = join(live.sb.paths.root, "notes");
+  mkdirSync(dir);
+  live.fake.reply(textReply("Pelicans noted."));
+  const proc = Bun.spawn([REAL_CLAUDE, "-p", "remember the word pelican"], { cwd: dir, env: live.claudeEnv, stdout: "pipe", stderr: "pipe" });
+  expect(await proc.exited).toBe(0);
+
+  const listed = await live.sb.csm(["history", "--json"], { env: live.claudeEnv });
+  expect(listed.code).toBe(0);
+  const records = JSON.parse(listed.stdout) as { id: string; cwd: string; title: string; state: string; turns: number; lastActiveAt: string; sizeBytes: number }[];
+  expect(records).toHaveLength(1);
+  const [record] = records;
+  expect(record).toMatchObject({ cwd: dir, title: "remember the word pelican", state: "transcript", turns: 1, host: "local" });
+  expect(record!.id).toMatch(/^[0-9a-f-]{36}$/);
+  expect(record!.sizeBytes).toBeGreaterThan(0);
+
+  const info = await live.sb.csm(["info", record!.id.slice(0, 6), "--json"], { env: live.claudeEnv });
+  expect(info.code).toBe(0);
+  expect(JSON.parse(info.stdout)).toMatchObject({ id: record!.id, firstPrompt: "remember the word pelican", replies: 1, ending: "ended after a reply" });
+
+  live.fake.reply(textReply("You said pelican."));
+  const resumed = await live.sb.csm(["resume", record!.id.slice(0, 8), "--name", "birds"], { env: live.claudeEnv });
+  expect(resumed.stderr).toBe("");
+  expect(resumed.code).toBe(0);
+  expect(resumed.stdout).toContain("as session birds");
+  await live.waitForSession("birds", "linked", (s) => s.linked);
+  expect((await live.session("birds")).claudeSessionId).toBe(record!.id);
+
+  const sent = await live.sb.csm(["send", "birds", "which word?"]);
+  expect(sent.code).toBe(0);
+  const replied = await live.waitForSession("birds", "the reply through the hub", (s) => s.lastMessage === "You said pelican.");
+  expect(replied.status).toBe("idle");
+  const request = live.fake.requests.at(-1)!;
+  expect(lastUserText(request)).toContain("which word?");
+  expect(JSON.stringify(request.messages)).toContain("remember the word pelican");
+
+  const after = JSON.parse((await live.sb.csm(["history", "--json"], { env: live.claudeEnv })).stdout) as { id: string; state: string; session: string; turns: number }[];
+  expect(after[0]).toMatchObject({ id: record!.id, state: "csm", session: "birds", turns: 2 });
+  // A conversation a csm session runs is not resumed twice.
+  const again = await live.sb.csm(["resume", record!.id], { env: live.claudeEnv });
+  expect(again.code).toBe(1);
+  expect(again.stderr).toContain("running in csm session birds");
+  // The session's name names its conversation too.
+  expect(JSON.parse((await live.sb.csm(["info", "birds", "--json"], { env: live.claudeEnv })).stdout).id).toBe(record!.id);
+});
+
+test("resume refuses a conversation whose directory is gone, naming it; ids are data", async () => {
+  await using live = await makeLiveSandbox();
+  const dir = join(live.sb.paths.root, "gone");
+  mkdirSync(dir);
+  live.fake.reply(textReply("ok"));
+  expect(await Bun.spawn([REAL_CLAUDE, "-p", "hello there"], { cwd: dir, env: live.claudeEnv, stdout: "pipe", stderr: "pipe" }).exited).toBe(0);
+  await Bun.$`rm -rf ${dir}`;
+  const [record] = JSON.parse((await live.sb.csm(["history", "--json"], { env: live.claudeEnv })).stdout) as { id: string }[];
+  const refused = await live.sb.csm(["resume", record!.id], { env: live.claudeEnv });
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain(`ran in ${dir}, which no longer exists`);
+  expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+
+  for (const hostile of ["../../etc/passwd", "'; touch /tmp/x #", "-"]) {
+    const result = await live.sb.csm(["info", "--", hostile], { env: live.claudeEnv });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("no conversation matches");
+  }
+});
