@@ -1,3 +1,4 @@
+import { ConversationKeeper } from "./conversation-keeper.ts";
 import type { Context } from "../core/context.ts";
 import { tmuxSessionName } from "../core/context.ts";
 import type { Transport } from "../core/live/live-state.ts";
@@ -49,6 +50,8 @@ export class Hub {
   readonly tickets = new StreamTickets();
   readonly remotes: RemoteHubs;
   readonly views: ViewPublisher;
+  /** Every claude conversation on this host: kept fresh by a worker, read by the API. */
+  readonly conversations: ConversationKeeper;
   /** Set once the server listens: sessions (re)started by the hub connect here. */
   port = 0;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -74,6 +77,7 @@ export class Hub {
     );
     this.approvals = new Approvals(ctx, this.live, this.links, new RuleSource(ctx.settings.paths.configFile));
     this.remotes = new RemoteHubs(ctx, (event) => this.live.publishRemote(event));
+    this.conversations = new ConversationKeeper(ctx);
     this.live.subscribe((event) => {
       if (event.kind !== "claude") return;
       const data = event.data as { type?: string; subtype?: string; session_id?: string };
@@ -294,6 +298,7 @@ export class Hub {
   async stop(): Promise<void> {
     this.stopped = true;
     this.remotes.stop();
+    this.conversations.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await this.ctx.tmux.closeControlChannel();

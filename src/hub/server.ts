@@ -135,6 +135,7 @@ async function listen(ctx: Context, options: { port: number; hostname?: string }
   await ctx.host.files.writeAtomic(hubInfoPath(stateDir), JSON.stringify(info), 0o600);
   void hub.checkAll();
   hub.remotes.start();
+  hub.conversations.start();
   return {
     server,
     hub,

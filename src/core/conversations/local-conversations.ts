@@ -64,6 +64,11 @@ export class LocalConversations {
     return this.refresh();
   }
 
+  /** Who holds what is looked up again on the next query (a long-lived reader calls this). */
+  forgetHolders(): void {
+    this.holdersCache = null;
+  }
+
   private holders(): Map<string, Holder> {
     return (this.holdersCache ??= findHolders(this.configDir, this.sessions()));
   }
