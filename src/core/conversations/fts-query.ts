@@ -8,7 +8,8 @@ export function ftsQuery(input: string): string | null {
   const terms: string[] = [];
   const pattern = /"([^"]*)"|(\S+)/g;
   for (const match of input.matchAll(pattern)) {
-    const term = (match[1] ?? match[2] ?? "").trim();
+    // A stray quote (an unclosed phrase) is dropped: it is not part of any word.
+    const term = (match[1] ?? match[2]?.replaceAll('"', "") ?? "").trim();
     if (term === "" || !/[\p{L}\p{N}]/u.test(term)) continue;
     terms.push(`"${term.replaceAll('"', '""')}"`);
     if (terms.length === MAX_TERMS) break;

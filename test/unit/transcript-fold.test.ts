@@ -1,0 +1,162 @@
+import { describe, expect, test } from "bun:test";
+import { emptyFacts, titleOf } from "../../src/core/conversations/conversation-facts.ts";
+import { classifyUserText } from "../../src/core/conversations/record-text.ts";
+import { foldTranscript, MAX_LINE_BYTES } from "../../src/core/conversations/transcript-fold.ts";
+import { ftsQuery } from "../../src/core/conversations/fts-query.ts";
+
+// The pure fold of transcript lines into a conversation's facts and searchable text, over
+// record shapes the real claude 2.1.330 writes (test/fixtures/claude-transcript-facts.md).
+
+const line = (record: unknown) => `${JSON.stringify(record)}\n`;
+const bytes = (text: string) => new TextEncoder().encode(text);
+const at = (second: number) => `2026-11-30T00:00:${String(second).padStart(2, "0")}.000Z`;
+
+const prompt = (text: string, second = 1, extra: Record<string, unknown> = {}) =>
+  line({ parentUuid: null, isSidechain: false, type: "user", message: { role: "user", content: text }, uuid: `u${second}`, timestamp: at(second), cwd: "/src/app", sessionId: "s", version: "2.1.330", gitBranch: "main", ...extra });
+const reply = (id: string, content: unknown[], second = 2, outputTokens = 7) =>
+  line({ parentUuid: "u1", isSidechain: false, message: { id, type: "message", role: "assistant", model: "claude-opus-5-5", content, usage: { output_tokens: outputTokens } }, type: "assistant", uuid: `a${second}`, timestamp: at(second) });
+const toolResult = (id: string, second = 3, isError = false, content = "done") =>
+  line({ parentUuid: "a2", isSidechain: false, type: "user", message: { role: "user", content: [{ tool_use_id: id, type: "tool_result", content, is_error: isError }] }, uuid: `r${second}`, timestamp: at(second) });
+const blob = (type: string, size: number) => line({ type, sessionId: "s", timestamp: at(9), payload: "x".repeat(size) });
+const attachment = (size: number, second = 4) =>
+  line({ parentUuid: "u1", isSidechain: false, attachment: { type: "prompt_snapshot", systemPrompt: "y".repeat(size) }, type: "attachment", uuid: `t${second}`, timestamp: at(second) });
+
+function fold(text: string, final = false) {
+  const facts = emptyFacts("s");
+  const out = foldTranscript(facts, bytes(text), final);
+  return { facts, ...out };
+}
+
+describe("foldTranscript", () => {
+  test("a prompt, a tool call with its result, a reply: turns, tokens, last tool use, text", () => {
+    const { facts, texts } = fold(
+      prompt("fix the login") +
+        reply("m1", [{ type: "tool_use", id: "t1", name: "Bash", input: { command: "npm test", description: "run tests" } }], 2, 5) +
+        toolResult("t1") +
+        reply("m2", [{ type: "text", text: "All tests pass." }], 4, 9),
+    );
+    expect(facts).toMatchObject({ turns: 1, replies: 2, outputTokens: 14, firstPrompt: "fix the login", cwd: "/src/app", gitBranch: "main", version: "2.1.330", models: ["claude-opus-5-5"] });
+    expect(facts.lastToolUse).toMatchObject({ id: "t1", name: "Bash", input: "npm test", answered: true });
+    expect(facts.startedAt).toBe(at(1));
+    expect(facts.lastActiveAt).toBe(at(4));
+    expect(texts).toEqual(["fix the login", "Bash npm test", "All tests pass."]);
+  });
+
+  test("one message split over records counts once (tokens and replies)", () => {
+    const { facts } = fold(reply("m1", [{ type: "text", text: "let me look" }], 2, 30) + reply("m1", [{ type: "tool_use", id: "t", name: "Read", input: { file_path: "/a" } }], 3, 30));
+    expect(facts).toMatchObject({ replies: 1, outputTokens: 30 });
+    expect(facts.lastToolUse?.input).toBe("/a");
+  });
+
+  test("blobs and attachments are skipped unread but still move last active", () => {
+    const { facts, texts } = fold(prompt("hi", 1) + blob("api-request-shape", 50_000) + attachment(80_000, 5) + blob("api-request-blob", 10_000));
+    expect(texts).toEqual(["hi"]);
+    expect(facts.lastActiveAt).toBe(at(9));
+    expect(facts.skipped).toEqual({});
+  });
+
+  test("titles: the person's /rename wins over claude's, which wins over the first prompt; the last record of each counts", () => {
+    const base = fold(prompt("a long first prompt")).facts;
+    expect(titleOf(base)).toBe("a long first prompt");
+    const ai = fold(prompt("p") + line({ type: "ai-title", aiTitle: "First", sessionId: "s" }) + line({ type: "ai-title", aiTitle: "Better", sessionId: "s" })).facts;
+    expect(titleOf(ai)).toBe("Better");
+    const custom = fold(prompt("p") + line({ type: "custom-title", customTitle: "mine", sessionId: "s" }) + line({ type: "ai-title", aiTitle: "theirs", sessionId: "s" })).facts;
+    expect(titleOf(custom)).toBe("mine");
+  });
+
+  test("slash commands, caveats, meta and compaction summaries are not prompts", () => {
+    const { facts, texts } = fold(
+      prompt("<command-name>/rename</command-name>\n<command-args>x</command-args>", 1) +
+        prompt("<local-command-stdout>Renamed</local-command-stdout>", 2) +
+        prompt("Caveat: The messages below were generated by the user while running local commands.", 3) +
+        prompt("summary of before", 4, { isCompactSummary: true }) +
+        prompt("injected context", 5, { isMeta: true }) +
+        line({ type: "system", subtype: "compact_boundary", content: "Conversation compacted", timestamp: at(6) }) +
+        prompt("the real question", 7),
+    );
+    expect(facts).toMatchObject({ turns: 1, localCommands: 3, compactions: 1, firstPrompt: "the real question" });
+    expect(texts).toEqual(["the real question"]);
+  });
+
+  test("errors: a failed tool result and an API error reply", () => {
+    const { facts } = fold(
+      prompt("go") + reply("m1", [{ type: "tool_use", id: "t1", name: "Bash", input: { command: "make" } }]) + toolResult("t1", 3, true, "make: *** No rule"),
+    );
+    expect(facts.lastError).toEqual({ at: at(3), text: "make: *** No rule" });
+    const api = fold(line({ type: "assistant", isApiErrorMessage: true, timestamp: at(5), message: { id: "e", model: "<synthetic>", content: [{ type: "text", text: "API Error: 529 overloaded" }] } }));
+    expect(api.facts.lastError?.text).toBe("API Error: 529 overloaded");
+    expect(api.facts.models).toEqual([]);
+    expect(api.texts).toEqual([]);
+  });
+
+  test("a transcript that stops inside a tool call leaves it unanswered", () => {
+    const { facts } = fold(prompt("wait") + reply("m1", [{ type: "tool_use", id: "t9", name: "Bash", input: { command: "sleep 30" } }]));
+    expect(facts.lastToolUse).toMatchObject({ name: "Bash", input: "sleep 30", answered: false });
+  });
+});
+
+describe("messy transcripts: each bad line is skipped and counted, the conversation stays", () => {
+  test("a half-written last line is left for the next pass, then read when complete", () => {
+    const whole = prompt("first") + prompt("second", 2);
+    const cut = whole.length - 10;
+    const facts = emptyFacts("s");
+    const first = foldTranscript(facts, bytes(whole.slice(0, cut)));
+    expect(first.consumed).toBe(prompt("first").length);
+    expect(facts.turns).toBe(1);
+    const rest = foldTranscript(facts, bytes(whole.slice(first.consumed)));
+    expect(rest.consumed).toBe(whole.length - first.consumed);
+    expect(facts.turns).toBe(2);
+  });
+
+  test.each([
+    ["invalid JSON", "{not json\n", "invalid-json"],
+    ["a JSON array", "[1,2]\n", "invalid-json"],
+    ["an unknown record type from a newer claude", line({ type: "hologram", data: 1 }), "unknown-record"],
+    ["an unknown type after the conversation keys", line({ parentUuid: null, isSidechain: false, type: "telepathy", timestamp: at(8) }), "unknown-record"],
+  ])("%s", (_name, bad, reason) => {
+    const { facts } = fold(prompt("before") + bad + prompt("after", 3));
+    expect(facts.turns).toBe(2);
+    expect(facts.skipped).toEqual({ [reason]: 1 });
+  });
+
+  test("a line longer than the cap (a pasted file) is skipped unparsed", () => {
+    const huge = line({ parentUuid: null, isSidechain: false, type: "user", message: { role: "user", content: "z".repeat(MAX_LINE_BYTES) }, timestamp: at(5) });
+    const { facts, texts } = fold(prompt("before") + huge + prompt("after", 6));
+    expect(facts.skipped).toEqual({ "oversized-line": 1 });
+    expect(texts).toEqual(["before", "after"]);
+  });
+
+  test("CRLF line ends and blank lines", () => {
+    const { facts } = fold(prompt("one").replace("\n", "\r\n") + "\n\n" + prompt("two", 2));
+    expect(facts.turns).toBe(2);
+    expect(facts.skipped).toEqual({});
+  });
+
+  test("bytes that are not UTF-8 inside a JSON string do not stop the fold", () => {
+    const raw = new Uint8Array([...bytes('{"type":"user","message":{"content":"caf'), 0xff, 0xfe, ...bytes('"},"timestamp":"2026-11-30T00:00:01.000Z"}\n'), ...bytes(prompt("next", 2))]);
+    const facts = emptyFacts("s");
+    foldTranscript(facts, raw);
+    expect(facts.turns).toBe(2);
+  });
+});
+
+describe("ftsQuery: what a person types is data", () => {
+  test.each([
+    ["bridge url", '"bridge" "url"'],
+    ['"bridge url" fix', '"bridge url" "fix"'],
+    ["NEAR(a b) OR c*", '"NEAR(a" "b)" "OR" "c*"'],
+    ['say "hi', '"say" "hi"'],
+    ['col:value', '"col:value"'],
+    ["***", null],
+    ["", null],
+  ])("%j", (input, expected) => {
+    expect(ftsQuery(input)).toBe(expected);
+  });
+});
+
+test("classifyUserText", () => {
+  expect(classifyUserText("  ")).toBe("none");
+  expect(classifyUserText("[Request interrupted by user for tool use]")).toBe("local-command");
+  expect(classifyUserText("<bash-input>ls</bash-input>")).toBe("local-command");
+  expect(classifyUserText("what does <command-name> do?")).toBe("prompt");
+});
