@@ -28,8 +28,12 @@ export async function askHosts<T extends { host: string }>(
         if (name === "local") return { host: name, items: local(), error: null };
         const host = await registry.get(name);
         if (!host) return { host: name, items: [], error: "not a configured host" };
-        const result = await runRemoteCsm(host, [...remoteArgs, "--host", "local", "--json"], REMOTE_QUERY_TIMEOUT_MS);
-        if (result.code !== 0) return { host: name, items: [], error: result.stderr.trim().split("\n")[0] || `csm exited ${result.code}` };
+        // The flags right after the command word: remoteArgs may end with `-- WORDS`.
+        const [command, ...rest] = remoteArgs;
+        const result = await runRemoteCsm(host, [command!, "--host", "local", "--json", ...rest], REMOTE_QUERY_TIMEOUT_MS);
+        // `csm search` exits 1 when nothing matched, as grep does: an answer, not a failure.
+        const answered = result.code === 0 || (result.code === 1 && result.stderr.trim() === "" && result.stdout.trimStart().startsWith("["));
+        if (!answered) return { host: name, items: [], error: result.stderr.trim().split("\n")[0] || `csm exited ${result.code}` };
         const items = JSON.parse(result.stdout) as T[];
         return { host: name, items: items.map((item) => ({ ...item, host: name })), error: null };
       } catch (error) {

@@ -74,6 +74,7 @@ function passOver(index: ConversationIndex, file: TranscriptFile, before: Before
   const resume = grew && stored !== null;
   const from = resume ? stored.offset : 0;
   const facts: ConversationFacts = resume ? stored.facts : emptyFacts(file.id);
+  const titlesBefore = [facts.customTitle, facts.aiTitle];
   let consumed = 0;
   let texts: string[] = [];
   let bytes = 0;
@@ -83,6 +84,8 @@ function passOver(index: ConversationIndex, file: TranscriptFile, before: Before
     bytes = chunk.length;
     ({ consumed, texts } = foldTranscript(facts, chunk));
   }
+  // Titles are searched too: a new one is added (an old one stays findable, as it was said).
+  for (const [i, title] of [facts.customTitle, facts.aiTitle].entries()) if (title && title !== titlesBefore[i]) texts.push(title);
   return {
     path: file.path,
     id: file.id,
