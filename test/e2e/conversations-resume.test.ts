@@ -76,3 +76,31 @@ test("resume refuses a conversation whose directory is gone, naming it; ids are 
     expect(result.stderr).toContain("no conversation matches");
   }
 });
+
+test("resume --worktree: a conversation whose worktree is gone gets a new one at the same path, on its branch", async () => {
+  await using live = await makeLiveSandbox();
+  const worktree = join(live.sb.paths.root, "wt-feature");
+  await live.sb.run(["git", "-C", live.repo, "worktree", "add", "-b", "feature/login", worktree]);
+  live.fake.reply(textReply("Working on login."));
+  expect(await Bun.spawn([REAL_CLAUDE, "-p", "start the login work"], { cwd: worktree, env: live.claudeEnv, stdout: "pipe", stderr: "pipe" }).exited).toBe(0);
+  await live.sb.run(["git", "-C", live.repo, "worktree", "remove", "--force", worktree]);
+
+  const [record] = JSON.parse((await live.sb.csm(["history", "--json"], { env: live.claudeEnv })).stdout) as { id: string }[];
+  const refused = await live.sb.csm(["resume", record!.id], { env: live.claudeEnv });
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain("pass --worktree to make a new worktree there on branch feature/login");
+
+  live.fake.reply(textReply("Back on login."));
+  const resumed = await live.sb.csm(["resume", record!.id, "--worktree", "--repo", live.repo, "--name", "login"], { env: live.claudeEnv });
+  expect(resumed.stderr).toBe("");
+  expect(resumed.code).toBe(0);
+  const branch = await live.sb.run(["git", "-C", worktree, "branch", "--show-current"]);
+  expect(branch.stdout.trim()).toBe("feature/login");
+  await live.waitForSession("login", "linked", (s) => s.linked);
+  const listed = JSON.parse((await live.sb.csm(["list", "--json"])).stdout) as { name: string; worktree: string; branch: string; claudeSessionId: string }[];
+  expect(listed.find((s) => s.name === "login")).toMatchObject({ worktree, branch: "feature/login", claudeSessionId: record!.id });
+
+  // The worktree is csm's now, the branch is not: kill removes the one and keeps the other.
+  expect((await live.sb.csm(["kill", "login", "--force"])).code).toBe(0);
+  expect((await live.sb.run(["git", "-C", live.repo, "branch", "--list", "feature/login"])).stdout).toContain("feature/login");
+});
