@@ -1,3 +1,4 @@
+import type { ConversationInfo, ConversationRecord } from "../core/conversations/conversation-record.ts";
 import type { HubEvent } from "../core/live/hub-event.ts";
 import type { PendingRequest } from "../core/live/live-state.ts";
 import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.ts";
@@ -33,6 +34,7 @@ export const BODIES = {
   approveTool: objectSchema({ requestId: nonEmptyStringSchema, action: enumSchema("allow", "deny"), message: stringSchema, always: booleanSchema }, ["requestId", "action"]),
   configPatch: { type: "object" } as ObjectSchema,
   addRule: objectSchema({ tool: nonEmptyStringSchema, pattern: stringSchema, action: enumSchema("allow", "deny", "ask"), position: integerSchema }, ["tool", "action"]),
+  resumeConversation: objectSchema({ name: nonEmptyStringSchema, force: booleanSchema, worktree: booleanSchema, repo: nonEmptyStringSchema, host: nonEmptyStringSchema }),
 };
 
 /** Query strings are text; integers are checked as such. `ticket` opens a stream without the token. */
@@ -41,7 +43,23 @@ export const QUERIES = {
   stream: objectSchema({ after: nonNegativeIntegerSchema, ticket: stringSchema }),
   /** ?stat=1 (or neither): the stat; ?file=PATH: that file's diff. */
   diff: objectSchema({ stat: stringSchema, file: stringSchema }),
+  /** No ?search: newest first; with it, ranked hits with snippets. No ?host: every configured host. */
+  conversations: objectSchema({ search: stringSchema, host: stringSchema, project: stringSchema, since: stringSchema, limit: { type: "integer", minimum: 1 } }),
+  conversation: objectSchema({ host: stringSchema }),
 };
+
+/** A conversation as `GET /api/conversations` lists it; a search adds where it matched. */
+export type ListedConversation = ConversationRecord & {
+  /** Text around the hit; the hit itself between \x02 and \x03. */
+  snippet?: string;
+  rank?: number;
+};
+
+export interface ConversationsReply {
+  conversations: ListedConversation[];
+  /** Every host asked; `error` says why one gave no answer (null: it answered). */
+  hosts: { host: string; error: string | null }[];
+}
 
 type Ok = { ok: true };
 
@@ -62,6 +80,9 @@ export interface ApiCalls {
   "GET /api/sessions/:host/:name/events": { query: Infer<typeof QUERIES.events>; reply: HubEvent[] };
   "GET /api/sessions/:host/:name/diff": { query: Infer<typeof QUERIES.diff>; reply: DiffStat | FileDiff };
   "GET /api/config/rules": { reply: (ToolRule & { index: number })[] };
+  "GET /api/conversations": { query: Infer<typeof QUERIES.conversations>; reply: ConversationsReply };
+  "GET /api/conversations/:id": { query: Infer<typeof QUERIES.conversation>; reply: ConversationInfo };
+  "POST /api/conversations/:id/resume": { body: Infer<typeof BODIES.resumeConversation>; reply: SessionView };
 }
 
 export type ApiCall = keyof ApiCalls;
@@ -83,6 +104,9 @@ export const API_CALLS = [
   "GET /api/sessions/:host/:name/events",
   "GET /api/sessions/:host/:name/diff",
   "GET /api/config/rules",
+  "GET /api/conversations",
+  "GET /api/conversations/:id",
+  "POST /api/conversations/:id/resume",
 ] as const satisfies readonly ApiCall[];
 // …and every ApiCall is in the list.
 type Missing = Exclude<ApiCall, (typeof API_CALLS)[number]>;
@@ -96,6 +120,7 @@ export interface SessionParams {
 }
 
 type Args<K extends ApiCall> = (K extends `${string}:name${string}` ? { session: SessionParams } : { session?: never }) &
+  (K extends `${string}:id${string}` ? { id: string } : { id?: never }) &
   (Field<K, "body"> extends undefined ? { body?: never } : { body: Field<K, "body"> }) &
   (Field<K, "query"> extends undefined ? { query?: never } : { query?: Field<K, "query"> });
 
@@ -106,7 +131,20 @@ export function callHub<K extends ApiCall>(hub: HubClient, call: K, args: Args<K
   const session = args.session as SessionParams | undefined;
   let path = call.slice(space + 1);
   if (session) path = path.replace(":host", encodeURIComponent(session.host)).replace(":name", encodeURIComponent(session.name));
+  if (args.id !== undefined) path = path.replace(":id", encodeURIComponent(args.id));
   const query = args.query as Record<string, string | number | undefined> | undefined;
   const search = new URLSearchParams(Object.entries(query ?? {}).flatMap(([key, value]): [string, string][] => (value === undefined ? [] : [[key, String(value)]])));
   return hub.request(method, search.size > 0 ? `${path}?${search}` : path, args.body as unknown);
 }
+
+// The conversation calls by name, for the dashboard's history view.
+
+/** Conversations newest first, or with `search` ranked hits; every host unless `host` names one. */
+export const conversations = (hub: HubClient, query: ApiCalls["GET /api/conversations"]["query"] = {}) => callHub(hub, "GET /api/conversations", { query });
+
+/** One conversation by id, id prefix, title or csm session name. */
+export const conversation = (hub: HubClient, id: string, host?: string) => callHub(hub, "GET /api/conversations/:id", { id, query: host === undefined ? {} : { host } });
+
+/** The conversation as a new csm session (201 with its view), on the host it lives on. */
+export const resumeConversation = (hub: HubClient, id: string, body: ApiCalls["POST /api/conversations/:id/resume"]["body"] = {}) =>
+  callHub(hub, "POST /api/conversations/:id/resume", { id, body });

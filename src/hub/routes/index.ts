@@ -1,4 +1,5 @@
 import { CONFIG_ROUTES } from "./config-routes.ts";
+import { CONVERSATION_ROUTES } from "./conversation-routes.ts";
 import { DIFF_ROUTES } from "./diff-routes.ts";
 import { MERGE_ROUTES } from "./merge-routes.ts";
 import { served, type Route, type RouteSpec } from "./route.ts";
@@ -21,7 +22,7 @@ function withHostForm(route: RouteSpec): RouteSpec[] {
 }
 
 /** Every route, as the server runs it: each request's body checked against its route's declared schema first. */
-export const ROUTES: Route[] = [...SERVER_ROUTES, ...SESSION_ROUTES, ...DIFF_ROUTES, ...MERGE_ROUTES, ...CONFIG_ROUTES].flatMap(withHostForm).map(served);
+export const ROUTES: Route[] = [...SERVER_ROUTES, ...SESSION_ROUTES, ...DIFF_ROUTES, ...MERGE_ROUTES, ...CONFIG_ROUTES, ...CONVERSATION_ROUTES].flatMap(withHostForm).map(served);
 
 /** Matches `/api/sessions/:name` style paths; returns the params or null. */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {

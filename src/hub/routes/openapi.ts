@@ -14,7 +14,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...Object.entries(route.query?.properties ?? {}).map(([name, schema]) => ({ name, in: "query", required: false, schema })),
     ];
     const responses: Record<string, unknown> = {
-      [route.method === "POST" && /\/(sessions|rules|stream-tickets)$/.test(route.path) ? "201" : "200"]: {
+      [route.method === "POST" && /\/(sessions|rules|stream-tickets|resume)$/.test(route.path) ? "201" : "200"]: {
         description: "ok",
         content: { [route.stream ? "text/event-stream" : "application/json"]: {} },
       },
