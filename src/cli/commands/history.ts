@@ -1,3 +1,4 @@
+import { newestFirst } from "../../core/conversations/merge-answers.ts";
 import { createContext } from "../../core/context.ts";
 import type { ConversationRecord } from "../../core/conversations/conversation-record.ts";
 import { parseSince } from "../../core/conversations/conversations-everywhere.ts";
@@ -60,9 +61,6 @@ function localPath(path: string, env: NodeJS.ProcessEnv): string {
   const expanded = expandHome(path, env);
   return (require("node:path") as typeof import("node:path")).resolve(process.cwd(), expanded);
 }
-
-export const newestFirst = <T extends { lastActiveAt: string | null }>(records: T[]): T[] =>
-  [...records].sort((a, b) => (b.lastActiveAt ?? "").localeCompare(a.lastActiveAt ?? ""));
 
 /** The project as a person names it: the last part of the cwd. */
 export const projectName = (record: Pick<ConversationRecord, "cwd" | "project">) => (record.cwd ? record.cwd.replace(/\/+$/, "").split("/").pop() || record.cwd : record.project);

@@ -1,3 +1,4 @@
+import { interleaveByHost } from "../../core/conversations/merge-answers.ts";
 import { createContext } from "../../core/context.ts";
 import type { SearchHit } from "../../core/conversations/conversation-record.ts";
 import { usageError } from "../../shared/errors.ts";
@@ -33,25 +34,13 @@ export async function run(argv: string[], io: Output): Promise<number> {
     return await withConversations(ctx, async (local) => {
       const { items } = await askChosenHosts(ctx, choice, () => local().search(query, limit), ["search", "--limit", String(limit), "--", query], io);
       // Ranks from different hosts are not comparable; within a host the order is kept.
-      const hits = interleave(items, limit);
+      const hits = interleaveByHost(items, limit);
       io.out(flags.json ? jsonText(hits, 2) : formatHits(hits, new Date(), process.stdout.isTTY === true));
       return hits.length > 0 ? 0 : 1;
     });
   } finally {
     ctx.close();
   }
-}
-
-/** Hosts' ranked lists merged by rank position: each host's best first. */
-function interleave(hits: SearchHit[], limit: number): SearchHit[] {
-  const byHost = new Map<string, SearchHit[]>();
-  for (const hit of hits) byHost.set(hit.host, [...(byHost.get(hit.host) ?? []), hit]);
-  const lists = [...byHost.values()];
-  const merged: SearchHit[] = [];
-  for (let position = 0; merged.length < limit && lists.some((list) => position < list.length); position++) {
-    for (const list of lists) if (position < list.length && merged.length < limit) merged.push(list[position]!);
-  }
-  return merged;
 }
 
 export function formatHits(hits: SearchHit[], now: Date, colour: boolean): string {

@@ -1,3 +1,4 @@
+import { interleave, newestFirst } from "../../core/conversations/merge-answers.ts";
 import { isAbsolute } from "node:path";
 import { expandHome } from "../../config/paths.ts";
 import type { ConversationInfo } from "../../core/conversations/conversation-record.ts";
@@ -54,17 +55,6 @@ function limitOf(raw: string | null, fallback: number): number {
 }
 
 const hostsOf = <T>(answers: HostAnswer<T>[]) => answers.map(({ host, error }) => ({ host, error }));
-
-const newestFirst = <T extends { lastActiveAt: string | null }>(records: T[]): T[] => [...records].sort((a, b) => (b.lastActiveAt ?? "").localeCompare(a.lastActiveAt ?? ""));
-
-/** Hosts' ranked lists merged by rank position (ranks of two hosts are not comparable): each host's best first. */
-function interleave<T>(lists: T[][], limit: number): T[] {
-  const merged: T[] = [];
-  for (let position = 0; merged.length < limit && lists.some((list) => position < list.length); position++) {
-    for (const list of lists) if (position < list.length && merged.length < limit) merged.push(list[position]!);
-  }
-  return merged;
-}
 
 async function listConversations(hub: Hub, url: URL): Promise<Response> {
   const params = url.searchParams;
