@@ -1,6 +1,8 @@
 import { callHub } from "../hub-client/api.ts";
 import type { HubClient } from "../hub-client/client.ts";
 import { DiffReader } from "./diff-reader.ts";
+import { HistoryTab, hubConversations } from "./history-tab.ts";
+import { resumedAs } from "./history-view-state.ts";
 import type { HubEvent } from "../core/live/hub-event.ts";
 import { CsmError } from "../shared/errors.ts";
 import { followHub, type HubFeed } from "../hub-client/event-feed.ts";
@@ -62,6 +64,7 @@ export class DashboardApp {
   private feed: HubFeed | null = null;
   private spinner: ReturnType<typeof setInterval> | null = null;
   private readonly diffs: DiffReader;
+  private readonly history: HistoryTab;
 
   constructor(
     private readonly deps: DashboardDeps,
@@ -70,6 +73,7 @@ export class DashboardApp {
     this.model = initialModel(hosts);
     this.frames = new FrameScheduler(() => this.deps.draw(this.model), FRAME_MS);
     this.diffs = new DiffReader(deps.hub, () => this.model, (model) => this.update(model));
+    this.history = new HistoryTab(hubConversations(deps.hub), () => this.model, (model) => this.update(model));
   }
 
   start(): void {
@@ -87,6 +91,7 @@ export class DashboardApp {
     this.feed?.stop();
     if (this.clock) clearInterval(this.clock);
     if (this.spinner) clearInterval(this.spinner);
+    this.history.stop();
     this.frames.stop();
   }
 
@@ -135,14 +140,18 @@ export class DashboardApp {
     const resolved = resolveKey(model, full);
     if (resolved && "disabled" in resolved) return this.update(setNotice(model, "info", resolved.disabled));
     if (!resolved) {
-      if (ch && acceptsText(model) && !/[\x00-\x1f\x7f]/.test(ch)) this.update(typeText(model, ch));
-      else this.update(model);
+      if (ch && acceptsText(model) && !/[\x00-\x1f\x7f]/.test(ch)) {
+        const typed = typeText(model, ch);
+        this.update(typed);
+        this.history.afterKey(model, typed);
+      } else this.update(model);
       return;
     }
     const pure = applyPureAction(model, resolved.action, { createDefaults: this.deps.createDefaults });
     if (pure) {
       const opened = pure.mode === "detail" && (model.mode !== "detail" || pure.selected !== model.selected);
       this.update(pure);
+      this.history.afterKey(model, pure);
       if (opened && pure.selected) void this.guard(() => this.loadDetail(pure.selected!, true));
       const tab = pure.mode === "diff" ? pure.diff : null;
       if (tab && model.mode !== "diff") void this.guard(() => this.diffs.openTab(tab.key));
@@ -190,6 +199,13 @@ export class DashboardApp {
         return this.guard(async () => {
           await callHub(this.deps.hub, action === "reconnect" ? "POST /api/sessions/:host/:name/reconnect" : "POST /api/sessions/:host/:name/interrupt", { session });
           this.update(setNotice(this.model, "info", action === "reconnect" ? `reconnecting ${session.name}…` : `interrupted ${session.name}`));
+        });
+      case "resume-conversation":
+        return this.guard(async () => {
+          const view = await this.history.resume();
+          if (!view) return;
+          await this.refresh();
+          this.update(setNotice(resumedAs(this.model, sessionKey(view)), "info", `resumed as session ${view.name}`));
         });
       case "push":
         if (!session) return;

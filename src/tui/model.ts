@@ -7,6 +7,7 @@ import { editCreateField, focusCreateField, newCreateForm, type CreateForm } fro
 import { newKillForm, toggleKillOption, type KillForm, type UnsavedWork } from "./views/kill-confirm.ts";
 import { newMergeForm, nextMergeMode, type MergeForm } from "./views/merge-form.ts";
 import { newMessageForm, type MessageForm } from "./views/message-form.ts";
+import { editSearch, historyBack, inHistory, selectConversation, type HistoryState } from "./history-view-state.ts";
 
 // The dashboard's state and its pure transitions. Every function returns a new model and
 // never mutates its argument, so the screen can keep the previous one and tests can
@@ -18,7 +19,7 @@ import { newMessageForm, type MessageForm } from "./views/message-form.ts";
 // A session is (host, name): rows, the selection, pending requests, the event log and
 // the streaming text are all keyed by `sessionKey`, `name@host` as the CLI writes it.
 
-export type Mode = "list" | "detail" | "diff" | "help" | "create" | "kill" | "merge" | "message" | "filter";
+export type Mode = "list" | "detail" | "diff" | "help" | "create" | "kill" | "merge" | "message" | "filter" | "history" | "history-search" | "conversation";
 
 import type { HubConnection } from "../hub-client/event-feed.ts";
 
@@ -53,7 +54,7 @@ export interface TuiModel {
   filter: string;
   mode: Mode;
   /** Where help and the dialogs go back to. */
-  returnTo: "list" | "detail";
+  returnTo: "list" | "detail" | "history" | "conversation";
   helpScroll: number;
   notice: Notice | null;
   hub: HubConnection;
@@ -69,6 +70,8 @@ export interface TuiModel {
   diff: DiffTab | null;
   /** Each session's changes against its base, as the list's CHANGES column shows them (by sessionKey). */
   changes: Readonly<Record<string, DiffSummary>>;
+  /** The History view (every conversation on every host), while it is open. */
+  history: HistoryState | null;
 }
 
 export const EVENT_RING = 200;
@@ -97,6 +100,7 @@ export function initialModel(hosts: string[] = ["local"]): TuiModel {
     message: null,
     diff: null,
     changes: {},
+    history: null,
   };
 }
 
@@ -141,6 +145,7 @@ const indexOfSelected = (model: TuiModel) => visibleSessions(model).findIndex((s
 export function select(model: TuiModel, delta: number): TuiModel {
   if (model.mode === "help") return { ...model, helpScroll: Math.max(0, model.helpScroll + delta) };
   if (model.mode === "diff") return model.diff ? { ...model, diff: moveSelection(model.diff, delta) } : model;
+  if (inHistory(model)) return selectConversation(model, delta);
   const visible = visibleSessions(model);
   if (visible.length === 0) return model;
   const index = Math.min(Math.max(indexOfSelected(model) + delta, 0), visible.length - 1);
@@ -272,7 +277,7 @@ export function jumpToOldestPending(model: TuiModel): TuiModel {
 // ---- modes and dialogs ----
 
 export function setMode(model: TuiModel, mode: Mode): TuiModel {
-  const returnTo = mode === "list" || mode === "detail" ? mode : model.returnTo;
+  const returnTo = mode === "list" || mode === "detail" || mode === "history" || mode === "conversation" ? mode : model.returnTo;
   return { ...model, mode, returnTo, helpScroll: mode === "help" ? 0 : model.helpScroll };
 }
 
@@ -285,6 +290,7 @@ export function back(model: TuiModel): TuiModel {
   const closed = { ...model, create: null, kill: null, merge: null, message: null };
   if (model.mode === "detail") return setMode(closed, "list");
   if (model.mode === "diff") return setMode({ ...closed, diff: null }, "detail");
+  if (inHistory(model)) return historyBack(closed);
   if (model.mode === "filter") return setFilter(setMode(closed, model.returnTo), "");
   return setMode(closed, model.returnTo);
 }
@@ -334,6 +340,7 @@ export function openMessage(model: TuiModel): TuiModel {
 
 function editText(model: TuiModel, edit: (value: string) => string): TuiModel {
   if (model.mode === "filter") return setFilter(model, edit(model.filter));
+  if (model.mode === "history-search") return editSearch(model, edit);
   if (model.mode === "create" && model.create) return { ...model, create: editCreateField(model.create, edit) };
   if (model.mode === "message" && model.message) return { ...model, message: { ...model.message, text: edit(model.message.text), error: null } };
   return model;

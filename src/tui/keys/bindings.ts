@@ -38,6 +38,10 @@ export const ACTION_NAMES = [
   "merge",
   "push",
   "next-merge-mode",
+  "history",
+  "open-conversation",
+  "resume-conversation",
+  "search-history",
 ] as const;
 
 export type ActionName = (typeof ACTION_NAMES)[number];

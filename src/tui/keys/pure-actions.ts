@@ -19,6 +19,7 @@ import {
   type TuiModel,
 } from "../model.ts";
 import type { ActionName } from "./bindings.ts";
+import { keepSearch, openConversation, openHistory, openSearch } from "../history-view-state.ts";
 
 /** Lines a Page Down moves the Diff tab's file. */
 const DIFF_PAGE = 10;
@@ -73,8 +74,15 @@ export function applyPureAction(model: TuiModel, action: ActionName, context: Pu
       return scrollDiff(model, DIFF_PAGE);
     case "scroll-up":
       return scrollDiff(model, -DIFF_PAGE);
+    case "history":
+      return openHistory(model);
+    case "open-conversation":
+      return openConversation(model);
+    case "search-history":
+      return openSearch(model);
     case "submit":
-      // Only the filter's Enter is pure; a form's Enter goes to the hub.
+      // Only the filter's and the search box's Enter are pure; a form's Enter goes to the hub.
+      if (model.mode === "history-search") return keepSearch(model);
       return model.mode === "filter" ? applyFilter(model) : null;
     default:
       return null;

@@ -1,6 +1,7 @@
 import type { Mode } from "../model.ts";
 import { all, always, pendingElsewhere, canInterrupt, canReconnect, hasBranch, hasFilter, hasRequest, hasSession, hubUp, isRunning, notBusy } from "./availability.ts";
 import type { KeyBinding, KeyTable } from "./bindings.ts";
+import { conversationKeys, historyKeys, historySearchKeys } from "./history-keys.ts";
 
 // Every key csm's dashboard knows, by mode. `k` kills, as the issue asks, so moving up is
 // ↑ or Ctrl-P (no vim j/k in the list; help scrolls with j/k, where nothing conflicts).
@@ -44,6 +45,7 @@ export const listKeys: KeyTable = {
     { keys: ["c"], action: "create", label: "create", help: "Create a session (a form: name, repo, base, first prompt)", when: hubUp },
     ...sessionActions,
     { keys: ["/"], action: "filter", label: "filter", help: "Filter the list by name, host, status, branch, repo or model", when: always },
+    { keys: ["h"], action: "history", label: "history", help: "Every Claude conversation on every host: search them, see one, resume it", when: hubUp },
     { keys: ["escape"], action: "back", label: "clear filter", help: "Clear the filter", when: hasFilter },
     { keys: ["r"], action: "refresh", label: "refresh", help: "Fetch the sessions from the hub again", when: always, footer: false },
   ],
@@ -144,7 +146,7 @@ export const messageKeys: KeyTable = {
 };
 
 /** Every table, in the order the help screen lists them. */
-export const ALL_TABLES: KeyTable[] = [globalKeys, listKeys, pendingKeys, detailKeys, diffKeys, approvalKeys, createKeys, killKeys, mergeKeys, messageKeys, filterKeys, helpKeys, quitKeys];
+export const ALL_TABLES: KeyTable[] = [globalKeys, listKeys, pendingKeys, detailKeys, diffKeys, historyKeys, historySearchKeys, conversationKeys, approvalKeys, createKeys, killKeys, mergeKeys, messageKeys, filterKeys, helpKeys, quitKeys];
 
 /** The tables that apply in a mode, most specific first (the first binding for a key wins). */
 export const TABLES_BY_MODE: Record<Mode, KeyTable[]> = {
@@ -157,7 +159,10 @@ export const TABLES_BY_MODE: Record<Mode, KeyTable[]> = {
   kill: [killKeys, quitKeys],
   merge: [mergeKeys, quitKeys],
   message: [messageKeys, quitKeys],
+  history: [pendingKeys, historyKeys, quitKeys],
+  "history-search": [historySearchKeys, quitKeys],
+  conversation: [pendingKeys, conversationKeys, quitKeys],
 };
 
 /** Modes where printable keys that no binding takes are typed into a field. */
-export const TEXT_MODES: ReadonlySet<Mode> = new Set(["filter", "create", "message"]);
+export const TEXT_MODES: ReadonlySet<Mode> = new Set(["filter", "create", "message", "history-search"]);

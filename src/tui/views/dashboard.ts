@@ -5,6 +5,7 @@ import { diffView } from "./diff-view.ts";
 import { footerView } from "./footer.ts";
 import { headerView } from "./header.ts";
 import { helpView } from "./help.ts";
+import { historyView } from "./history-view.ts";
 import { killConfirmView } from "./kill-confirm.ts";
 import { esc, paint, styled, truncate } from "./markup.ts";
 import { mergeFormView } from "./merge-form.ts";
@@ -36,6 +37,10 @@ function body(model: TuiModel, now: Date, width: number, height: number): string
       return model.merge ? mergeFormView(model.merge, width) : [];
     case "message":
       return model.message ? messageFormView(model.message, width) : [];
+    case "history":
+    case "history-search":
+    case "conversation":
+      return historyView(model, now, width, height);
     case "list":
     case "filter": {
       const filter = filterLine(model, width);
