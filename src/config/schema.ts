@@ -55,6 +55,8 @@ export interface CsmConfig {
   apiAllowedOrigins?: string[];
   /** Where sessions' port blocks come from (default 20000–29999). */
   portRange?: PortRange;
+  /** Days an ended session's archive entry (and its pane log) is kept; default 90. */
+  archiveRetentionDays?: number;
   hosts: Record<string, HostConfig>;
   projects: Record<string, ProjectConfig>;
   toolApprovalRules: ToolRule[];
@@ -170,6 +172,10 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     if (to - from + 1 < 10) fail(f, `must hold at least one block of 10 ports (from ${from} to ${to} holds ${Math.max(0, to - from + 1)})`);
   };
 
+  const days: Check = (v, f) => {
+    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 36500) fail(f, "must be a whole number of days from 1 to 36500");
+  };
+
   const prototypeKey = findPrototypeKey(raw);
   if (prototypeKey) fail(prototypeKey, prototypeKeyProblem);
   record(raw, "", {
@@ -183,6 +189,7 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     apiPort: port,
     apiAllowedOrigins: origins,
     portRange,
+    archiveRetentionDays: days,
     hosts: map(host, "host"),
     projects: map(project, "project"),
     toolApprovalRules: rules,

@@ -52,6 +52,34 @@ const MIGRATIONS: string[] = [
   // Sessions made before this have none (NULL).
   `ALTER TABLE sessions ADD COLUMN port_base INTEGER;
    CREATE UNIQUE INDEX sessions_port_base ON sessions (port_base) WHERE port_base IS NOT NULL;`,
+  // The archive: what is kept of a session once it ended (claude exited, tmux went away,
+  // `csm kill`), after its sessions row and events are gone. One row per life of a name
+  // (host, name, started_at), so a session made again under the same name gets its own.
+  `CREATE TABLE archive (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     host TEXT NOT NULL,
+     name TEXT NOT NULL,
+     repo TEXT,
+     branch TEXT,
+     worktree TEXT,
+     claude_session_id TEXT,
+     transport TEXT,
+     started_at TEXT NOT NULL,
+     ended_at TEXT NOT NULL,
+     end_kind TEXT NOT NULL,
+     end_reason TEXT NOT NULL,
+     exit_status INTEGER,
+     signal TEXT,
+     turns INTEGER NOT NULL DEFAULT 0,
+     cost_usd REAL NOT NULL DEFAULT 0,
+     last_tool TEXT,
+     last_message TEXT,
+     last_error TEXT,
+     pane_log TEXT,
+     removed_at TEXT
+   );
+   CREATE UNIQUE INDEX archive_life ON archive (host, name, started_at);
+   CREATE INDEX archive_ended ON archive (ended_at);`,
 ];
 
 /**
