@@ -68,3 +68,39 @@ export function limitFlag(value: string | undefined, fallback: number): number {
   if (!/^\d{1,6}$/.test(value) || Number(value) === 0) throw usageError(`--limit takes a positive whole number, not ${JSON.stringify(value)}`);
   return Number(value);
 }
+
+/**
+ * Runs this very command on another host's csm (`--host H` for a command that acts on that
+ * host's own files: gc, prune, trash, restore, rename). Its output is that host's to say,
+ * printed as it came (stderr made printable by io.err). Null when H is this host.
+ */
+export async function runOnHost(ctx: Context, host: string | undefined, command: string, args: string[], io: Output): Promise<number | null> {
+  if (host === undefined || host === "local") return null;
+  const name = checkName("host", host);
+  if (!Object.hasOwn(ctx.settings.config.hosts, name)) throw usageError(`unknown host ${JSON.stringify(name)} (configured: ${["local", ...Object.keys(ctx.settings.config.hosts)].join(", ")})`);
+  const registry = new HostRegistry(ctx);
+  try {
+    const { runRemoteCsm } = await import("../core/hosts/remote-csm.ts");
+    const { REMOTE_QUERY_TIMEOUT_MS } = await import("../core/conversations/conversations-everywhere.ts");
+    const result = await runRemoteCsm((await registry.get(name))!, [command, "--host", "local", ...args], REMOTE_QUERY_TIMEOUT_MS);
+    if (result.stdout.trim()) io.out(result.stdout.trimEnd());
+    if (result.stderr.trim()) io.err(result.stderr.trimEnd());
+    return result.code;
+  } finally {
+    registry.close();
+  }
+}
+
+/** argv without `--host H` / `--host=H` (the rest goes to the other host as it was given). */
+export function withoutHostFlag(argv: string[]): string[] {
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (argv[i] === "--host") i++;
+    else if (!argv[i]!.startsWith("--host=")) rest.push(argv[i]!);
+  }
+  return rest;
+}

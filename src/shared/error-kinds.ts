@@ -74,6 +74,8 @@ export const ERROR_KINDS = {
   ConversationLive: conflict,
   /** The conversation's working directory is gone (a removed worktree). */
   ConversationCwdGone: conflict,
+  /** Something exists again where a trashed conversation came from, or its copy is damaged. */
+  RestoreRefused: conflict,
   // Something else failed or is out of reach.
   NotDelivered: { exit: 1, http: 504 },
   HostUnreachable: unavailable,
@@ -85,6 +87,8 @@ export const ERROR_KINDS = {
   StoreDamaged: failed,
   ToolMissing: failed,
   SetupScriptFailed: failed,
+  /** The trash cannot be written (read-only, full disk): nothing was moved. */
+  TrashUnusable: failed,
   TeardownScriptFailed: failed,
   CleanupFailed: failed,
   /** A hub's error whose name this csm does not know (a newer csm on another host). */

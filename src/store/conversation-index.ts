@@ -239,6 +239,11 @@ export class ConversationIndex {
     return { files: files.n, bytes: files.bytes, textRows: texts.n };
   }
 
+  /** Every indexed file with its facts (tidying looks at all of them). */
+  everyFile(): IndexedFile[] {
+    return (this.db.query("SELECT * FROM files ORDER BY last_active_at").all() as FileRow[]).map(toIndexed);
+  }
+
   allFacts(): ConversationFacts[] {
     return (this.db.query("SELECT facts FROM files").all() as { facts: string }[]).map((row) => JSON.parse(row.facts) as ConversationFacts);
   }

@@ -91,6 +91,30 @@ export const COMMANDS: CommandInfo[] = [
     summary: "resume the most recent conversation of the current directory (of any with --any)",
     load: () => import("./last.ts"),
   },
+  {
+    name: "gc",
+    usage: "gc [--apply] [--json] [--host H]",
+    summary: "husk conversations (nothing said, nothing answered), each with the rule that matched; --apply moves them to the trash",
+    load: () => import("./gc.ts"),
+  },
+  {
+    name: "prune",
+    usage: "prune [--days N] [--apply] [--json] [--host H]",
+    summary: "unnamed conversations idle N days (default 30), never live, csm's or favourites; --apply moves them to the trash",
+    load: () => import("./prune.ts"),
+  },
+  {
+    name: "trash",
+    usage: "trash [--json] [--host H] | trash empty [--older-than 30d] [--apply] [--json]",
+    summary: "what gc and prune moved away, when and why; `empty` deletes for good (dry run unless --apply)",
+    load: () => import("./trash.ts"),
+  },
+  {
+    name: "restore",
+    usage: "restore ID|PREFIX [--json] [--host H]",
+    summary: "a trashed conversation back where it was, byte for byte; refused if something exists there again",
+    load: () => import("./restore.ts"),
+  },
   { name: "pending", usage: "pending [--json]", summary: "tool requests waiting for a person, in every session", load: () => import("./pending.ts") },
   {
     name: "approve", remote: true,

@@ -69,8 +69,13 @@ export class LocalConversations {
     this.holdersCache = null;
   }
 
-  private holders(): Map<string, Holder> {
+  /** Who holds each conversation now: a csm session, or a claude process outside csm. */
+  currentHolders(): Map<string, Holder> {
     return (this.holdersCache ??= findHolders(this.configDir, this.sessions()));
+  }
+
+  private holders(): Map<string, Holder> {
+    return this.currentHolders();
   }
 
   history(filter: HistoryFilter): ConversationRecord[] {
