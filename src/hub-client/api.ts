@@ -34,6 +34,7 @@ export const BODIES = {
   approveTool: objectSchema({ requestId: nonEmptyStringSchema, action: enumSchema("allow", "deny"), message: stringSchema, always: booleanSchema }, ["requestId", "action"]),
   configPatch: { type: "object" } as ObjectSchema,
   addRule: objectSchema({ tool: nonEmptyStringSchema, pattern: stringSchema, action: enumSchema("allow", "deny", "ask"), position: integerSchema }, ["tool", "action"]),
+  renameConversation: objectSchema({ title: nonEmptyStringSchema, host: nonEmptyStringSchema }, ["title"]),
   resumeConversation: objectSchema({ name: nonEmptyStringSchema, force: booleanSchema, worktree: booleanSchema, repo: nonEmptyStringSchema, host: nonEmptyStringSchema }),
 };
 
@@ -54,6 +55,14 @@ export type ListedConversation = ConversationRecord & {
   snippet?: string;
   rank?: number;
 };
+
+/** How a rename was done: claude wrote its own title record, or csm appended it. */
+export interface RenameReply {
+  id: string;
+  host: string;
+  title: string;
+  by: "claude" | "csm";
+}
 
 export interface ConversationsReply {
   conversations: ListedConversation[];
@@ -83,6 +92,7 @@ export interface ApiCalls {
   "GET /api/conversations": { query: Infer<typeof QUERIES.conversations>; reply: ConversationsReply };
   "GET /api/conversations/:id": { query: Infer<typeof QUERIES.conversation>; reply: ConversationInfo };
   "POST /api/conversations/:id/resume": { body: Infer<typeof BODIES.resumeConversation>; reply: SessionView };
+  "POST /api/conversations/:id/rename": { body: Infer<typeof BODIES.renameConversation>; reply: RenameReply };
 }
 
 export type ApiCall = keyof ApiCalls;
@@ -107,6 +117,7 @@ export const API_CALLS = [
   "GET /api/conversations",
   "GET /api/conversations/:id",
   "POST /api/conversations/:id/resume",
+  "POST /api/conversations/:id/rename",
 ] as const satisfies readonly ApiCall[];
 // …and every ApiCall is in the list.
 type Missing = Exclude<ApiCall, (typeof API_CALLS)[number]>;
@@ -148,3 +159,7 @@ export const conversation = (hub: HubClient, id: string, host?: string) => callH
 /** The conversation as a new csm session (201 with its view), on the host it lives on. */
 export const resumeConversation = (hub: HubClient, id: string, body: ApiCalls["POST /api/conversations/:id/resume"]["body"] = {}) =>
   callHub(hub, "POST /api/conversations/:id/resume", { id, body });
+
+/** Names a conversation (a csm session's own: claude writes the title itself). */
+export const renameConversation = (hub: HubClient, id: string, body: ApiCalls["POST /api/conversations/:id/rename"]["body"]) =>
+  callHub(hub, "POST /api/conversations/:id/rename", { id, body });

@@ -78,6 +78,8 @@ export type OutgoingControlRequestBody =
   | { subtype: "set_permission_mode"; mode: PermissionMode }
   /** Without a model claude goes back to its default. Claude then sends a one-token probe request. */
   | { subtype: "set_model"; model?: string }
+  /** Claude writes a custom-title record to its transcript, as `/rename` does. */
+  | { subtype: "rename_session"; title: string }
   /** Claude answers, then exits: 0 if the last turn succeeded, 1 if it ended in an error. */
   | { subtype: "end_session" };
 

@@ -115,6 +115,12 @@ export const COMMANDS: CommandInfo[] = [
     summary: "a trashed conversation back where it was, byte for byte; refused if something exists there again",
     load: () => import("./restore.ts"),
   },
+  {
+    name: "rename",
+    usage: "rename SESSION|ID|PREFIX TITLE [--host H] [--json]",
+    summary: "name a conversation as claude's /rename does (a running csm session's claude writes it itself); shown by history, the dashboard and claude --resume",
+    load: () => import("./rename.ts"),
+  },
   { name: "pending", usage: "pending [--json]", summary: "tool requests waiting for a person, in every session", load: () => import("./pending.ts") },
   {
     name: "approve", remote: true,

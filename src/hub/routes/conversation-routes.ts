@@ -6,7 +6,9 @@ import { askHosts, parseSince, type HostAnswer } from "../../core/conversations/
 import { exactlyOne } from "../../core/conversations/local-conversations.ts";
 import { resumeConversation } from "../../core/conversations/resume-conversation.ts";
 import { HostRegistry } from "../../core/hosts/host-registry.ts";
-import { BODIES, QUERIES, type ListedConversation } from "../../hub-client/api.ts";
+import { BODIES, QUERIES, type ListedConversation, type RenameReply } from "../../hub-client/api.ts";
+import { appendTitle, checkTitle } from "../../core/conversations/rename-conversation.ts";
+import { controlRequest } from "../../link/protocol.ts";
 import type { TransportChoice } from "../../link/transport.ts";
 import { CsmError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
@@ -118,6 +120,32 @@ async function resumeThere(hub: Hub, info: ConversationInfo, options: Record<str
   return json({ ...session, host: info.host }, 201);
 }
 
+/**
+ * Names a conversation. A csm session's linked claude is asked to write the title itself
+ * (rename_session); with no claude holding it, csm appends the same record; a claude outside
+ * csm holding it is a 409 (it would not see the title, and two writers risk its file).
+ */
+async function rename(hub: Hub, ref: string, body: Record<string, unknown>): Promise<Response> {
+  const title = checkTitle(String(body.title));
+  const info = await findConversation(hub, ref, body.host as string | undefined, "host");
+  if (info.host !== "local") {
+    const { client, error } = hub.remotes.hubOf(info.host);
+    if (!client) throw httpError("HostUnreachable", `${info.host} cannot be reached right now (${error ?? "no hub"}); see \`csm hosts\``, { host: info.host });
+    const reply = await client.request<RenameReply>("POST", `/api/conversations/${encodeURIComponent(info.id)}/rename`, { title, host: "local" });
+    return json({ ...reply, host: info.host });
+  }
+  const reply = (by: RenameReply["by"]): RenameReply => ({ id: info.id, host: info.host, title, by });
+  if (info.state === "csm" && info.session && hub.links.isLinked(info.session)) {
+    await hub.links.send(info.session, controlRequest(crypto.randomUUID(), { subtype: "rename_session", title }));
+    return json(reply("claude"));
+  }
+  if (info.state === "live") {
+    throw new CsmError("ConversationLive", `conversation ${info.id} is open in a claude outside csm (pid ${info.pid}); rename it there with /rename`, { data: { id: info.id, pid: info.pid } });
+  }
+  appendTitle(info.path, info.id, title);
+  return json(reply("csm"));
+}
+
 export const CONVERSATION_ROUTES: RouteSpec[] = [
   {
     method: "GET",
@@ -147,5 +175,15 @@ export const CONVERSATION_ROUTES: RouteSpec[] = [
     body: BODIES.resumeConversation,
     errors: [400, 404, 409, 503],
     handle: ({ hub, params, body }) => resume(hub, checkRef(params.id!), body),
+  },
+  {
+    method: "POST",
+    path: "/api/conversations/:id/rename",
+    summary:
+      "name the conversation ({title}, like `/rename`): a csm session's linked claude writes the title record itself, else csm appends it; " +
+      "409 ConversationLive when a claude outside csm holds it. Answers {id, host, title, by: claude|csm}",
+    body: BODIES.renameConversation,
+    errors: [400, 404, 409, 503],
+    handle: ({ hub, params, body }) => rename(hub, checkRef(params.id!), body),
   },
 ];
