@@ -37,6 +37,7 @@ test("conversations are not sessions: no host form, and a resume answers 201 lik
     "GET /api/conversations",
     "GET /api/conversations/:id",
     "POST /api/conversations/:id/resume",
+    "POST /api/conversations/:id/rename",
   ]);
   const paths = openApiDocument().paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
   expect(Object.keys(paths["/api/conversations/{id}/resume"]!.post!.responses)).toContain("201");
