@@ -1,4 +1,5 @@
 import type { Runner, RunResult } from "../host/runner.ts";
+import { remoteCommand } from "../host/remote-command.ts";
 import { withoutTmuxVariables } from "../shared/tmux-env.ts";
 import { ControlQueries, TmuxControlChannel } from "./tmux-control.ts";
 import { isNoServer, PANE_FORMAT, parsePanes, type PaneInfo } from "./tmux-format.ts";
@@ -110,6 +111,15 @@ export class Tmux {
   /** Replaces the program of a window's pane (killing what runs there), without a shell. */
   async respawnPane(session: string, window: string, cwd: string, argv: readonly string[]): Promise<void> {
     await this.call(["respawn-pane", "-k", "-t", `=${session}:${window}`, "-c", cwd, ...this.commandArgs(argv)]);
+  }
+
+  /**
+   * Pipes what a pane prints into `argv`'s stdin, replacing any pipe the pane had. tmux
+   * runs a pipe's command through `sh -c`, so argv becomes one string, through the one
+   * quoting function (every element a literal word, the program exec'ed).
+   */
+  async pipePane(session: string, window: string, argv: readonly string[]): Promise<void> {
+    await this.call(["pipe-pane", "-O", "-t", `=${session}:${window}`, "--", remoteCommand(argv)]);
   }
 
   /** Types text into a pane as one bracketed paste, then presses Enter. */

@@ -6,6 +6,7 @@ import { withLive, type LiveSessionDetail, type LiveSessionView } from "../core/
 import { listSessions } from "../core/sessions/list.ts";
 import { createSession } from "../core/sessions/create.ts";
 import { killSession } from "../core/sessions/kill.ts";
+import { pruneArchive, recordSessionEnd } from "../core/sessions/archive-end.ts";
 import type { SessionView } from "../core/sessions/session-view.ts";
 import type { TransportChoice } from "../link/transport.ts";
 import { reconnectSession } from "../core/sessions/reconnect.ts";
@@ -85,6 +86,18 @@ export class Hub {
         ctx.sessions().setClaudeSessionId(ctx.host.hostName, event.session, data.session_id);
       }
     });
+    // A session found dead (claude's exit from its link, tmux gone from checkGone) is archived
+    // at once, with the live state that saw it die.
+    this.live.subscribe((event) => {
+      if (event.kind !== "link" || this.stopped) return;
+      const what = (event.data as { event?: string }).event;
+      if (what !== "claude_exited" && what !== "gone") return;
+      try {
+        recordSessionEnd(ctx, event.session, { state: this.live.state(event.session) });
+      } catch (error) {
+        process.stderr.write(`csm hub: could not archive the end of ${event.session}: ${(error as Error).message}\n`);
+      }
+    });
     this.timers.add(setInterval(() => this.prune(), PRUNE_EVERY_MS));
   }
 
@@ -104,6 +117,7 @@ export class Hub {
   }
 
   prune(): number {
+    pruneArchive(this.ctx, new Date());
     return this.events.pruneDead(new Date(), PRUNE_DEAD_AFTER_MS, PRUNE_KEEP_EVENTS);
   }
 

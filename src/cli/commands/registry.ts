@@ -92,6 +92,12 @@ export const COMMANDS: CommandInfo[] = [
     load: () => import("./last.ts"),
   },
   {
+    name: "archive",
+    usage: "archive [--host H] [--json] | archive show NAME|ID [--host H] [--json] | archive log NAME|ID [--host H] [--tail-kb 64]",
+    summary: "every csm session that ended: when, why, cost, last tool, last message; show: its postmortem; log: its pane's last output",
+    load: () => import("./archive.ts"),
+  },
+  {
     name: "gc",
     usage: "gc [--apply] [--json] [--host H]",
     summary: "husk conversations (nothing said, nothing answered), each with the rule that matched; --apply moves them to the trash",
@@ -156,6 +162,13 @@ export const COMMANDS: CommandInfo[] = [
     summary: "internal: what a bridge session's agent window runs (claude on stdio, relayed to the hub)",
     hidden: true,
     load: () => import("./bridge.ts"),
+  },
+  {
+    name: "pane-log",
+    usage: "pane-log FILE",
+    summary: "internal: what tmux pipes a session's agent pane into (keeps the newest 1 MB in FILE)",
+    hidden: true,
+    load: () => import("./pane-log.ts"),
   },
   {
     name: "run-agent",

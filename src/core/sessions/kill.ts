@@ -3,10 +3,12 @@ import { CsmError, notFoundError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import { tmuxSessionName, type Context } from "../context.ts";
+import { archiveOnKill } from "./archive-end.ts";
 import { portEnvironment } from "./port-blocks.ts";
 import { findProject } from "./preflight.ts";
 import { describeFailure, runProjectScript, scriptFailedError } from "./project-script.ts";
 import { withRepoLock } from "./repo-lock.ts";
+import { mergeSessions } from "./session-view.ts";
 
 export interface KillRequest {
   name: string;
@@ -67,6 +69,8 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
       `; nothing was removed (fix it and kill again, or \`csm kill ${name} --force\` to remove the worktree anyway)`,
     );
   }
+  // tmux's word on a session that died unseen, for the archive, while tmux can still say it.
+  const [view] = record ? mergeSessions(ctx.host.hostName, [record], running ? await ctx.tmux.listPanes() : []) : [];
   if (running) {
     await ctx.tmux.killSession(tmuxSession);
     done.push(`tmux session ${tmuxSession}`);
@@ -87,6 +91,8 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
     });
   }
   if (record) {
+    // Kept before the record and its events go: they are what the entry is made of.
+    archiveOnKill(ctx, record, view?.status === "dead" ? view.statusReason : null);
     ctx.sessions().remove(record.host, name);
     await ctx.host.files.remove(join(ctx.settings.paths.launchDir, `${name}.json`));
   }

@@ -3,6 +3,7 @@ import { agentPaneArgv } from "../../link/launch.ts";
 import { notFoundError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import { AGENT_WINDOW, SHELL_WINDOW, tmuxSessionName, type Context } from "../context.ts";
+import { startPaneLog } from "./archive-pane-log.ts";
 import { writeLaunchSpec } from "./create.ts";
 import { portEnvironment } from "./port-blocks.ts";
 import { requireClaude } from "./preflight.ts";
@@ -26,9 +27,12 @@ export async function reconnectSession(ctx: Context, name: string, hubPort: numb
   const argv = agentPaneArgv((record.transport ?? "bridge") as Transport, name);
   if (await ctx.tmux.hasSession(session)) {
     await ctx.tmux.respawnPane(session, AGENT_WINDOW, record.worktree, argv);
+    // The same life of the session: its log goes on in the same file.
+    await startPaneLog(ctx, record);
     return;
   }
   await ctx.tmux.newSession({ session, window: AGENT_WINDOW, cwd: record.worktree, argv });
   await ctx.tmux.setWindowOption(session, AGENT_WINDOW, "remain-on-exit", "on");
+  await startPaneLog(ctx, record);
   await ctx.tmux.newShellWindow(session, SHELL_WINDOW, record.worktree, { env: portEnvironment(record.portBase) });
 }
