@@ -48,3 +48,13 @@ test("doctor reports the link transport chosen from claude's version", async () 
   await sb.writeConfig({ claudeTransport: "bridge" });
   expect((await sb.csm(["doctor"], { env: { CSM_CLAUDE_BIN: oldClaude } })).stdout).toMatch(/link\s+bridge \(configured: bridge\)/);
 });
+
+test("doctor says how long claude itself keeps transcripts, and where that is set", async () => {
+  await using sb = await makeSandbox();
+  const configDir = `${sb.paths.root}/claude-config`;
+  await Bun.write(`${configDir}/settings.json`, JSON.stringify({ cleanupPeriodDays: 120 }));
+  const result = await sb.csm(["doctor"], { env: { ...sb.env, CLAUDE_CONFIG_DIR: configDir } });
+  expect(result.stdout).toContain(`claude itself deletes transcripts idle longer than 120 days (cleanupPeriodDays in ${configDir}/settings.json)`);
+  const unset = await sb.csm(["doctor"], { env: { ...sb.env, CLAUDE_CONFIG_DIR: `${sb.paths.root}/none` } });
+  expect(unset.stdout).toContain("30 days (claude's default; set cleanupPeriodDays");
+});

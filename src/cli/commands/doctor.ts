@@ -1,4 +1,5 @@
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync } from "node:fs";
+import { claudeConfigDir } from "../../adapters/claude-files.ts";
 import { Git } from "../../adapters/git.ts";
 import { parseGitVersion } from "../../adapters/git-format.ts";
 import { Tmux } from "../../adapters/tmux.ts";
@@ -79,6 +80,7 @@ export async function run(_argv: string[], io: Output): Promise<number> {
   }
 
   checks.push(storeCheck(settings?.paths.database ?? csmPaths().database));
+  checks.push(transcriptCleanupCheck());
 
   for (const check of checks) {
     // Details quote versions, config errors and remote answers: text csm did not write.
@@ -105,6 +107,23 @@ async function guardChecks(settings: Settings, hubRunning: boolean): Promise<Che
 
 // A damaged store is moved aside by the next csm that opens it (see store/db-damage.ts):
 // say so, and what that cost, for as long as the moved file is there.
+/**
+ * claude deletes transcripts idle longer than its `cleanupPeriodDays` (default 30) when it
+ * starts, with no trash: said here so nobody is surprised; csm never changes the setting.
+ */
+function transcriptCleanupCheck(): Check {
+  const configDir = claudeConfigDir();
+  const settingsFile = `${configDir}/settings.json`;
+  let days: unknown;
+  try {
+    days = (JSON.parse(readFileSync(settingsFile, "utf8")) as { cleanupPeriodDays?: unknown }).cleanupPeriodDays;
+  } catch {
+    days = undefined;
+  }
+  const period = typeof days === "number" ? `${days} days (cleanupPeriodDays in ${settingsFile})` : `30 days (claude's default; set cleanupPeriodDays in ${settingsFile} to keep them longer)`;
+  return { name: "transcripts", ok: true, detail: `claude itself deletes transcripts idle longer than ${period} when it starts, without a trash` };
+}
+
 function storeCheck(database: string): Check {
   const read = checkDatabase(database);
   if (!read.ok) return { name: "store", ok: false, detail: read.detail, fix: "stop the hub (`csm server stop`); the next csm command moves the file aside and starts a fresh one" };
