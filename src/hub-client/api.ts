@@ -1,3 +1,4 @@
+import type { TrashEntry } from "../adapters/conversation-trash.ts";
 import type { ConversationInfo, ConversationRecord } from "../core/conversations/conversation-record.ts";
 import type { HubEvent } from "../core/live/hub-event.ts";
 import type { PendingRequest } from "../core/live/live-state.ts";
@@ -47,6 +48,7 @@ export const QUERIES = {
   /** No ?search: newest first; with it, ranked hits with snippets. No ?host: every configured host. */
   conversations: objectSchema({ search: stringSchema, host: stringSchema, project: stringSchema, since: stringSchema, limit: { type: "integer", minimum: 1 } }),
   conversation: objectSchema({ host: stringSchema }),
+  trash: objectSchema({ host: stringSchema }),
 };
 
 /** A conversation as `GET /api/conversations` lists it; a search adds where it matched. */
@@ -93,6 +95,8 @@ export interface ApiCalls {
   "GET /api/conversations/:id": { query: Infer<typeof QUERIES.conversation>; reply: ConversationInfo };
   "POST /api/conversations/:id/resume": { body: Infer<typeof BODIES.resumeConversation>; reply: SessionView };
   "POST /api/conversations/:id/rename": { body: Infer<typeof BODIES.renameConversation>; reply: RenameReply };
+  "GET /api/trash": { query: Infer<typeof QUERIES.trash>; reply: (TrashEntry & { host: string })[] };
+  "POST /api/trash/:id/restore": { reply: { id: string; path: string } };
 }
 
 export type ApiCall = keyof ApiCalls;
@@ -118,6 +122,8 @@ export const API_CALLS = [
   "GET /api/conversations/:id",
   "POST /api/conversations/:id/resume",
   "POST /api/conversations/:id/rename",
+  "GET /api/trash",
+  "POST /api/trash/:id/restore",
 ] as const satisfies readonly ApiCall[];
 // …and every ApiCall is in the list.
 type Missing = Exclude<ApiCall, (typeof API_CALLS)[number]>;

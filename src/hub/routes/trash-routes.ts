@@ -1,0 +1,46 @@
+import type { TrashEntry } from "../../adapters/conversation-trash.ts";
+import { askHosts } from "../../core/conversations/conversations-everywhere.ts";
+import { findTrashEntry, listTrash, restoreEntry, trashDirOf } from "../../core/conversations/trash-queries.ts";
+import { HostRegistry } from "../../core/hosts/host-registry.ts";
+import { QUERIES } from "../../hub-client/api.ts";
+import { httpError, json } from "../http.ts";
+import type { RouteSpec } from "./route.ts";
+
+// /api/trash: what `csm gc` and `csm prune` moved away (as `csm trash` lists it), and putting
+// one back (as `csm restore`). This host's trash unless ?host names another; each host keeps
+// its own trash, so another host's is asked through its own csm.
+
+export const TRASH_ROUTES: RouteSpec[] = [
+  {
+    method: "GET",
+    path: "/api/trash",
+    summary: "what gc and prune moved to the trash, newest first (TrashEntry: id, reason, trashedAt, sizeBytes, sha256, where it came from); ?host=NAME for another host's",
+    query: QUERIES.trash,
+    errors: [400, 503],
+    handle: async ({ hub, url }) => {
+      const host = url.searchParams.get("host") ?? "local";
+      const local = () => listTrash(trashDirOf(hub.ctx.settings.paths.dataDir)).map((entry) => ({ ...entry, host: "local" }));
+      if (host === "local" || host === hub.ctx.host.hostName) return json(local());
+      if (!Object.hasOwn(hub.ctx.settings.config.hosts, host)) throw httpError("BadField", `unknown host ${JSON.stringify(host)}`, { field: "host" });
+      const registry = new HostRegistry(hub.ctx);
+      try {
+        const [answer] = await askHosts<TrashEntry & { host: string }>(registry, [host], local, ["trash"]);
+        if (answer!.error) throw httpError("HostUnreachable", `${host}: ${answer!.error}`, { host });
+        return json(answer!.items);
+      } finally {
+        registry.close();
+      }
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/trash/:id/restore",
+    summary: "puts a trashed conversation back where it was, byte for byte (by entry name, conversation id or prefix); 409 RestoreRefused when a file exists there again",
+    errors: [404, 409],
+    handle: ({ hub, params }) => {
+      const trashDir = trashDirOf(hub.ctx.settings.paths.dataDir);
+      const entry = findTrashEntry(trashDir, params.id!);
+      return json({ id: entry.id, path: restoreEntry(trashDir, entry) });
+    },
+  },
+];
