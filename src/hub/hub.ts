@@ -132,7 +132,12 @@ export class Hub {
   /** After a link drops: if tmux says the session or its claude is gone, say so, with why. */
   private async checkGone(session: string): Promise<void> {
     if (this.links.isLinked(session)) return;
-    if (beingCreated(this.ctx.sessions().get(this.ctx.host.hostName, session))) return;
+    const record = this.ctx.sessions().get(this.ctx.host.hostName, session);
+    if (beingCreated(record)) {
+      // Too young to call dead now: look again once it is not, so its end is seen (and archived) without a client asking.
+      this.later(CREATION_GRACE_MS - (Date.now() - Date.parse(record!.createdAt)) + DEAD_CHECK_DELAY_MS, () => this.checkGone(session));
+      return;
+    }
     const state = this.live.state(session);
     if (state.status === "dead") return;
     const [view] = (await listSessions(this.ctx)).filter((v) => v.name === session);

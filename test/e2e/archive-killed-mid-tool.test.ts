@@ -133,3 +133,19 @@ test("csm kill of a running session archives it as killed by the user; made agai
   const show = await live.sb.csm(["archive", "show", `#${killed!.id}`]);
   expect(show.stdout).toMatch(/last message\s+first/);
 });
+
+// Within its first 10 s a session is not called dead (see hub.ts CREATION_GRACE_MS): the hub
+// looks again once that is over, with no client asking.
+test("a session whose tmux session went away is archived as tmux gone", async () => {
+  await using live = await makeLiveSandbox();
+  live.fake.reply(textReply("here"));
+  await live.create("vanish", ["--prompt", "hello"]);
+  await live.waitForSession("vanish", "idle", (s) => s.status === "idle" && s.turns === 1);
+  await live.sb.tmux(["kill-session", "-t", "=csm-vanish"]);
+  const entry = await live.sb.waitFor(
+    async () => (JSON.parse((await live.sb.csm(["archive", "--json"])).stdout) as Entry[])[0],
+    { what: "the archive entry", timeoutMs: 20_000 },
+  );
+  expect(entry).toMatchObject({ name: "vanish", endKind: "tmux-gone", turns: 1, lastMessage: "here", session: "listed" });
+  expect(["tmux session csm-vanish is gone", "claude was killed by SIGHUP", "claude was killed by SIGTERM"]).toContain(entry.endReason);
+});
