@@ -1,3 +1,5 @@
+import { hostname, homedir } from "node:os";
+import { completePathMap, type PathMap } from "../core/carry/path-map.ts";
 import { configError } from "../shared/errors.ts";
 import { checkName } from "../shared/names.ts";
 import { findSkippingArg } from "./permission-modes.ts";
@@ -57,6 +59,10 @@ export interface CsmConfig {
   portRange?: PortRange;
   /** Days an ended session's archive entry (and its pane log) is kept; default 90. */
   archiveRetentionDays?: number;
+  /** Placeholder → this machine's path, for carrying conversations (`{{HOME}}` is built in). */
+  pathMap?: PathMap;
+  /** This machine's name in carried conversations, locks and sync status; default the hostname. */
+  machineName?: string;
   hosts: Record<string, HostConfig>;
   projects: Record<string, ProjectConfig>;
   toolApprovalRules: ToolRule[];
@@ -176,6 +182,18 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 36500) fail(f, "must be a whole number of days from 1 to 36500");
   };
 
+  const pathMap: Check = (v, f) => {
+    if (!isObject(v)) fail(f, 'must be an object of placeholder → absolute path, like {"{{PROJECTS}}": "/home/me/src"}');
+    for (const [key, value] of Object.entries(v as object)) if (typeof value !== "string") fail(`${f}.${key}`, "must be an absolute path");
+    try {
+      completePathMap(v as PathMap, process.env.HOME || homedir());
+    } catch (error) {
+      // completePathMap says "pathMap.{{X}}: problem" or "pathMap: problem"; keep the field it names.
+      const [, entry, problem] = /^pathMap(\.[^:]+)?: (.*)$/s.exec((error as Error).message) ?? [];
+      fail(`${f}${entry ?? ""}`, problem ?? (error as Error).message);
+    }
+  };
+
   const prototypeKey = findPrototypeKey(raw);
   if (prototypeKey) fail(prototypeKey, prototypeKeyProblem);
   record(raw, "", {
@@ -190,6 +208,8 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     apiAllowedOrigins: origins,
     portRange,
     archiveRetentionDays: days,
+    pathMap,
+    machineName: name("host"),
     hosts: map(host, "host"),
     projects: map(project, "project"),
     toolApprovalRules: rules,
@@ -204,4 +224,16 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     );
   }
   return { ...config, hosts: config.hosts ?? {}, projects: config.projects ?? {}, toolApprovalRules: config.toolApprovalRules ?? [] };
+}
+
+/** This machine's name: the config's machineName, else the hostname's first label made a valid name. */
+export function machineNameOf(config: Pick<CsmConfig, "machineName">): string {
+  if (config.machineName) return config.machineName;
+  const host = hostname().split(".")[0]!.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[-.]+/, "").slice(0, 64);
+  return host || "localhost";
+}
+
+/** This machine's path map, checked and completed with `{{HOME}}`. */
+export function pathMapOf(config: Pick<CsmConfig, "pathMap">, home = process.env.HOME || homedir()): PathMap {
+  return completePathMap(config.pathMap ?? {}, home);
 }
