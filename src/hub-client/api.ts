@@ -1,4 +1,5 @@
 import type { TrashEntry } from "../adapters/conversation-trash.ts";
+import type { ArchiveListItem, Postmortem } from "../core/sessions/archive-show.ts";
 import type { ConversationInfo, ConversationRecord } from "../core/conversations/conversation-record.ts";
 import type { HubEvent } from "../core/live/hub-event.ts";
 import type { PendingRequest } from "../core/live/live-state.ts";
@@ -49,7 +50,19 @@ export const QUERIES = {
   conversations: objectSchema({ search: stringSchema, host: stringSchema, project: stringSchema, since: stringSchema, limit: { type: "integer", minimum: 1 } }),
   conversation: objectSchema({ host: stringSchema }),
   trash: objectSchema({ host: stringSchema }),
+  archive: objectSchema({ host: stringSchema }),
+  /** How much of the pane log's end, in KiB (at most 1024). */
+  archiveLog: objectSchema({ tailKb: { type: "integer", minimum: 1 } }),
 };
+
+/** An ended session's agent pane, its last output as text. */
+export interface ArchiveLogReply {
+  id: number;
+  name: string;
+  host: string;
+  paneLog: string | null;
+  text: string;
+}
 
 /** A conversation as `GET /api/conversations` lists it; a search adds where it matched. */
 export type ListedConversation = ConversationRecord & {
@@ -97,6 +110,9 @@ export interface ApiCalls {
   "POST /api/conversations/:id/rename": { body: Infer<typeof BODIES.renameConversation>; reply: RenameReply };
   "GET /api/trash": { query: Infer<typeof QUERIES.trash>; reply: (TrashEntry & { host: string })[] };
   "POST /api/trash/:id/restore": { reply: { id: string; path: string } };
+  "GET /api/archive": { query: Infer<typeof QUERIES.archive>; reply: ArchiveListItem[] };
+  "GET /api/archive/:id": { reply: Postmortem };
+  "GET /api/archive/:id/log": { query: Infer<typeof QUERIES.archiveLog>; reply: ArchiveLogReply };
 }
 
 export type ApiCall = keyof ApiCalls;
@@ -124,6 +140,9 @@ export const API_CALLS = [
   "POST /api/conversations/:id/rename",
   "GET /api/trash",
   "POST /api/trash/:id/restore",
+  "GET /api/archive",
+  "GET /api/archive/:id",
+  "GET /api/archive/:id/log",
 ] as const satisfies readonly ApiCall[];
 // …and every ApiCall is in the list.
 type Missing = Exclude<ApiCall, (typeof API_CALLS)[number]>;
@@ -169,3 +188,14 @@ export const resumeConversation = (hub: HubClient, id: string, body: ApiCalls["P
 /** Names a conversation (a csm session's own: claude writes the title itself). */
 export const renameConversation = (hub: HubClient, id: string, body: ApiCalls["POST /api/conversations/:id/rename"]["body"]) =>
   callHub(hub, "POST /api/conversations/:id/rename", { id, body });
+
+// The archive calls by name, for the dashboard's archive view.
+
+/** Every ended session, newest end first: this host's, or `host`'s. */
+export const archive = (hub: HubClient, host?: string) => callHub(hub, "GET /api/archive", { query: host === undefined ? {} : { host } });
+
+/** One ended session's postmortem, by archive id or session name. */
+export const archivePostmortem = (hub: HubClient, id: string) => callHub(hub, "GET /api/archive/:id", { id });
+
+/** The last `tailKb` KiB of an ended session's agent pane, as text. */
+export const archiveLog = (hub: HubClient, id: string, tailKb?: number) => callHub(hub, "GET /api/archive/:id/log", { id, query: tailKb === undefined ? {} : { tailKb } });

@@ -1,3 +1,4 @@
+import { ARCHIVE_ROUTES } from "./archive-routes.ts";
 import { CONFIG_ROUTES } from "./config-routes.ts";
 import { CONVERSATION_ROUTES } from "./conversation-routes.ts";
 import { DIFF_ROUTES } from "./diff-routes.ts";
@@ -23,7 +24,7 @@ function withHostForm(route: RouteSpec): RouteSpec[] {
 }
 
 /** Every route, as the server runs it: each request's body checked against its route's declared schema first. */
-export const ROUTES: Route[] = [...SERVER_ROUTES, ...SESSION_ROUTES, ...DIFF_ROUTES, ...MERGE_ROUTES, ...CONFIG_ROUTES, ...CONVERSATION_ROUTES, ...TRASH_ROUTES].flatMap(withHostForm).map(served);
+export const ROUTES: Route[] = [...SERVER_ROUTES, ...SESSION_ROUTES, ...DIFF_ROUTES, ...MERGE_ROUTES, ...CONFIG_ROUTES, ...CONVERSATION_ROUTES, ...TRASH_ROUTES, ...ARCHIVE_ROUTES].flatMap(withHostForm).map(served);
 
 /** Matches `/api/sessions/:name` style paths; returns the params or null. */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {
