@@ -42,6 +42,11 @@ export interface PortRange {
   to: number;
 }
 
+export interface SyncConfig {
+  repo?: string;
+  intervalMinutes?: number;
+}
+
 export interface CsmConfig {
   defaultRepo?: string;
   worktreeBase?: string;
@@ -63,6 +68,8 @@ export interface CsmConfig {
   pathMap?: PathMap;
   /** This machine's name in carried conversations, locks and sync status; default the hostname. */
   machineName?: string;
+  /** `csm sync`: the git repository conversations are shared through, and the hub's push interval (off unless set). */
+  sync?: SyncConfig;
   hosts: Record<string, HostConfig>;
   projects: Record<string, ProjectConfig>;
   toolApprovalRules: ToolRule[];
@@ -194,6 +201,11 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     }
   };
 
+  const minutes: Check = (v, f) => {
+    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 10080) fail(f, "must be a whole number of minutes from 1 to 10080");
+  };
+  const sync: Check = (v, f) => record(v, f, { repo: string, intervalMinutes: minutes });
+
   const prototypeKey = findPrototypeKey(raw);
   if (prototypeKey) fail(prototypeKey, prototypeKeyProblem);
   record(raw, "", {
@@ -210,6 +222,7 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     archiveRetentionDays: days,
     pathMap,
     machineName: name("host"),
+    sync,
     hosts: map(host, "host"),
     projects: map(project, "project"),
     toolApprovalRules: rules,
