@@ -18,8 +18,11 @@ const money = (usd: number) => (usd === 0 ? "-" : `$${usd.toFixed(2)}`);
 
 export function renderSessions(sessions: LiveSessionView[], now: Date): string {
   if (sessions.length === 0) return "no sessions (create one with `csm create NAME --repo PATH`)";
+  // A TITLE column only when some session's conversation has one (`csm rename`, `/rename`).
+  const titled = sessions.some((s) => s.title);
   const rows = sessions.map((s) => [
     s.favourite ? `★ ${s.name}` : s.name,
+    ...(titled ? [truncateToWidth(oneLine(s.title ?? ""), 30)] : []),
     s.host,
     statusCell(s),
     s.model ?? "-",
@@ -29,7 +32,7 @@ export function renderSessions(sessions: LiveSessionView[], now: Date): string {
     s.branch ?? "-",
     truncateToWidth(oneLine(s.lastMessage ?? ""), 60),
   ]);
-  const table = formatTable(["NAME", "HOST", "STATUS", "MODEL", "TURNS", "COST", "AGE", "BRANCH", "LAST MESSAGE"], rows);
+  const table = formatTable(["NAME", ...(titled ? ["TITLE"] : []), "HOST", "STATUS", "MODEL", "TURNS", "COST", "AGE", "BRANCH", "LAST MESSAGE"], rows);
   const unguarded = sessions.some((s) => s.status !== "dead" && s.guarded === false);
   return unguarded ? `${table}\n!unguarded: claude runs tools there without asking csm (see csm doctor)` : table;
 }

@@ -14,8 +14,25 @@ export class ConversationKeeper {
   /** The worker's last report, for health and tests. */
   lastReport: IndexerMessage | null = null;
   private readyWaiters: (() => void)[] = [];
+  private titles = new Map<string, string | null>();
+  /** Called with the conversation ids whose title changed in the last pass. */
+  onTitles: (changed: string[]) => void = () => undefined;
 
   constructor(private readonly ctx: Context) {}
+
+  /** The title of a csm session's conversation, as of the indexer's last pass. */
+  titleOf(id: string | null): string | null {
+    return id === null ? null : (this.titles.get(id) ?? null);
+  }
+
+  /** After each pass: the titles of csm's sessions' conversations, and which of them changed. */
+  private refreshTitles(): void {
+    const ids = this.ctx.sessions().all(this.ctx.host.hostName).flatMap((record) => (record.claudeSessionId ? [record.claudeSessionId] : []));
+    const fresh = this.local().index.titlesOf(ids);
+    const changed = ids.filter((id) => (fresh.get(id) ?? null) !== (this.titles.get(id) ?? null));
+    this.titles = fresh;
+    if (changed.length > 0) this.onTitles(changed);
+  }
 
   start(): void {
     if (this.worker) return;
@@ -24,6 +41,11 @@ export class ConversationKeeper {
     this.worker = new Worker(`${import.meta.dir}/conversation-indexer-worker.ts`);
     this.worker.onmessage = (event: MessageEvent<IndexerMessage>) => {
       this.lastReport = event.data;
+      try {
+        if (event.data.kind === "refreshed") this.refreshTitles();
+      } catch {
+        // The store or the index is busy or closing: the next pass says it again.
+      }
       for (const resolve of this.readyWaiters.splice(0)) resolve();
     };
     // An indexer that dies leaves the hub running; CLI queries then refresh for themselves.

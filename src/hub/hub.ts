@@ -64,7 +64,11 @@ export class Hub {
     ctx.tmux.keepControlChannel((session) => session.startsWith(tmuxSessionName("")));
     this.events = new EventStore(ctx.database());
     this.live = new LiveSessions(ctx.host.hostName, ctx.sessions(), this.events);
-    this.views = new ViewPublisher(ctx.host.hostName, this.live, () => ctx.sessions(), () => listSessions(ctx));
+    this.conversations = new ConversationKeeper(ctx);
+    this.views = new ViewPublisher(ctx.host.hostName, this.live, () => ctx.sessions(), () => listSessions(ctx), (id) => this.conversations.titleOf(id));
+    this.conversations.onTitles = (ids) => {
+      for (const record of ctx.sessions().all(ctx.host.hostName)) if (record.claudeSessionId && ids.includes(record.claudeSessionId)) this.views.changed(record.name, "title");
+    };
     this.live.onChange = (session, kind) => {
       if (!this.stopped) this.views.changed(session, kind);
     };
@@ -78,7 +82,6 @@ export class Hub {
     );
     this.approvals = new Approvals(ctx, this.live, this.links, new RuleSource(ctx.settings.paths.configFile));
     this.remotes = new RemoteHubs(ctx, (event) => this.live.publishRemote(event));
-    this.conversations = new ConversationKeeper(ctx);
     this.live.subscribe((event) => {
       if (event.kind !== "claude") return;
       const data = event.data as { type?: string; subtype?: string; session_id?: string };
@@ -148,7 +151,8 @@ export class Hub {
   private viewOf(base: Awaited<ReturnType<typeof listSessions>>[number], known?: SessionRecord | null): LiveSessionView {
     const record = known !== undefined ? known : this.ctx.sessions().get(this.ctx.host.hostName, base.name);
     const live = record ? this.live.state(base.name, record.createdAt) : null;
-    return withLive(base, live, (record?.transport as Transport | null) ?? null, record?.claudeSessionId ?? null);
+    const view = withLive(base, live, (record?.transport as Transport | null) ?? null, record?.claudeSessionId ?? null);
+    return { ...view, title: this.conversations.titleOf(view.claudeSessionId) };
   }
 
   async list(): Promise<LiveSessionView[]> {

@@ -27,6 +27,7 @@ export class ViewPublisher {
     private readonly live: LiveSessions,
     private readonly sessions: () => SessionStore,
     private readonly list: () => Promise<SessionView[]>,
+    private readonly titleOf: (claudeSessionId: string | null) => string | null = () => null,
   ) {}
 
   /** Bases from a listing the hub made anyway (every `GET /api/sessions`). */
@@ -80,7 +81,8 @@ export class ViewPublisher {
     const record = this.sessions().get(this.host, name);
     if (!record) return null;
     const state = this.live.state(name, record.createdAt);
-    const view = withLive({ ...base, favourite: record.favourite }, state, (record.transport as Transport | null) ?? null, record.claudeSessionId);
+    const live = withLive({ ...base, favourite: record.favourite }, state, (record.transport as Transport | null) ?? null, record.claudeSessionId);
+    const view = { ...live, title: this.titleOf(live.claudeSessionId) };
     return { view, pending: view.status === "dead" ? [] : state.pending, streamingText: this.live.streamingText(name) };
   }
 

@@ -239,6 +239,18 @@ export class ConversationIndex {
     return { files: files.n, bytes: files.bytes, textRows: texts.n };
   }
 
+  /** Each id's title as a person or claude gave it (never the first prompt); ids not indexed are left out. */
+  titlesOf(ids: readonly string[]): Map<string, string | null> {
+    const titles = new Map<string, string | null>();
+    if (ids.length === 0) return titles;
+    const rows = this.db.query(`SELECT id, facts FROM files WHERE id IN (${ids.map(() => "?").join(",")}) ORDER BY last_active_at`).all(...ids) as { id: string; facts: string }[];
+    for (const row of rows) {
+      const facts = JSON.parse(row.facts) as ConversationFacts;
+      titles.set(row.id, facts.customTitle ?? facts.aiTitle ?? null);
+    }
+    return titles;
+  }
+
   /** Every indexed file with its facts (tidying looks at all of them). */
   everyFile(): IndexedFile[] {
     return (this.db.query("SELECT * FROM files ORDER BY last_active_at").all() as FileRow[]).map(toIndexed);

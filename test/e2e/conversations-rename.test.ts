@@ -66,4 +66,15 @@ test("a linked csm session's claude writes the title itself", async () => {
     },
     { what: "claude's own title record in the index", timeoutMs: 15_000 },
   );
+  // The hub's indexer sees the title and `csm list` (and the dashboard's views) show it.
+  await live.sb.waitFor(
+    async () => {
+      const [session] = JSON.parse((await live.sb.csm(["list", "--json"])).stdout) as { title?: string }[];
+      return session?.title === "heron survey";
+    },
+    { what: "the title in csm list", timeoutMs: 15_000 },
+  );
+  const table = (await live.sb.csm(["list"])).stdout.split("\n");
+  expect(table[0]).toStartWith("NAME   TITLE");
+  expect(table[1]).toStartWith("namer  heron survey");
 });

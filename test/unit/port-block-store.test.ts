@@ -18,7 +18,7 @@ test("a database from before port blocks gains the column; its sessions keep wor
   try {
     // Back to schema 2, as an older csm left it, with a session in it.
     const old = openDatabase(path);
-    old.exec("DROP INDEX sessions_port_base; ALTER TABLE sessions DROP COLUMN port_base; PRAGMA user_version = 2;");
+    old.exec("DROP TABLE archive; DROP INDEX sessions_port_base; ALTER TABLE sessions DROP COLUMN port_base; PRAGMA user_version = 2;");
     old.query("INSERT INTO sessions (host, name, worktree, created_at) VALUES ('local', 'old', '/w', '2026-01-01T00:00:00Z')").run();
     old.close();
 

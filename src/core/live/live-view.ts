@@ -19,6 +19,8 @@ export interface LiveSessionView extends SessionView {
   guarded: boolean;
   /** Set while no hub runs: the live part is the last state the store knows, not the present one. */
   stale?: boolean;
+  /** The conversation's title (`/rename`, `csm rename`, else claude's own), when the hub knows one. */
+  title?: string | null;
 }
 
 export interface LiveSessionDetail extends LiveSessionView {
