@@ -127,6 +127,12 @@ export const COMMANDS: CommandInfo[] = [
     summary: "name a conversation as claude's /rename does (a running csm session's claude writes it itself); shown by history, the dashboard and claude --resume",
     load: () => import("./rename.ts"),
   },
+  {
+    name: "sync",
+    usage: "sync init URL|PATH | sync push [--project PATH] [--json] | sync pull [--json] | sync status [--json] | sync lock list [--json] | sync lock release ID [--force]",
+    summary: "share conversations (and memory) through a private git repository, paths mapped per machine; never clobbers: both-grew makes a fork; locks while resumed",
+    load: () => import("./sync.ts"),
+  },
   { name: "pending", usage: "pending [--json]", summary: "tool requests waiting for a person, in every session", load: () => import("./pending.ts") },
   {
     name: "approve", remote: true,
