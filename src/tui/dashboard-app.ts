@@ -1,4 +1,5 @@
-import { callHub } from "../hub-client/api.ts";
+import { callHub, renameConversation } from "../hub-client/api.ts";
+import { ArchiveTab, hubArchive } from "./archive-tab.ts";
 import type { HubClient } from "../hub-client/client.ts";
 import { DiffReader } from "./diff-reader.ts";
 import { HistoryTab, hubConversations } from "./history-tab.ts";
@@ -65,6 +66,7 @@ export class DashboardApp {
   private spinner: ReturnType<typeof setInterval> | null = null;
   private readonly diffs: DiffReader;
   private readonly history: HistoryTab;
+  private readonly archive: ArchiveTab;
 
   constructor(
     private readonly deps: DashboardDeps,
@@ -74,6 +76,7 @@ export class DashboardApp {
     this.frames = new FrameScheduler(() => this.deps.draw(this.model), FRAME_MS);
     this.diffs = new DiffReader(deps.hub, () => this.model, (model) => this.update(model));
     this.history = new HistoryTab(hubConversations(deps.hub), () => this.model, (model) => this.update(model));
+    this.archive = new ArchiveTab(hubArchive(deps.hub), () => this.model, (model) => this.update(model));
   }
 
   start(): void {
@@ -152,6 +155,7 @@ export class DashboardApp {
       const opened = pure.mode === "detail" && (model.mode !== "detail" || pure.selected !== model.selected);
       this.update(pure);
       this.history.afterKey(model, pure);
+      this.archive.afterKey(model, pure);
       if (opened && pure.selected) void this.guard(() => this.loadDetail(pure.selected!, true));
       const tab = pure.mode === "diff" ? pure.diff : null;
       if (tab && model.mode !== "diff") void this.guard(() => this.diffs.openTab(tab.key));
@@ -291,6 +295,14 @@ export class DashboardApp {
       return run(async () => {
         const reply = await callHub(this.deps.hub, "POST /api/sessions/:host/:name/message", { session: { host: target?.host ?? "local", name: form.session }, body: { text: form.text } });
         return reply.delivered === "link" ? `sent to ${form.session}` : `typed into ${form.session}'s agent window`;
+      });
+    }
+    if (model.mode === "rename" && model.rename && !model.rename.busy) {
+      const form = model.rename;
+      if (form.text.trim() === "") return this.update(formFailed(model, "type a title first"));
+      return run(async () => {
+        const reply = await renameConversation(this.deps.hub, form.conversationId, { title: form.text.trim(), host: form.host });
+        return `renamed ${form.session}'s conversation to "${reply.title}"`;
       });
     }
   }

@@ -8,6 +8,8 @@ import { newKillForm, toggleKillOption, type KillForm, type UnsavedWork } from "
 import { newMergeForm, nextMergeMode, type MergeForm } from "./views/merge-form.ts";
 import { newMessageForm, type MessageForm } from "./views/message-form.ts";
 import { editSearch, historyBack, inHistory, selectConversation, type HistoryState } from "./history-view-state.ts";
+import { archiveBack, inArchive, selectArchived, type ArchiveState } from "./archive-view-state.ts";
+import { newRenameForm, type RenameForm } from "./views/rename-form.ts";
 
 // The dashboard's state and its pure transitions. Every function returns a new model and
 // never mutates its argument, so the screen can keep the previous one and tests can
@@ -19,7 +21,7 @@ import { editSearch, historyBack, inHistory, selectConversation, type HistorySta
 // A session is (host, name): rows, the selection, pending requests, the event log and
 // the streaming text are all keyed by `sessionKey`, `name@host` as the CLI writes it.
 
-export type Mode = "list" | "detail" | "diff" | "help" | "create" | "kill" | "merge" | "message" | "filter" | "history" | "history-search" | "conversation";
+export type Mode = "list" | "detail" | "diff" | "help" | "create" | "kill" | "merge" | "message" | "filter" | "history" | "history-search" | "conversation" | "archive" | "archive-entry" | "rename";
 
 import type { HubConnection } from "../hub-client/event-feed.ts";
 
@@ -54,7 +56,7 @@ export interface TuiModel {
   filter: string;
   mode: Mode;
   /** Where help and the dialogs go back to. */
-  returnTo: "list" | "detail" | "history" | "conversation";
+  returnTo: "list" | "detail" | "history" | "conversation" | "archive" | "archive-entry";
   helpScroll: number;
   notice: Notice | null;
   hub: HubConnection;
@@ -72,6 +74,10 @@ export interface TuiModel {
   changes: Readonly<Record<string, DiffSummary>>;
   /** The History view (every conversation on every host), while it is open. */
   history: HistoryState | null;
+  /** The Archive view (every session that ended on this host), while it is open. */
+  archive: ArchiveState | null;
+  /** Rename (`e` in a session's view): the conversation's new title. */
+  rename: RenameForm | null;
 }
 
 export const EVENT_RING = 200;
@@ -101,6 +107,8 @@ export function initialModel(hosts: string[] = ["local"]): TuiModel {
     diff: null,
     changes: {},
     history: null,
+    archive: null,
+    rename: null,
   };
 }
 
@@ -146,6 +154,7 @@ export function select(model: TuiModel, delta: number): TuiModel {
   if (model.mode === "help") return { ...model, helpScroll: Math.max(0, model.helpScroll + delta) };
   if (model.mode === "diff") return model.diff ? { ...model, diff: moveSelection(model.diff, delta) } : model;
   if (inHistory(model)) return selectConversation(model, delta);
+  if (inArchive(model)) return selectArchived(model, delta);
   const visible = visibleSessions(model);
   if (visible.length === 0) return model;
   const index = Math.min(Math.max(indexOfSelected(model) + delta, 0), visible.length - 1);
@@ -176,9 +185,9 @@ export function applySessions(model: TuiModel, sessions: LiveSessionView[]): Tui
     streaming: keep(model.streaming),
   };
   const gone = model.selected !== null && !keys.has(model.selected);
-  if (gone && (model.mode === "detail" || model.mode === "kill" || model.mode === "merge" || model.mode === "message")) {
+  if (gone && (model.mode === "detail" || model.mode === "kill" || model.mode === "merge" || model.mode === "message" || model.mode === "rename")) {
     const notice: Notice = { kind: "info", text: `${model.selected} is gone` };
-    return reselect({ ...next, mode: "list", returnTo: "list", detail: null, kill: null, merge: null, message: null, notice }, previousIndex);
+    return reselect({ ...next, mode: "list", returnTo: "list", detail: null, kill: null, merge: null, message: null, rename: null, notice }, previousIndex);
   }
   const selected = sessions.find((s) => sessionKey(s) === model.selected);
   const detail = next.detail && selected ? { ...next.detail, ...selected } : null;
@@ -277,7 +286,7 @@ export function jumpToOldestPending(model: TuiModel): TuiModel {
 // ---- modes and dialogs ----
 
 export function setMode(model: TuiModel, mode: Mode): TuiModel {
-  const returnTo = mode === "list" || mode === "detail" || mode === "history" || mode === "conversation" ? mode : model.returnTo;
+  const returnTo = mode === "list" || mode === "detail" || mode === "history" || mode === "conversation" || mode === "archive" || mode === "archive-entry" ? mode : model.returnTo;
   return { ...model, mode, returnTo, helpScroll: mode === "help" ? 0 : model.helpScroll };
 }
 
@@ -287,10 +296,11 @@ export function openDetail(model: TuiModel): TuiModel {
 
 /** Escape: out of a dialog, help or the filter to where it was opened; from detail to the list. */
 export function back(model: TuiModel): TuiModel {
-  const closed = { ...model, create: null, kill: null, merge: null, message: null };
+  const closed = { ...model, create: null, kill: null, merge: null, message: null, rename: null };
   if (model.mode === "detail") return setMode(closed, "list");
   if (model.mode === "diff") return setMode({ ...closed, diff: null }, "detail");
   if (inHistory(model)) return historyBack(closed);
+  if (inArchive(model)) return archiveBack(closed);
   if (model.mode === "filter") return setFilter(setMode(closed, model.returnTo), "");
   return setMode(closed, model.returnTo);
 }
@@ -338,11 +348,18 @@ export function openMessage(model: TuiModel): TuiModel {
   return session ? { ...setMode(model, "message"), message: newMessageForm(session.name) } : model;
 }
 
+/** Rename the selected session's conversation (it needs one: claude started). */
+export function openRename(model: TuiModel): TuiModel {
+  const session = selectedSession(model);
+  return session?.claudeSessionId ? { ...setMode(model, "rename"), rename: newRenameForm({ ...session, claudeSessionId: session.claudeSessionId }) } : model;
+}
+
 function editText(model: TuiModel, edit: (value: string) => string): TuiModel {
   if (model.mode === "filter") return setFilter(model, edit(model.filter));
   if (model.mode === "history-search") return editSearch(model, edit);
   if (model.mode === "create" && model.create) return { ...model, create: editCreateField(model.create, edit) };
   if (model.mode === "message" && model.message) return { ...model, message: { ...model.message, text: edit(model.message.text), error: null } };
+  if (model.mode === "rename" && model.rename) return { ...model, rename: { ...model.rename, text: edit(model.rename.text), error: null } };
   return model;
 }
 
@@ -364,6 +381,7 @@ export function setFormBusy(model: TuiModel, busy: boolean): TuiModel {
   if (model.mode === "kill" && model.kill) return { ...model, kill: { ...model.kill, busy } };
   if (model.mode === "merge" && model.merge) return { ...model, merge: { ...model.merge, busy } };
   if (model.mode === "message" && model.message) return { ...model, message: { ...model.message, busy } };
+  if (model.mode === "rename" && model.rename) return { ...model, rename: { ...model.rename, busy } };
   return model;
 }
 
@@ -373,6 +391,7 @@ export function formFailed(model: TuiModel, error: string, unsaved?: UnsavedWork
   if (model.mode === "kill" && model.kill) return { ...model, kill: { ...model.kill, busy: false, error, unsaved: unsaved ?? null } };
   if (model.mode === "merge" && model.merge) return { ...model, merge: { ...model.merge, busy: false, error } };
   if (model.mode === "message" && model.message) return { ...model, message: { ...model.message, busy: false, error } };
+  if (model.mode === "rename" && model.rename) return { ...model, rename: { ...model.rename, busy: false, error } };
   return setNotice(model, "error", error);
 }
 

@@ -42,6 +42,9 @@ export const hasRequest: Check = (model) => currentRequest(model) !== null;
 /** In a session's view, only other sessions' requests are somewhere to jump to. */
 export const pendingElsewhere: Check = (model) => model.pending.some((p) => model.mode !== "detail" || pendingKey(p) !== model.selected);
 
+/** A session's conversation is claude's: none before claude started. */
+export const hasConversation: Check = (model) => (selectedSession(model)?.claudeSessionId ? true : "claude has not started a conversation yet");
+
 export const hasFilter: Check = (model) => model.filter !== "";
 
-export const notBusy: Check = (model) => (model.create?.busy || model.kill?.busy || model.message?.busy ? "waiting for the hub" : true);
+export const notBusy: Check = (model) => (model.create?.busy || model.kill?.busy || model.message?.busy || model.rename?.busy ? "waiting for the hub" : true);

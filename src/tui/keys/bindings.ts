@@ -42,6 +42,9 @@ export const ACTION_NAMES = [
   "open-conversation",
   "resume-conversation",
   "search-history",
+  "archive",
+  "open-archived",
+  "rename",
 ] as const;
 
 export type ActionName = (typeof ACTION_NAMES)[number];

@@ -12,6 +12,7 @@ import {
   openMessage,
   openDiff,
   openMerge,
+  openRename,
   cycleMergeMode,
   scrollDiff,
   select,
@@ -20,9 +21,12 @@ import {
 } from "../model.ts";
 import type { ActionName } from "./bindings.ts";
 import { keepSearch, openConversation, openHistory, openSearch } from "../history-view-state.ts";
+import { openArchive, openArchiveEntry, scrollArchiveEntry } from "../archive-view-state.ts";
 
 /** Lines a Page Down moves the Diff tab's file. */
 const DIFF_PAGE = 10;
+/** Lines a Page Down moves a postmortem. */
+const ARCHIVE_PAGE = 10;
 
 // The actions that only change the model. The screen applies these directly and handles
 // the rest (talking to the hub, attaching, quitting) itself; `null` means "yours".
@@ -71,9 +75,15 @@ export function applyPureAction(model: TuiModel, action: ActionName, context: Pu
     case "next-merge-mode":
       return cycleMergeMode(model);
     case "scroll-down":
-      return scrollDiff(model, DIFF_PAGE);
+      return model.mode === "archive-entry" ? scrollArchiveEntry(model, ARCHIVE_PAGE) : scrollDiff(model, DIFF_PAGE);
     case "scroll-up":
-      return scrollDiff(model, -DIFF_PAGE);
+      return model.mode === "archive-entry" ? scrollArchiveEntry(model, -ARCHIVE_PAGE) : scrollDiff(model, -DIFF_PAGE);
+    case "archive":
+      return openArchive(model);
+    case "open-archived":
+      return openArchiveEntry(model);
+    case "rename":
+      return openRename(model);
     case "history":
       return openHistory(model);
     case "open-conversation":

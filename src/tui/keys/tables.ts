@@ -1,5 +1,6 @@
 import type { Mode } from "../model.ts";
-import { all, always, pendingElsewhere, canInterrupt, canReconnect, hasBranch, hasFilter, hasRequest, hasSession, hubUp, isRunning, notBusy } from "./availability.ts";
+import { archiveEntryKeys, archiveKeys } from "./archive-keys.ts";
+import { all, always, pendingElsewhere, canInterrupt, canReconnect, hasBranch, hasConversation, hasFilter, hasRequest, hasSession, hubUp, isRunning, notBusy } from "./availability.ts";
 import type { KeyBinding, KeyTable } from "./bindings.ts";
 import { conversationKeys, historyKeys, historySearchKeys } from "./history-keys.ts";
 
@@ -46,6 +47,7 @@ export const listKeys: KeyTable = {
     ...sessionActions,
     { keys: ["/"], action: "filter", label: "filter", help: "Filter the list by name, host, status, branch, repo or model", when: always },
     { keys: ["h"], action: "history", label: "history", help: "Every Claude conversation on every host: search them, see one, resume it", when: hubUp },
+    { keys: ["S-a"], action: "archive", label: "archive", help: "Every session that ended on this host, newest first: why it ended, its last tool and message; Enter shows its postmortem", when: hubUp },
     { keys: ["escape"], action: "back", label: "clear filter", help: "Clear the filter", when: hasFilter },
     { keys: ["r"], action: "refresh", label: "refresh", help: "Fetch the sessions from the hub again", when: always, footer: false },
   ],
@@ -59,6 +61,7 @@ export const detailKeys: KeyTable = {
     { keys: ["up", "C-p"], action: "select-prev", label: "previous", help: "Show the previous session", when: always, footer: false },
     ...sessionActions,
     { keys: ["d"], action: "open-diff", label: "diff", help: "What the session changed against its base: the files, then each file's diff", when: all(hubUp, hasSession) },
+    { keys: ["e"], action: "rename", label: "rename", help: "Name the session's conversation (its title in `csm history` and claude's --resume picker)", when: all(session, hasConversation) },
     { keys: ["r"], action: "refresh", label: "refresh", help: "Fetch the session and its log from the hub again", when: always, footer: false },
   ],
 };
@@ -145,8 +148,17 @@ export const messageKeys: KeyTable = {
   ],
 };
 
+export const renameKeys: KeyTable = {
+  title: "Rename",
+  bindings: [
+    { keys: ["enter"], action: "submit", label: "rename", help: "Give the conversation this title", when: all(notBusy, hubUp) },
+    { keys: ["escape"], action: "back", label: "cancel", help: "Close without renaming", when: always },
+    { keys: ["backspace"], action: "delete-char", label: "delete", help: "Delete the last character", when: always, footer: false },
+  ],
+};
+
 /** Every table, in the order the help screen lists them. */
-export const ALL_TABLES: KeyTable[] = [globalKeys, listKeys, pendingKeys, detailKeys, diffKeys, historyKeys, historySearchKeys, conversationKeys, approvalKeys, createKeys, killKeys, mergeKeys, messageKeys, filterKeys, helpKeys, quitKeys];
+export const ALL_TABLES: KeyTable[] = [globalKeys, listKeys, pendingKeys, detailKeys, diffKeys, historyKeys, historySearchKeys, conversationKeys, archiveKeys, archiveEntryKeys, approvalKeys, createKeys, killKeys, mergeKeys, messageKeys, renameKeys, filterKeys, helpKeys, quitKeys];
 
 /** The tables that apply in a mode, most specific first (the first binding for a key wins). */
 export const TABLES_BY_MODE: Record<Mode, KeyTable[]> = {
@@ -162,7 +174,10 @@ export const TABLES_BY_MODE: Record<Mode, KeyTable[]> = {
   history: [pendingKeys, historyKeys, quitKeys],
   "history-search": [historySearchKeys, quitKeys],
   conversation: [pendingKeys, conversationKeys, quitKeys],
+  archive: [pendingKeys, archiveKeys, quitKeys],
+  "archive-entry": [archiveEntryKeys, quitKeys],
+  rename: [renameKeys, quitKeys],
 };
 
 /** Modes where printable keys that no binding takes are typed into a field. */
-export const TEXT_MODES: ReadonlySet<Mode> = new Set(["filter", "create", "message", "history-search"]);
+export const TEXT_MODES: ReadonlySet<Mode> = new Set(["filter", "create", "message", "history-search", "rename"]);

@@ -5,11 +5,13 @@ import { diffView } from "./diff-view.ts";
 import { footerView } from "./footer.ts";
 import { headerView } from "./header.ts";
 import { helpView } from "./help.ts";
+import { archiveView } from "./archive-view.ts";
 import { historyView } from "./history-view.ts";
 import { killConfirmView } from "./kill-confirm.ts";
 import { esc, paint, styled, truncate } from "./markup.ts";
 import { mergeFormView } from "./merge-form.ts";
 import { messageFormView } from "./message-form.ts";
+import { renameFormView } from "./rename-form.ts";
 import { sessionDetailView } from "./session-detail.ts";
 import { sessionListView } from "./session-list.ts";
 import { oneLine } from "../../shared/printable.ts";
@@ -37,6 +39,11 @@ function body(model: TuiModel, now: Date, width: number, height: number): string
       return model.merge ? mergeFormView(model.merge, width) : [];
     case "message":
       return model.message ? messageFormView(model.message, width) : [];
+    case "rename":
+      return model.rename ? renameFormView(model.rename, width) : [];
+    case "archive":
+    case "archive-entry":
+      return archiveView(model, now, width, height);
     case "history":
     case "history-search":
     case "conversation":
