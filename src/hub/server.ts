@@ -12,6 +12,7 @@ import { findRoute } from "./routes/index.ts";
 import { MAX_HOOK_BODY_BYTES } from "../link/hook-server.ts";
 import { bearer, secretsMatch } from "../shared/secrets.ts";
 import { TokenSource } from "./token-source.ts";
+import { startSyncTimer } from "./sync-timer.ts";
 import { processStartTime } from "../shared/process-alive.ts";
 import { tryStateLock } from "../shared/state-lock.ts";
 
@@ -136,6 +137,7 @@ async function listen(ctx: Context, options: { port: number; hostname?: string }
   void hub.checkAll();
   hub.remotes.start();
   hub.conversations.start();
+  const stopSync = startSyncTimer(ctx, hub);
   return {
     server,
     hub,
@@ -145,6 +147,7 @@ async function listen(ctx: Context, options: { port: number; hostname?: string }
       // would start the hub again that a person (or the system) just stopped.
       await ctx.host.files.writeAtomic(hubStoppedPath(stateDir), JSON.stringify({ pid: process.pid, at: new Date().toISOString() }), 0o600);
       // The hub stops first (no new timers from sockets the server is about to close).
+      stopSync();
       const hubStopped = hub.stop();
       server.stop(true);
       await hubStopped;

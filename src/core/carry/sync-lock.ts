@@ -102,7 +102,15 @@ export async function takeSyncLock(ctx: Context, localId: string): Promise<Taken
 
 /** What `csm resume` calls: takes the lock when the conversation is synced, and says so when it replaced a stale one. */
 export async function lockForResume(ctx: Context, localId: string): Promise<void> {
-  const taken = await takeSyncLock(ctx, localId);
+  let taken: TakenLock | null;
+  try {
+    taken = await takeSyncLock(ctx, localId);
+  } catch (error) {
+    if ((error as CsmError).name === "LockBusy") throw error;
+    // Offline is no reason to refuse a conversation this machine has: say the lock is missing.
+    process.stderr.write(`csm: could not take the sync lock on ${localId} (${(error as Error).message}); resuming without it\n`);
+    return;
+  }
   if (taken?.takenOver) process.stderr.write(`csm: took over the stale sync lock of ${taken.takenOver.machine} on ${localId} (last heartbeat ${taken.takenOver.heartbeat})\n`);
 }
 
@@ -148,6 +156,13 @@ export async function releaseSyncLock(ctx: Context, idOrPrefix: string, force: b
     rmSync(`${dir}/${lockPath(lock.id)}`);
     return { paths: [lockPath(lock.id)], result: lock };
   });
+}
+
+/** Whether the clone (as last fetched) holds a lock of this machine: the heartbeat has work only then. */
+export function heldHere(ctx: Context): boolean {
+  const machine = machineOf(ctx);
+  const dir = `${syncDirOf(ctx)}/repo`;
+  return entriesOf(`${dir}/locks`).some((entry) => readLock(dir, entry.name.replace(/\.json$/, ""))?.machine === machine);
 }
 
 export async function listSyncLocks(ctx: Context): Promise<(SyncLock & { live: boolean })[]> {

@@ -2,6 +2,7 @@ import type { TransportChoice } from "../../link/transport.ts";
 import { CsmError } from "../../shared/errors.ts";
 import { isValidName } from "../../shared/names.ts";
 import type { Context } from "../context.ts";
+import { lockForResume } from "../carry/sync-lock.ts";
 import { createSession, type CreateResult } from "../sessions/create.ts";
 import type { ConversationInfo } from "./conversation-record.ts";
 
@@ -42,6 +43,7 @@ export async function resumeConversation(ctx: Context, info: ConversationInfo, o
   if (!cwdExists && !branch) {
     throw new CsmError("ConversationCwdGone", `conversation ${info.id} ran in ${info.cwd}, which no longer exists, and it records no branch to make a worktree on`, { data: { id: info.id, cwd: info.cwd } });
   }
+  await lockForResume(ctx, info.id);
   return createSession(ctx, {
     name: options.name ?? freeName(ctx, sessionNameFor(info)),
     repo: options.repo,
