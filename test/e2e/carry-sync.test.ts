@@ -91,6 +91,61 @@ test("push, pull, fast-forward, fork on both-grew, backup, foreign files: nothin
   expect(readFileSync(made.transcriptPath, "utf8")).toBe(laptopMine);
 });
 
+test("over ssh: racing pushes both land, a half-written line waits, an unreachable remote and a bad path map are one-line errors", async () => {
+  await using m = await makeTwoMachines();
+  const conversation = (machine: Machine, name: string, lines: number) => {
+    const cwd = join(machine.projects, name);
+    const id = crypto.randomUUID();
+    const dir = join(machine.claudeConfig, "projects", projectSlug(cwd));
+    mkdirSync(dir, { recursive: true });
+    let text = "";
+    for (let i = 0; i < lines; i++) text += record(id, `${id}-${i}`, i === 0 ? "" : `${id}-${i - 1}`, `line ${i} in ${cwd}`, cwd);
+    writeFileSync(join(dir, `${id}.jsonl`), text);
+    return { id, name, path: join(dir, `${id}.jsonl`), text };
+  };
+  mkdirSync(m.laptop.claudeConfig, { recursive: true });
+  expect((await m.laptop.csm(["sync", "init", m.sshUrl])).code).toBe(0);
+  expect((await m.devbox.csm(["sync", "init", m.sshUrl])).code).toBe(0);
+  const mine = Array.from({ length: 6 }, (_, i) => conversation(m.laptop, `app${i}`, 20));
+  const theirs = Array.from({ length: 6 }, (_, i) => conversation(m.devbox, `svc${i}`, 20));
+  const [a, b] = await Promise.all([m.laptop.csm(["sync", "push"]), m.devbox.csm(["sync", "push"])]);
+  expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, "", 0, ""]);
+  const log = (await m.sb.run(["git", "--git-dir", m.bare, "log", "--format=%an", "main"])).stdout.trim().split("\n");
+  expect(log.sort()).toEqual(["csm on devbox", "csm on laptop"]);
+  expect((await m.laptop.csm(["sync", "pull"])).stdout).toContain("pulled 6 conversation(s)");
+  for (const c of theirs) {
+    const back = readFileSync(join(m.laptop.claudeConfig, "projects", projectSlug(join(m.laptop.projects, c.name)), `${c.id}.jsonl`), "utf8");
+    expect(back).toBe(c.text.split(m.devbox.projects).join(m.laptop.projects));
+  }
+
+  // A line claude is still writing stays out until it is complete.
+  const growing = mine[0]!;
+  appendFileSync(growing.path, record(growing.id, "u-whole", `${growing.id}-19`, "whole", join(m.laptop.projects, "app0")) + '{"type":"user","uuid":"u-ha');
+  expect((await m.laptop.csm(["sync", "push"])).code).toBe(0);
+  const stored = await m.sb.run(["git", "--git-dir", m.bare, "show", `main:conversations/${projectSlug("{{PROJECTS}}/app0")}/${growing.id}.jsonl`]);
+  expect(stored.stdout).toContain('"uuid":"u-whole"');
+  expect(stored.stdout).not.toContain("u-ha");
+  expect(stored.stdout.endsWith("\n")).toBe(true);
+  appendFileSync(growing.path, 'lf"}\n');
+  expect((await m.laptop.csm(["sync", "push"])).stdout).toContain("pushed 1 conversation(s)");
+
+  // The remote is gone: one clear line, nothing local touched.
+  const before = readFileSync(growing.path, "utf8");
+  await m.sshd.kill();
+  const offline = await m.laptop.csm(["sync", "push"]);
+  expect(offline.code).toBe(1);
+  expect(offline.stderr.trim().split("\n")).toHaveLength(1);
+  expect(offline.stderr).toContain("cannot reach the sync repository ssh://");
+  expect(readFileSync(growing.path, "utf8")).toBe(before);
+  await m.sshd.start();
+
+  // Two placeholders for one path: refused before anything is read or written.
+  await m.sb.writeConfig({ pathMap: { "{{PROJECTS}}": m.laptop.projects, "{{SRC}}": `${m.laptop.projects}/` }, machineName: "laptop", sync: { repo: m.sshUrl } });
+  const bad = await m.laptop.csm(["sync", "push"]);
+  expect(bad.code).toBe(78);
+  expect(bad.stderr).toContain("both map to");
+});
+
 interface Machine {
   claudeConfig: string;
   projects: string;
