@@ -7,6 +7,9 @@ import { isNoServer, PANE_FORMAT, parsePanes, type PaneInfo } from "./tmux-forma
 // Every tmux call goes through here: it adds `-L <socket>` when one is set and uses
 // exact targets (`=name`), because a bare `-t name` prefix-matches another session.
 
+/** Attempts at new-session while a tmux server is on its way out. */
+const SERVER_EXITING_RETRIES = 3;
+
 export class TmuxError extends Error {
   constructor(
     readonly argv: readonly string[],
@@ -102,10 +105,18 @@ export class Tmux {
   }
 
   async newSession(spec: NewSessionSpec): Promise<void> {
-    await this.call([
-      "new-session", "-d", "-s", spec.session, "-n", spec.window, "-c", spec.cwd, "-x", "200", "-y", "50",
-      ...this.commandArgs(spec.argv),
-    ]);
+    const args = ["new-session", "-d", "-s", spec.session, "-n", spec.window, "-c", spec.cwd, "-x", "200", "-y", "50", ...this.commandArgs(spec.argv)];
+    // A server whose last session just ended is still exiting and drops the new client
+    // ("server exited unexpectedly"); the next attempt starts a fresh server.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.call(args);
+        return;
+      } catch (error) {
+        if (attempt === SERVER_EXITING_RETRIES || !(error instanceof TmuxError) || !/server exited unexpectedly/.test(error.message)) throw error;
+        await Bun.sleep(50 * attempt);
+      }
+    }
   }
 
   /** Replaces the program of a window's pane (killing what runs there), without a shell. */
