@@ -127,7 +127,15 @@ async function resumeThere(hub: Hub, info: ConversationInfo, options: Record<str
  */
 async function rename(hub: Hub, ref: string, body: Record<string, unknown>): Promise<Response> {
   const title = checkTitle(String(body.title));
-  const info = await findConversation(hub, ref, body.host as string | undefined, "host");
+  const host = body.host as string | undefined;
+  // A linked session of this hub: its claude is asked at once, even before the indexer has
+  // seen its transcript (a session a few seconds old).
+  const own = host === undefined || host === "local" || host === hub.ctx.host.hostName ? hub.ctx.sessions().all(hub.ctx.host.hostName).find((r) => r.claudeSessionId && (r.name === ref || r.claudeSessionId === ref)) : undefined;
+  if (own && hub.links.isLinked(own.name)) {
+    await hub.links.send(own.name, controlRequest(crypto.randomUUID(), { subtype: "rename_session", title }));
+    return json({ id: own.claudeSessionId!, host: "local", title, by: "claude" } satisfies RenameReply);
+  }
+  const info = await findConversation(hub, ref, host, "host");
   if (info.host !== "local") {
     const { client, error } = hub.remotes.hubOf(info.host);
     if (!client) throw httpError("HostUnreachable", `${info.host} cannot be reached right now (${error ?? "no hub"}); see \`csm hosts\``, { host: info.host });
