@@ -13,7 +13,7 @@ test("e in a session's view renames its conversation; the title lands in csm his
   await live.create("namer", ["--prompt", "get ready"]);
   // A linked session is renamed by its claude at once, whether or not the hub's indexer has
   // seen its transcript yet.
-  await live.waitForSession("namer", "idle", (s) => s.status === "idle" && s.turns === 1);
+  const idle = await live.waitForSession("namer", "idle", (s) => s.status === "idle" && s.turns === 1);
 
   const tui = await startTui(live.sb, { width: 120, height: 30, env: live.claudeEnv });
   await tui.waitFor("namer", "the session in the list");
