@@ -5,12 +5,13 @@ import { hubSection } from "./hub.ts";
 import { listSection } from "./list.ts";
 import { rulesSection } from "./rules.ts";
 import { sshSection } from "./ssh.ts";
+import { syncSection } from "./sync.ts";
 import type { BenchSection } from "./section.ts";
 
 // `bun run bench [SECTION…]`: runs every section, or only the named ones, one after
 // another so they never compete for the machine.
 
-const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection, sshSection, diffSection, conversationsSection];
+const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection, sshSection, diffSection, conversationsSection, syncSection];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));
