@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { processStartOf } from "../../src/adapters/claude-files.ts";
 import { huskRule, type HuskSubject } from "../../src/core/conversations/husk.ts";
 import { LocalConversations } from "../../src/core/conversations/local-conversations.ts";
 import { DAY_MS, moveCandidates, planGc, planPrune } from "../../src/core/conversations/tidy.ts";
@@ -64,11 +65,18 @@ describe("planPrune", () => {
     writeFileSync(path("named"), prompt("old", 90 * DAY_MS) + line({ type: "custom-title", customTitle: "mine", sessionId: "named" }));
     writeFileSync(path("favourite"), prompt("old", 90 * DAY_MS));
     writeFileSync(path("owned"), prompt("old", 90 * DAY_MS));
+    writeFileSync(path("live"), prompt("old", 90 * DAY_MS));
+    // A claude that is running holds "live": this very process, with its real start time.
+    mkdirSync(join(config, "sessions"));
+    writeFileSync(join(config, "sessions", `${process.pid}.json`), JSON.stringify({ pid: process.pid, sessionId: "live", procStart: processStartOf(process.pid) }));
+    // A file left by a claude that is gone (a pid no process has) holds nothing.
+    writeFileSync(path("left"), prompt("old", 90 * DAY_MS));
+    writeFileSync(join(config, "sessions", "999999999.json"), JSON.stringify({ pid: 999999999, sessionId: "left", procStart: "1" }));
     sessions = [{ name: "s", host: "local", claudeSessionId: "owned", favourite: false } as SessionRecord];
     local.refresh();
     const plan = planPrune(local, 30, new Set(["favourite"]), NOW);
-    expect(plan.map((c) => c.id)).toEqual(["exact"]);
-    expect(plan[0]!.reason).toBe("idle 30 days (unnamed)");
+    expect(plan.map((c) => c.id).sort()).toEqual(["exact", "left"]);
+    expect(plan.find((c) => c.id === "exact")!.reason).toBe("idle 30 days (unnamed)");
   });
 });
 
