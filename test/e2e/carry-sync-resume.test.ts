@@ -82,6 +82,18 @@ test("synced to devbox, resumed there with the real claude under devbox's lock",
     expect(locks).toEqual([expect.objectContaining({ id: app.sessionId, machine: "devbox", live: true })]);
     const refused = await sb.csm(["sync", "lock", "release", app.sessionId.slice(0, 8)], { env });
     expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining("devbox's and still live")]);
+    const whileLocked = await sb.csm(["sync", "pull"], { env });
+    expect(whileLocked.stderr).toContain(`${app.sessionId}: locked by devbox`);
+
+    // The session ends on devbox: its hub pushes the grown conversation and releases the lock.
+    await remote.remoteTmux(["kill-session", "-t", "=csm-carried"]);
+    await sb.waitFor(
+      async () => (JSON.parse((await sb.csm(["sync", "lock", "list", "--json"], { env })).stdout) as unknown[]).length === 0,
+      { what: "devbox's hub to release the lock", timeoutMs: 30_000 },
+    );
+    const back = await sb.csm(["sync", "pull"], { env });
+    expect([back.code, back.stdout]).toEqual([0, expect.stringContaining("pulled 1 conversation(s)")]);
+    expect(readFileSync(app.transcriptPath, "utf8")).toContain("Carried over and answering.");
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
