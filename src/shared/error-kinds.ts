@@ -76,6 +76,8 @@ export const ERROR_KINDS = {
   ConversationCwdGone: conflict,
   /** Something exists again where a trashed conversation came from, or its copy is damaged. */
   RestoreRefused: conflict,
+  /** `csm move`: the target has another copy, or its pathMap lacks a placeholder; nothing was written. */
+  MoveRefused: conflict,
   // Something else failed or is out of reach.
   NotDelivered: { exit: 1, http: 504 },
   HostUnreachable: unavailable,

@@ -128,6 +128,12 @@ export const COMMANDS: CommandInfo[] = [
     load: () => import("./rename.ts"),
   },
   {
+    name: "move",
+    usage: "move ID|PREFIX|TITLE --to HOST [--from HOST] [--resume] [--no-memory] [--json]",
+    summary: "copy a conversation (transcript, sub-agents, project memory) to another host over SSH, paths mapped by each machine's pathMap; --resume continues it there",
+    load: () => import("./move.ts"),
+  },
+  {
     name: "sync",
     usage: "sync init URL|PATH | sync push [--project PATH] [--json] | sync pull [--json] | sync status [--json] | sync lock list [--json] | sync lock release ID [--force]",
     summary: "share conversations (and memory) through a private git repository, paths mapped per machine; never clobbers: both-grew makes a fork; locks while resumed",
@@ -175,6 +181,13 @@ export const COMMANDS: CommandInfo[] = [
     summary: "internal: what tmux pipes a session's agent pane into (keeps the newest 1 MB in FILE)",
     hidden: true,
     load: () => import("./pane-log.ts"),
+  },
+  {
+    name: "carry-info",
+    usage: "carry-info --json [--id ID (--project-dir DIR | --portable-cwd TEXT)]",
+    summary: "internal: what `csm move` asks a machine: its name, home, claude config dir, pathMap and a conversation's files there",
+    hidden: true,
+    load: () => import("./carry-info.ts"),
   },
   {
     name: "run-agent",
