@@ -129,6 +129,16 @@ test("over ssh: racing pushes both land, a half-written line waits, an unreachab
   appendFileSync(growing.path, 'lf"}\n');
   expect((await m.laptop.csm(["sync", "push"])).stdout).toContain("pushed 1 conversation(s)");
 
+  // --project pushes only that project's; a cwd no placeholder covers is listed by status.
+  for (const c of [mine[1]!, mine[2]!]) appendFileSync(c.path, record(c.id, `${c.id}-more`, `${c.id}-19`, "more", join(m.laptop.projects, c.name)));
+  const one = JSON.parse((await m.laptop.csm(["sync", "push", "--project", join(m.laptop.projects, "app1"), "--json"])).stdout) as { written: { id: string }[] };
+  expect(one.written.map((w) => w.id)).toEqual([mine[1]!.id]);
+  const outside = conversation({ ...m.laptop, projects: "/srv/not-mapped" }, "x", 1);
+  const status = JSON.parse((await m.laptop.csm(["sync", "status", "--json"])).stdout) as { uncoveredPaths: string[]; conversations: { id: string; relation: string }[] };
+  expect(status.uncoveredPaths).toEqual(["/srv/not-mapped/x"]);
+  const relations = Object.fromEntries(status.conversations.map((c) => [c.id, c.relation]));
+  expect([relations[outside.id], relations[mine[2]!.id], relations[mine[1]!.id], relations[theirs[0]!.id]]).toEqual(["only here", "ahead", "same", "same"]);
+
   // The remote is gone: one clear line, nothing local touched.
   const before = readFileSync(growing.path, "utf8");
   await m.sshd.kill();
