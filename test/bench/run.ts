@@ -3,6 +3,7 @@ import { dashboardSection } from "./dashboard.ts";
 import { diffSection } from "./diff.ts";
 import { hubSection } from "./hub.ts";
 import { listSection } from "./list.ts";
+import { moveSection } from "./move.ts";
 import { rulesSection } from "./rules.ts";
 import { sshSection } from "./ssh.ts";
 import { syncSection } from "./sync.ts";
@@ -11,7 +12,7 @@ import type { BenchSection } from "./section.ts";
 // `bun run bench [SECTION…]`: runs every section, or only the named ones, one after
 // another so they never compete for the machine.
 
-const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection, sshSection, diffSection, conversationsSection, syncSection];
+const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection, sshSection, diffSection, conversationsSection, syncSection, moveSection];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));

@@ -1,5 +1,7 @@
 import { createContext, type Context } from "../../core/context.ts";
 import { moveConversation, type MoveReport } from "../../core/carry/move.ts";
+import { askCarryInfo, localCarryInfo, type CarryInfo } from "../../core/carry/move-machine.ts";
+import { portableText } from "../../core/carry/move-text.ts";
 import type { ConversationInfo } from "../../core/conversations/conversation-record.ts";
 import { askHosts, REMOTE_QUERY_TIMEOUT_MS } from "../../core/conversations/conversations-everywhere.ts";
 import { exactlyOne, LocalConversations } from "../../core/conversations/local-conversations.ts";
@@ -36,7 +38,11 @@ export async function run(argv: string[], io: Output): Promise<number> {
       for (const name of [to, from]) if (name !== undefined && !names.includes(name)) throw usageError(`unknown host ${JSON.stringify(name)} (configured: ${names.join(", ")})`);
       if (from !== undefined && from === to) throw usageError("move: --from and --to name the same host");
       const asked = names.filter((name) => name === to || (from === undefined ? true : name === from));
-      const answers = await askHosts(registry, asked, () => local().infos(ref), ["info", "--matches", "--", ref]);
+      const here = asked.includes("local") ? local().infos(ref) : [];
+      const guess = to !== "local" && here.length === 1 && here[0]!.cwd ? here[0]! : null;
+      // Most moves go from here: the target is asked where the files go while the hosts are asked who has them.
+      const early = guess ? askEarly(ctx, (await registry.get(to))!, guess) : null;
+      const answers = await askHosts(registry, asked, () => here, ["info", "--matches", "--", ref]);
       const targetAnswer = answers.find((answer) => answer.host === to)!;
       if (targetAnswer.error) throw new CsmError("HostUnreachable", `${to}: ${targetAnswer.error}`, { data: { host: to } });
       for (const answer of answers) if (answer.error) io.err(`csm: ${answer.host}: ${answer.error}`);
@@ -44,7 +50,8 @@ export async function run(argv: string[], io: Output): Promise<number> {
       const conversation = exactlyOne(ref, from ?? `any host but ${to}`, candidates);
       const onTarget = targetAnswer.items.filter((item) => item.id === conversation.id);
       const [source, target] = [(await registry.get(conversation.host))!, (await registry.get(to))!];
-      const report = await moveConversation(ctx, conversation, source, target, onTarget, { memory: !flags["no-memory"] });
+      const sameGuess = guess !== null && conversation.host === "local" && conversation.id === guess.id && conversation.cwd === guess.cwd;
+      const report = await moveConversation(ctx, conversation, source, target, onTarget, { memory: !flags["no-memory"] }, sameGuess ? early! : undefined);
       if (!flags.resume) {
         io.out(flags.json ? jsonText(report, 2) : formatReport(report));
         return 0;
@@ -56,6 +63,12 @@ export async function run(argv: string[], io: Output): Promise<number> {
     registry.close();
     ctx.close();
   }
+}
+
+function askEarly(ctx: Context, target: KnownHost, conversation: ConversationInfo): Promise<CarryInfo> {
+  const asked = localCarryInfo(ctx).then((here) => askCarryInfo(ctx, target, { id: conversation.id, portableCwd: portableText(conversation.cwd!, here.pathMap) }));
+  asked.catch(() => undefined); // Unused when the hosts' answers name another conversation.
+  return asked;
 }
 
 const where = (host: string) => (host === "local" ? "this machine" : host);

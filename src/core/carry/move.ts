@@ -56,6 +56,8 @@ export async function moveConversation(
   /** What the target's csm knows of this id (the same answer `csm info --matches` gives). */
   onTarget: readonly ConversationInfo[],
   options: MoveOptions,
+  /** The target's carry-info for this conversation, when the caller asked it early (in parallel with finding it). */
+  targetAsked?: Promise<CarryInfo>,
 ): Promise<MoveReport> {
   const id = checkConversationId(conversation.id);
   if (from.name === to.name) throw new CsmError("UsageError", `conversation ${id} is on ${to.name} already`);
@@ -72,7 +74,8 @@ export async function moveConversation(
   const projectDir = conversation.path.slice(0, conversation.path.lastIndexOf("/"));
   const source = await askCarryInfo(ctx, from, { id, projectDir });
   const portableCwd = portableText(conversation.cwd, source.pathMap);
-  const target = await askCarryInfo(ctx, to, { id, portableCwd });
+  const target = await (targetAsked ?? askCarryInfo(ctx, to, { id, portableCwd }));
+  if (target.project === null) throw new Error(`${to.name} answered carry-info without the project`);
   const there = target.project!;
   if (there.missing.length > 0) throw missingError(there.missing, target, to, id);
 
