@@ -24,6 +24,11 @@ export interface LaunchSpec {
   hookSettingsFile: string;
   /** `--settings` values from claudeArgs: claude honours only one --settings, so they are merged into csm's file. */
   userSettings: string[];
+  /**
+   * Where the bridge keeps what it shows in the pane, capped (the archive's pane log). The
+   * bridge draws the whole pane, so it writes the log itself: no process per session.
+   */
+  paneLog?: string;
 }
 
 export const STREAM_JSON_ARGS = [

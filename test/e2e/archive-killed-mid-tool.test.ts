@@ -51,6 +51,8 @@ test("a session killed mid-tool is archived with its end reason, last tool and p
   live.fake.reply(textReply("ready when you are"));
   await live.create("nightly", ["--prompt", "hello"]);
   await live.waitForSession("nightly", "first turn done", (s) => s.status === "idle" && s.turns === 1);
+  // The bridge draws the pane and keeps its log itself: no tmux pipe, no process per session for it.
+  expect((await live.sb.tmux(["display-message", "-p", "-t", "=csm-nightly:agent", "#{pane_pipe}"])).stdout.trim()).toBe("0");
 
   live.fake.reply(bashReply("echo waiting; sleep 30", { text: "let me wait" }));
   expect(await live.sb.csm(["send", "nightly", "wait for it"])).toMatchObject({ code: 0 });

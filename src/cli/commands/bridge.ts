@@ -1,3 +1,4 @@
+import { CappedLog } from "../../host/pane-log.ts";
 import { csmPaths } from "../../config/paths.ts";
 import { createContext } from "../../core/context.ts";
 import { preToolUseVerdict } from "../../core/rules/pre-tool-use.ts";
@@ -21,6 +22,9 @@ export async function run(argv: string[], io: Output): Promise<number> {
     return 2;
   }
   const spec = await takeLaunchSpec(argv[0]);
+  // What the pane shows, kept for the archive (see core/sessions/archive-pane-log.ts).
+  const paneLog = spec.paneLog ? openPaneLog(spec.paneLog) : null;
+  const encoder = new TextEncoder();
   const host = new LocalHost();
   // The same config file the hub reads: one rule list, whoever applies it.
   const rules = new RuleSource(csmPaths(spec.env).configFile);
@@ -34,7 +38,10 @@ export async function run(argv: string[], io: Output): Promise<number> {
       socket.onerror = () => {};
       return { send: (text) => socket.send(text), close: () => socket.close(1000) };
     },
-    print: (line) => io.out(line),
+    print: (line) => {
+      io.out(line);
+      paneLog?.write(encoder.encode(`${line}\n`));
+    },
     typed: process.stdin.isTTY ? (console as unknown as AsyncIterable<string>) : null,
     palette: process.env.NO_COLOR ? plain : colours,
     sleep: (ms) => Bun.sleep(ms),
@@ -46,6 +53,15 @@ export async function run(argv: string[], io: Output): Promise<number> {
   // Reading the pane's terminal would keep this process alive; the pane must end with claude.
   await io.flush();
   process.exit(status);
+}
+
+function openPaneLog(path: string): CappedLog | null {
+  try {
+    return new CappedLog(path);
+  } catch {
+    // A log is a help, not a need: the session runs without one.
+    return null;
+  }
 }
 
 async function serveHooks(spec: LaunchSpec, answer: (payload: unknown) => Promise<Record<string, unknown>>) {

@@ -8,7 +8,7 @@ import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import { AGENT_WINDOW, SHELL_WINDOW, tmuxSessionName, type Context } from "../context.ts";
 import { checkRelativePath, findProject, requireClaude, requireNewName, requireTmux, resolveRepo, sessionExistsError } from "./preflight.ts";
-import { startPaneLog } from "./archive-pane-log.ts";
+import { paneLogPath, startPaneLog } from "./archive-pane-log.ts";
 import { claimName } from "./name-claim.ts";
 import { DEFAULT_PORT_RANGE, firstFreeBlock, portEnvironment, portsExhaustedError } from "./port-blocks.ts";
 import { runProjectScript, scriptFailedError } from "./project-script.ts";
@@ -152,7 +152,7 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
     // A claude that exits stays visible as a dead pane (and `dead` in the list) instead of
     // taking its window with it.
     await ctx.tmux.setWindowOption(tmuxSession, AGENT_WINDOW, "remain-on-exit", "on");
-    const notLogged = await startPaneLog(ctx, record);
+    const notLogged = await startPaneLog(ctx, record, transport);
     if (notLogged) warnings.push(notLogged);
     // The block for every process of the session: the shell, and windows made later.
     const portEnv = portEnvironment(record.portBase);
@@ -203,6 +203,7 @@ export async function writeLaunchSpec(
     secret: record.agentSecret!,
     hookSettingsFile,
     userSettings: withoutSettingsArgs(extraArgs).settings,
+    paneLog: transport === "bridge" ? paneLogPath(ctx, record) : undefined,
   };
   const specFile = launchSpecPath(ctx, record.name);
   await ctx.host.files.writeAtomic(specFile, JSON.stringify(spec), 0o600);

@@ -28,11 +28,11 @@ export async function reconnectSession(ctx: Context, name: string, hubPort: numb
   if (await ctx.tmux.hasSession(session)) {
     await ctx.tmux.respawnPane(session, AGENT_WINDOW, record.worktree, argv);
     // The same life of the session: its log goes on in the same file.
-    await startPaneLog(ctx, record);
+    await startPaneLog(ctx, record, (record.transport ?? "bridge") as Transport);
     return;
   }
   await ctx.tmux.newSession({ session, window: AGENT_WINDOW, cwd: record.worktree, argv });
   await ctx.tmux.setWindowOption(session, AGENT_WINDOW, "remain-on-exit", "on");
-  await startPaneLog(ctx, record);
+  await startPaneLog(ctx, record, (record.transport ?? "bridge") as Transport);
   await ctx.tmux.newShellWindow(session, SHELL_WINDOW, record.worktree, { env: portEnvironment(record.portBase) });
 }
