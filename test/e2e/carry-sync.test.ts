@@ -89,6 +89,17 @@ test("push, pull, fast-forward, fork on both-grew, backup, foreign files: nothin
   rmSync(made.transcriptPath);
   expect((await m.laptop.csm(["sync", "pull"])).code).toBe(0);
   expect(readFileSync(made.transcriptPath, "utf8")).toBe(laptopMine);
+
+  // A symlink committed into the repository is listed as foreign and never written through.
+  const outside = join(m.root, "outside");
+  mkdirSync(outside);
+  await m.commitForeign(`conversations/${projectSlug("{{PROJECTS}}/evil")}`, outside, true);
+  const evil = join(made.configDir, "projects", projectSlug(join(realpathSync(m.laptop.projects), "evil")));
+  mkdirSync(evil, { recursive: true });
+  writeFileSync(join(evil, "0e0e0e0e-0000-4000-8000-000000000000.jsonl"), record("0e0e0e0e-0000-4000-8000-000000000000", "e1", "", "x", join(realpathSync(m.laptop.projects), "evil")));
+  const refused = await m.laptop.csm(["sync", "push"]);
+  expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining("will not write through it")]);
+  expect(readdirSync(outside)).toEqual([]);
 });
 
 test("over ssh: racing pushes both land, a half-written line waits, an unreachable remote and a bad path map are one-line errors", async () => {
@@ -225,11 +236,12 @@ async function makeTwoMachines() {
     sshUrl: `ssh://${sshd.user}@127.0.0.1:${sshd.port}${bare}`,
     laptop,
     devbox,
-    async commitForeign(path: string, text: string) {
+    async commitForeign(path: string, text: string, symlink = false) {
       const clone = join(root, `foreign-${crypto.randomUUID().slice(0, 6)}`);
       await run(["git", "clone", "-q", bare, clone]);
       mkdirSync(join(clone, path, ".."), { recursive: true });
-      writeFileSync(join(clone, path), text);
+      if (symlink) (await import("node:fs")).symlinkSync(text, join(clone, path));
+      else writeFileSync(join(clone, path), text);
       await run(["git", "-C", clone, "add", "."]);
       await run(["git", "-C", clone, "-c", "user.name=someone", "-c", "user.email=someone@example.invalid", "commit", "-q", "-m", "foreign"]);
       await run(["git", "-C", clone, "push", "-q", "origin", "HEAD:main"]);

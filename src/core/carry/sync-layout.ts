@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { lstatSync, readFileSync } from "node:fs";
 import type { Context } from "../context.ts";
 
 // Where things live in the sync repository. Everything else in it is foreign: listed, never
@@ -45,9 +45,16 @@ const lockPattern = new RegExp(`^locks/(${ID})\\.json$`);
 
 /** Every file the repository tracks, sorted into csm's and foreign ones. */
 export async function listRepo(ctx: Context, dir: string): Promise<RepoListing> {
-  const result = await ctx.host.run(["git", "-C", dir, "ls-files", "-z"]);
-  const paths = result.code === 0 ? result.stdout.split("\0").filter(Boolean) : [];
+  const result = await ctx.host.run(["git", "-C", dir, "ls-files", "-s", "-z"]);
   const listing: RepoListing = { conversations: new Map(), memory: new Map(), projects: new Set(), locks: [], foreign: [] };
+  const paths: string[] = [];
+  // `<mode> <object> <stage>\t<path>`: a symlink (120000) or submodule is never followed, only listed.
+  for (const entry of result.code === 0 ? result.stdout.split("\0").filter(Boolean) : []) {
+    const tab = entry.indexOf("\t");
+    const path = entry.slice(tab + 1);
+    if (entry.startsWith("100644 ") || entry.startsWith("100755 ")) paths.push(path);
+    else listing.foreign.push(path);
+  }
   const extras: [string, string, string][] = [];
   for (const path of paths) {
     let match: RegExpExecArray | null;
@@ -81,6 +88,20 @@ export function projectCwd(dir: string, pslug: string): string | null {
     return typeof cwd === "string" ? cwd : null;
   } catch {
     return null;
+  }
+}
+
+/** Refuses to write through a symlink someone committed into the repository (it could point anywhere). */
+export function checkNoSymlink(dir: string, path: string): void {
+  let at = dir;
+  for (const part of path.split("/")) {
+    at = `${at}/${part}`;
+    try {
+      if (lstatSync(at).isSymbolicLink()) throw new Error(`the sync repository has a symlink at ${at.slice(dir.length + 1)}; csm will not write through it (remove it from the repository)`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import { existsSync, rmSync } from "node:fs";
 import { CsmError } from "../../shared/errors.ts";
 import type { Context } from "../context.ts";
 import { entriesOf, changeSyncRepo, machineOf, readSyncRepo, syncDirOf, syncRepoUrl } from "./sync-repo.ts";
-import { lockPath, readText } from "./sync-layout.ts";
+import { checkNoSymlink, lockPath, readText } from "./sync-layout.ts";
 import { loadSyncState, saveSyncState } from "./sync-state.ts";
 import { writeFileAtomic } from "./sync-state.ts";
 
@@ -95,6 +95,7 @@ export async function takeSyncLock(ctx: Context, localId: string): Promise<Taken
     if (existing && existing.machine !== machine && lockIsLive(existing, ctx, now)) throw lockedError(existing, now);
     const takenOver = existing && existing.machine !== machine ? existing : null;
     const lock: SyncLock = { id: repoId, machine, heartbeat: new Date(now).toISOString(), expires: new Date(now + LOCK_TTL_MS).toISOString(), ...(takenOver ? { takenOverFrom: takenOver.machine } : {}) };
+    checkNoSymlink(dir, lockPath(repoId));
     writeFileAtomic(`${dir}/${lockPath(repoId)}`, `${JSON.stringify(lock)}\n`);
     return { paths: [lockPath(repoId)], result: { lock, takenOver } };
   });

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import type { Context } from "../context.ts";
 import { projectSlug, toPortable } from "./path-map.ts";
 import { completeLines, cwdOf, derivedId, relationOf, sha256, withSessionId } from "./sync-records.ts";
-import { conversationPath, MARKER, MARKER_TEXT, projectFilePath, readText } from "./sync-layout.ts";
+import { checkNoSymlink, conversationPath, MARKER, MARKER_TEXT, projectFilePath, readText } from "./sync-layout.ts";
 import { filesUnder, isUnder, localSide } from "./sync-local.ts";
 import { changeSyncRepo, machineOf, syncDirOf } from "./sync-repo.ts";
 import { cloneState, loadSyncState, saveSyncState, writeFileAtomic, type SyncState } from "./sync-state.ts";
@@ -31,6 +31,7 @@ export async function syncPush(ctx: Context, options: { project?: string } = {})
     const report: PushReport = { written: [], behind: [], memory: [], bytesWritten: 0, unchanged: 0 };
     const paths: string[] = [];
     const write = (path: string, text: string) => {
+      checkNoSymlink(dir, path);
       writeFileAtomic(`${dir}/${path}`, text);
       paths.push(path);
       report.bytesWritten += Buffer.byteLength(text);
