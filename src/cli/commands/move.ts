@@ -1,7 +1,7 @@
 import { createContext, type Context } from "../../core/context.ts";
 import { moveConversation, type MoveReport } from "../../core/carry/move.ts";
 import { askCarryInfo, localCarryInfo, type CarryInfo } from "../../core/carry/move-machine.ts";
-import { portableText } from "../../core/carry/move-text.ts";
+import { toPortable } from "../../core/carry/path-map.ts";
 import type { ConversationInfo } from "../../core/conversations/conversation-record.ts";
 import { askHosts, REMOTE_QUERY_TIMEOUT_MS } from "../../core/conversations/conversations-everywhere.ts";
 import { exactlyOne, LocalConversations } from "../../core/conversations/local-conversations.ts";
@@ -66,7 +66,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
 }
 
 function askEarly(ctx: Context, target: KnownHost, conversation: ConversationInfo): Promise<CarryInfo> {
-  const asked = localCarryInfo(ctx).then((here) => askCarryInfo(ctx, target, { id: conversation.id, portableCwd: portableText(conversation.cwd!, here.pathMap) }));
+  const asked = localCarryInfo(ctx).then((here) => askCarryInfo(ctx, target, { id: conversation.id, portableCwd: toPortable(conversation.cwd!, here.pathMap) }));
   asked.catch(() => undefined); // Unused when the hosts' answers name another conversation.
   return asked;
 }

@@ -3,8 +3,8 @@ import type { KnownHost } from "../hosts/host-registry.ts";
 import type { Context } from "../context.ts";
 import { CsmError } from "../../shared/errors.ts";
 import { askCarryInfo, checkConversationId, type CarriedFile, type CarryInfo } from "./move-machine.ts";
-import { completeLines, portableText } from "./move-text.ts";
-import { fromPortable, missingPlaceholders } from "./path-map.ts";
+import { completeLines } from "./move-text.ts";
+import { fromPortable, missingPlaceholders, toPortable } from "./path-map.ts";
 
 // `csm move`: one conversation copied from the machine that has it to another, over the
 // connection csm already has. Every file is read, cut to its complete lines, mapped with the
@@ -73,7 +73,7 @@ export async function moveConversation(
 
   const projectDir = conversation.path.slice(0, conversation.path.lastIndexOf("/"));
   const source = await askCarryInfo(ctx, from, { id, projectDir });
-  const portableCwd = portableText(conversation.cwd, source.pathMap);
+  const portableCwd = toPortable(conversation.cwd, source.pathMap);
   const target = await (targetAsked ?? askCarryInfo(ctx, to, { id, portableCwd }));
   if (target.project === null) throw new Error(`${to.name} answered carry-info without the project`);
   const there = target.project!;
@@ -86,7 +86,7 @@ export async function moveConversation(
       const text = await from.runner.files.read(`${projectDir}/${file.path}`);
       if (text === null) throw refused(`${projectDir}/${file.path} went away on ${where(from.name)} while it was read`, { id });
       const kind = file.path === `${id}.jsonl` ? "transcript" : file.path.startsWith("memory/") ? "memory" : "folder";
-      return { file, kind, content: portableText(file.path.endsWith(".jsonl") ? completeLines(text) : text, source.pathMap) };
+      return { file, kind, content: toPortable(file.path.endsWith(".jsonl") ? completeLines(text) : text, source.pathMap) };
     }),
   );
   const missing = [...new Set(carried.flatMap((item) => missingPlaceholders(item.content, target.pathMap)))];

@@ -10,8 +10,6 @@
 export type PathMap = Record<string, string>;
 
 const PLACEHOLDER = /^\{\{[A-Z][A-Z0-9_]{0,31}\}\}$/;
-/** A path may be followed by these and still be that path (`/src` in `/src/app`, not in `/srcs`). */
-const PATH_CHAR = /[A-Za-z0-9._-]/;
 
 export class PathMapError extends Error {}
 
@@ -34,27 +32,18 @@ export function completePathMap(map: PathMap, home: string): PathMap {
 /** Longest path first, so `/Users/me/src` wins over `/Users/me` where both match. */
 const byPathLength = (map: PathMap) => Object.entries(map).sort(([, a], [, b]) => b.length - a.length);
 
-/** This machine's text with its paths as placeholders and literal `{{` escaped. */
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * This machine's text with its paths as placeholders and literal `{{` escaped: one native
+ * regex pass (transcripts are tens of MB), where at each position a `{{` is escaped, else the
+ * longest mapped path not followed by a path character becomes its placeholder.
+ */
 export function toPortable(text: string, map: PathMap): string {
   const entries = byPathLength(map);
-  let out = "";
-  let i = 0;
-  while (i < text.length) {
-    if (text.startsWith("{{", i)) {
-      out += "{{{{";
-      i += 2;
-      continue;
-    }
-    const hit = text.charCodeAt(i) === 47 /* / */ ? entries.find(([, path]) => text.startsWith(path, i) && !PATH_CHAR.test(text[i + path.length] ?? "")) : undefined;
-    if (hit) {
-      out += hit[0];
-      i += hit[1].length;
-      continue;
-    }
-    out += text[i];
-    i += 1;
-  }
-  return out;
+  const placeholderOf = new Map(entries.map(([placeholder, path]) => [path, placeholder]));
+  const pattern = new RegExp(["\\{\\{", ...entries.map(([, path]) => `${escapeRegExp(path)}(?![A-Za-z0-9._-])`)].join("|"), "g");
+  return text.replace(pattern, (hit) => (hit === "{{" ? "{{{{" : placeholderOf.get(hit)!));
 }
 
 /** Portable text back on a machine: each placeholder its path here, `{{{{` a literal `{{`. Unknown placeholders are an error. */
