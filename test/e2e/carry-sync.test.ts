@@ -33,12 +33,17 @@ test("push, pull, fast-forward, fork on both-grew, backup, foreign files: nothin
 
   expect(await m.laptop.csm(["sync", "push"])).toMatchObject({ code: 1, stderr: expect.stringContaining("csm sync init") });
   expect((await m.laptop.csm(["sync", "init", m.bare])).code).toBe(0);
+  // --no-memory leaves the project's memory out; the next push without it brings it.
+  const withoutMemory = await m.laptop.csm(["sync", "push", "--no-memory"]);
+  expect(withoutMemory).toMatchObject({ code: 0, stdout: expect.stringContaining("pushed 1 conversation(s), 0 memory file(s)") });
   const pushed = await m.laptop.csm(["sync", "push"]);
-  expect(pushed).toMatchObject({ code: 0, stdout: expect.stringContaining("pushed 1 conversation(s), 1 memory file(s)") });
+  expect(pushed).toMatchObject({ code: 0, stdout: expect.stringContaining("pushed 0 conversation(s), 1 memory file(s)") });
 
   expect((await m.devbox.csm(["sync", "init", m.bare])).code).toBe(0);
+  const pulledWithout = await m.devbox.csm(["sync", "pull", "--no-memory"]);
+  expect(pulledWithout).toMatchObject({ code: 0, stdout: expect.stringContaining("pulled 1 conversation(s), 0 memory file(s)") });
   const pulled = await m.devbox.csm(["sync", "pull"]);
-  expect(pulled).toMatchObject({ code: 0, stdout: expect.stringContaining("pulled 1 conversation(s), 1 memory file(s)") });
+  expect(pulled).toMatchObject({ code: 0, stdout: expect.stringContaining("pulled 0 conversation(s), 1 memory file(s)") });
   const cwdB = join(m.devbox.projects, "app");
   const there = join(m.devbox.claudeConfig, "projects", projectSlug(cwdB), `${id}.jsonl`);
   const mapped = readFileSync(there, "utf8");

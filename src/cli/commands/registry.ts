@@ -135,7 +135,7 @@ export const COMMANDS: CommandInfo[] = [
   },
   {
     name: "sync",
-    usage: "sync init URL|PATH | sync push [--project PATH] [--json] | sync pull [--json] | sync status [--json] | sync lock list [--json] | sync lock release ID [--force]",
+    usage: "sync init URL|PATH | sync push [--project PATH] [--no-memory] [--json] | sync pull [--no-memory] [--json] | sync status [--json] | sync lock list [--json] | sync lock release ID [--force]",
     summary: "share conversations (and memory) through a private git repository, paths mapped per machine; never clobbers: both-grew makes a fork; locks while resumed",
     load: () => import("./sync.ts"),
   },

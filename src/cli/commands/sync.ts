@@ -12,13 +12,13 @@ import { formatTable } from "../table.ts";
 
 // `csm sync init|push|pull|status|lock`: conversations shared through a git repository.
 
-const USAGE = "sync init URL|PATH | push [--project PATH] | pull | status [--json] | lock list [--json] | lock release ID [--force]";
+const USAGE = "sync init URL|PATH | push [--project PATH] [--no-memory] | pull [--no-memory] | status [--json] | lock list [--json] | lock release ID [--force]";
 
 export async function run(argv: string[], io: Output): Promise<number> {
   const { flags, positionals } = parseFlags(
     "sync",
     argv,
-    { json: { type: "boolean" }, project: { type: "string" }, force: { type: "boolean" } },
+    { json: { type: "boolean" }, project: { type: "string" }, force: { type: "boolean" }, "no-memory": { type: "boolean" } },
     { min: 1, max: 3 },
   );
   const [sub, arg, extra] = positionals;
@@ -33,7 +33,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
         return 0;
       }
       case "push": {
-        const report = await syncPush(ctx, { project: flags.project ? expandHome(flags.project, ctx.env) : undefined });
+        const report = await syncPush(ctx, { project: flags.project ? expandHome(flags.project, ctx.env) : undefined, noMemory: flags["no-memory"] });
         if (flags.json) io.out(jsonText(report, 2));
         else {
           for (const w of report.written) if (w.how === "fork") io.out(`${w.id}: diverged from the repository's copy; pushed as fork ${w.repoId}`);
@@ -42,7 +42,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
         return 0;
       }
       case "pull": {
-        const report = await syncPull(ctx);
+        const report = await syncPull(ctx, { noMemory: flags["no-memory"] });
         if (flags.json) io.out(jsonText(report, 2));
         else {
           for (const w of report.written) if (w.how === "fork") io.out(`${w.id}: both sides grew; the repository's copy is kept here as ${w.localId}`);

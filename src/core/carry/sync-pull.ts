@@ -24,7 +24,7 @@ export interface PullReport {
   foreign: string[];
 }
 
-export async function syncPull(ctx: Context): Promise<PullReport> {
+export async function syncPull(ctx: Context, options: { noMemory?: boolean } = {}): Promise<PullReport> {
   const syncDir = syncDirOf(ctx);
   const machine = machineOf(ctx);
   const local = localSide(ctx);
@@ -47,7 +47,7 @@ export async function syncPull(ctx: Context): Promise<PullReport> {
         report.skipped.push({ id: conversation.id, reason: (error as Error).message });
       }
     }
-    pullMemory(dir, listing.memory, localSlugs, local, state, report);
+    if (!options.noMemory) pullMemory(dir, listing.memory, localSlugs, local, state, report);
     saveSyncState(syncDir, state);
     return report;
   });

@@ -21,7 +21,7 @@ export interface PushReport {
   unchanged: number;
 }
 
-export async function syncPush(ctx: Context, options: { project?: string } = {}): Promise<PushReport> {
+export async function syncPush(ctx: Context, options: { project?: string; noMemory?: boolean } = {}): Promise<PushReport> {
   const syncDir = syncDirOf(ctx);
   const machine = machineOf(ctx);
   const local = localSide(ctx);
@@ -94,7 +94,7 @@ export async function syncPush(ctx: Context, options: { project?: string } = {})
       // A file cut at an incomplete line is read again next time (its size no longer matches).
       state.files[file.path] = { size: Buffer.byteLength(text) === file.size ? file.size : -1, mtimeMs: file.mtimeMs, cwd };
     }
-    pushMemory(dir, local.projectsDir, projects, local.map, state, write, report);
+    if (!options.noMemory) pushMemory(dir, local.projectsDir, projects, local.map, state, write, report);
     return { paths, result: { state, report } };
   });
   saveSyncState(syncDir, state);
