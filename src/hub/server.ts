@@ -1,3 +1,4 @@
+import { serveWebAsset } from "./web-assets.ts";
 import type { Server } from "bun";
 import type { Context } from "../core/context.ts";
 import type { Transport } from "../core/live/live-state.ts";
@@ -109,7 +110,7 @@ async function listen(ctx: Context, options: { port: number; hostname?: string }
         try {
           if (url.pathname.startsWith("/ws/agent/")) response = agentUpgrade(ctx, request, server, url);
           else if (url.pathname.startsWith("/hooks/")) response = await hookCall(ctx, hub, request, url);
-          else response = await route(request, url);
+          else response = serveWebAsset(request, url) ?? (await route(request, url));
         } catch (error) {
           response = errorResponse(error);
         }
