@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from "node:fs";
+import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 
 // Claude Code's own files on this machine, read-only: its transcripts under
 // `<config>/projects/<slug>/<id>.jsonl` (sub-agents in `<id>/subagents/`) and the
@@ -93,29 +93,7 @@ function countSubagents(dir: string): number {
   }
 }
 
-/** Bytes `[from, to)` of a file, or null when it vanished or cannot be read. */
-export function readRange(path: string, from: number, to: number): Buffer | null {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    const buffer = Buffer.allocUnsafe(Math.max(0, to - from));
-    let filled = 0;
-    while (filled < buffer.length) {
-      const read = readSync(fd, buffer, filled, buffer.length - filled, from + filled);
-      if (read === 0) break;
-      filled += read;
-    }
-    return filled === buffer.length ? buffer : buffer.subarray(0, filled);
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
-}
+export { readRange } from "../host/read-range.ts";
 
 /** What a running claude says about itself in `<config>/sessions/<pid>.json`. */
 export interface ClaudeProcessFile {

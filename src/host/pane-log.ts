@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { readRange } from "./read-range.ts";
 
 // The agent pane's output, kept in a size-capped log: tmux pipes the pane into `csm pane-log
 // FILE`, which appends here. The log is a rotating pair, FILE (newest) and FILE.1 (the half
@@ -81,26 +82,9 @@ export function readPaneLogTail(path: string, maxBytes: number): Buffer | null {
 }
 
 function readTail(path: string, maxBytes: number): Buffer | null {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const length = Math.min(size, maxBytes);
-    const buffer = Buffer.alloc(length);
-    let read = 0;
-    while (read < length) {
-      const n = readSync(fd, buffer, read, length - read, size - length + read);
-      if (n === 0) break;
-      read += n;
-    }
-    return buffer.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
+  const size = statSync(path, { throwIfNoEntry: false })?.size;
+  if (size === undefined) return null;
+  return readRange(path, Math.max(0, size - maxBytes), size);
 }
 
 /** Bytes the pair holds now. */

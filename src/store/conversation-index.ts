@@ -47,18 +47,11 @@ export interface IndexedFile {
 }
 
 /** One file's new state after a pass, written only if nobody wrote it since `expected` was read. */
-export interface FileUpdate {
-  path: string;
-  id: string;
-  project: string;
-  size: number;
-  mtimeMs: number;
-  offset: number;
-  subagents: number;
-  facts: ConversationFacts;
+export interface FileUpdate extends Omit<IndexedFile, "file"> {
   texts: string[];
-  /** The row this pass started from (null: new), or "reset": drop its old text first. */
+  /** The row this pass started from (null: a file not indexed before). */
   expected: { size: number; mtimeMs: number; offset: number } | null;
+  /** Drop the file's old text first: it was read again from the start. */
   reset: boolean;
 }
 

@@ -1,0 +1,25 @@
+import { closeSync, openSync, readSync } from "node:fs";
+
+/** Bytes `[from, to)` of a file (fewer when it is shorter now), or null when it vanished or cannot be read. */
+export function readRange(path: string, from: number, to: number): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return null;
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(Math.max(0, to - from));
+    let filled = 0;
+    while (filled < buffer.length) {
+      const read = readSync(fd, buffer, filled, buffer.length - filled, from + filled);
+      if (read === 0) break;
+      filled += read;
+    }
+    return filled === buffer.length ? buffer : buffer.subarray(0, filled);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
