@@ -80,6 +80,12 @@ const MIGRATIONS: string[] = [
    );
    CREATE UNIQUE INDEX archive_life ON archive (host, name, started_at);
    CREATE INDEX archive_ended ON archive (ended_at);`,
+  // The web dashboard's browser sessions (store/web-sessions.ts): only a hash of each cookie.
+  `CREATE TABLE web_sessions (
+     token_hash TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   );`,
 ];
 
 /**
