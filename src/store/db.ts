@@ -86,6 +86,8 @@ const MIGRATIONS: string[] = [
      created_at INTEGER NOT NULL,
      expires_at INTEGER NOT NULL
    );`,
+  // `csm mute NAME`: no notifications from this session (hub/notifier.ts).
+  `ALTER TABLE sessions ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /**
