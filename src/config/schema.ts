@@ -47,6 +47,16 @@ export interface SyncConfig {
   intervalMinutes?: number;
 }
 
+/** When a session needs a person (see hub/notifier.ts); `on` defaults to ["waiting"]. */
+export interface NotifyConfig {
+  on?: ("waiting" | "turn-ended" | "dead")[];
+  /** argv (never a shell string); the notification as JSON on its stdin. */
+  command?: string[];
+  webhook?: { url: string; format?: "json" | "ntfy" | "slack" };
+  /** notify-send, where it is installed. */
+  desktop?: boolean;
+}
+
 export interface CsmConfig {
   defaultRepo?: string;
   worktreeBase?: string;
@@ -70,6 +80,8 @@ export interface CsmConfig {
   machineName?: string;
   /** `csm sync`: the git repository conversations are shared through, and the hub's push interval (off unless set). */
   sync?: SyncConfig;
+  /** Notifications when a session starts waiting (and with `on`, when a turn ends or it dies). */
+  notify?: NotifyConfig;
   hosts: Record<string, HostConfig>;
   projects: Record<string, ProjectConfig>;
   toolApprovalRules: ToolRule[];
@@ -206,6 +218,36 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
   };
   const sync: Check = (v, f) => record(v, f, { repo: string, intervalMinutes: minutes });
 
+  const notifyOn: Check = (v, f) => {
+    if (!Array.isArray(v)) fail(f, 'must be an array of "waiting", "turn-ended", "dead"');
+    (v as unknown[]).forEach((item, i) => {
+      if (item !== "waiting" && item !== "turn-ended" && item !== "dead") fail(`${f}[${i}]`, `must be waiting, turn-ended or dead (got ${JSON.stringify(item)})`);
+    });
+  };
+  const argv: Check = (v, f) => {
+    if (!Array.isArray(v) || v.length === 0) fail(f, 'must be a non-empty argv array, like ["notify-me", "--json"] (never a shell string)');
+    stringArray(v, f);
+  };
+  const webhookUrl: Check = (v, f) => {
+    string(v, f);
+    let url: URL | null = null;
+    try {
+      url = new URL(v as string);
+    } catch {
+      // Said below.
+    }
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) fail(f, `must be an http(s) URL (got ${JSON.stringify(v)})`);
+  };
+  const webhookFormat: Check = (v, f) => {
+    if (v !== "json" && v !== "ntfy" && v !== "slack") fail(f, `must be json, ntfy or slack (got ${JSON.stringify(v)})`);
+  };
+  const webhook: Check = (v, f) => {
+    record(v, f, { url: webhookUrl, format: webhookFormat }, ["url"]);
+    const { url, format } = v as { url: string; format?: string };
+    if (format === "ntfy" && new URL(url).pathname.split("/").filter(Boolean).length === 0) fail(`${f}.url`, "must name the ntfy topic, like https://ntfy.sh/my-topic");
+  };
+  const notify: Check = (v, f) => record(v, f, { on: notifyOn, command: argv, webhook, desktop: boolean });
+
   const prototypeKey = findPrototypeKey(raw);
   if (prototypeKey) fail(prototypeKey, prototypeKeyProblem);
   record(raw, "", {
@@ -223,6 +265,7 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     pathMap,
     machineName: name("host"),
     sync,
+    notify,
     hosts: map(host, "host"),
     projects: map(project, "project"),
     toolApprovalRules: rules,
