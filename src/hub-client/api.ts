@@ -31,6 +31,7 @@ export const BODIES = {
   kill: objectSchema({ deleteBranch: booleanSchema, force: booleanSchema }),
   message: objectSchema({ text: nonEmptyStringSchema }, ["text"]),
   favourite: objectSchema({ favourite: booleanSchema }, ["favourite"]),
+  mute: objectSchema({ muted: booleanSchema }, ["muted"]),
   merge: objectSchema({ mode: enumSchema("merge", "squash", "rebase"), into: nonEmptyStringSchema, message: nonEmptyStringSchema }),
   push: objectSchema({ remote: nonEmptyStringSchema }),
   approveTool: objectSchema({ requestId: nonEmptyStringSchema, action: enumSchema("allow", "deny"), message: stringSchema, always: booleanSchema }, ["requestId", "action"]),
@@ -38,6 +39,8 @@ export const BODIES = {
   addRule: objectSchema({ tool: nonEmptyStringSchema, pattern: stringSchema, action: enumSchema("allow", "deny", "ask"), position: integerSchema }, ["tool", "action"]),
   renameConversation: objectSchema({ title: nonEmptyStringSchema, host: nonEmptyStringSchema }, ["title"]),
   resumeConversation: objectSchema({ name: nonEmptyStringSchema, force: booleanSchema, worktree: booleanSchema, repo: nonEmptyStringSchema, host: nonEmptyStringSchema }),
+  /** Optional in the schema: a login without a code is a wrong code (401), after the Origin check. */
+  webLogin: objectSchema({ code: stringSchema }),
 };
 
 /** Query strings are text; integers are checked as such. `ticket` opens a stream without the token. */
@@ -87,6 +90,13 @@ export interface ConversationsReply {
 
 type Ok = { ok: true };
 
+/** A one-time login code for the web dashboard, and the page's URL with it in the fragment. */
+export interface WebCodeReply {
+  code: string;
+  expiresAt: string;
+  url: string;
+}
+
 /** Every call a client makes, as `METHOD /path`: its body, query and reply. */
 export interface ApiCalls {
   "GET /api/sessions": { reply: LiveSessionView[] };
@@ -96,6 +106,7 @@ export interface ApiCalls {
   "DELETE /api/sessions/:host/:name": { body: Infer<typeof BODIES.kill>; reply: { removed: string[] } };
   "POST /api/sessions/:host/:name/message": { body: Infer<typeof BODIES.message>; reply: { delivered: "link" | "paste" } };
   "POST /api/sessions/:host/:name/favourite": { body: Infer<typeof BODIES.favourite>; reply: Ok & { favourite: boolean } };
+  "POST /api/sessions/:host/:name/mute": { body: Infer<typeof BODIES.mute>; reply: Ok & { muted: boolean } };
   "POST /api/sessions/:host/:name/interrupt": { reply: Ok };
   "POST /api/sessions/:host/:name/reconnect": { reply: Ok };
   "POST /api/sessions/:host/:name/merge": { body: Infer<typeof BODIES.merge>; reply: MergeResult };
@@ -113,6 +124,11 @@ export interface ApiCalls {
   "GET /api/archive": { query: Infer<typeof QUERIES.archive>; reply: ArchiveListItem[] };
   "GET /api/archive/:id": { reply: Postmortem };
   "GET /api/archive/:id/log": { query: Infer<typeof QUERIES.archiveLog>; reply: ArchiveLogReply };
+  "POST /api/web/codes": { reply: WebCodeReply };
+  "POST /api/web/login": { body: Infer<typeof BODIES.webLogin>; reply: Ok };
+  "GET /api/web/whoami": { reply: Ok & { expiresAt: string } };
+  "POST /api/web/logout": { reply: Ok };
+  "POST /api/web/revoke-all": { reply: Ok & { ended: number } };
 }
 
 export type ApiCall = keyof ApiCalls;
@@ -126,6 +142,7 @@ export const API_CALLS = [
   "DELETE /api/sessions/:host/:name",
   "POST /api/sessions/:host/:name/message",
   "POST /api/sessions/:host/:name/favourite",
+  "POST /api/sessions/:host/:name/mute",
   "POST /api/sessions/:host/:name/interrupt",
   "POST /api/sessions/:host/:name/reconnect",
   "POST /api/sessions/:host/:name/merge",
@@ -143,6 +160,11 @@ export const API_CALLS = [
   "GET /api/archive",
   "GET /api/archive/:id",
   "GET /api/archive/:id/log",
+  "POST /api/web/codes",
+  "POST /api/web/login",
+  "GET /api/web/whoami",
+  "POST /api/web/logout",
+  "POST /api/web/revoke-all",
 ] as const satisfies readonly ApiCall[];
 // …and every ApiCall is in the list.
 type Missing = Exclude<ApiCall, (typeof API_CALLS)[number]>;
