@@ -47,6 +47,11 @@ export interface SyncConfig {
   intervalMinutes?: number;
 }
 
+export interface TlsConfig {
+  cert: string;
+  key: string;
+}
+
 /** When a session needs a person (see hub/notifier.ts); `on` defaults to ["waiting"]. */
 export interface NotifyConfig {
   on?: ("waiting" | "turn-ended" | "dead")[];
@@ -82,6 +87,10 @@ export interface CsmConfig {
   sync?: SyncConfig;
   /** Notifications when a session starts waiting (and with `on`, when a turn ends or it dies). */
   notify?: NotifyConfig;
+  /** Host names (besides its address, localhost, 127.0.0.1 and [::1]) the hub answers to; any other Host header is refused. */
+  webHostNames?: string[];
+  /** PEM certificate and key (paths) the hub serves HTTPS with; required to listen beyond this machine. */
+  tls?: TlsConfig;
   hosts: Record<string, HostConfig>;
   projects: Record<string, ProjectConfig>;
   toolApprovalRules: ToolRule[];
@@ -247,6 +256,14 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     if (format === "ntfy" && new URL(url).pathname.split("/").filter(Boolean).length === 0) fail(`${f}.url`, "must name the ntfy topic, like https://ntfy.sh/my-topic");
   };
   const notify: Check = (v, f) => record(v, f, { on: notifyOn, command: argv, webhook, desktop: boolean });
+  const hostNames: Check = (v, f) => {
+    stringArray(v, f);
+    (v as string[]).forEach((host, i) => {
+      if (!/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])$/.test(host)) fail(`${f}[${i}]`, `must be a host name or address without scheme or port, like phone.tailnet.example, IPv6 in brackets (got ${JSON.stringify(host)})`);
+    });
+  };
+  // Only the shape here: whether the files can be read is checked when a hub starts with TLS.
+  const tls: Check = (v, f) => record(v, f, { cert: string, key: string }, ["cert", "key"]);
 
   const prototypeKey = findPrototypeKey(raw);
   if (prototypeKey) fail(prototypeKey, prototypeKeyProblem);
@@ -266,6 +283,8 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     machineName: name("host"),
     sync,
     notify,
+    webHostNames: hostNames,
+    tls,
     hosts: map(host, "host"),
     projects: map(project, "project"),
     toolApprovalRules: rules,

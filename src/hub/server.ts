@@ -16,6 +16,9 @@ import { TokenSource } from "./token-source.ts";
 import { startSyncTimer } from "./sync-timer.ts";
 import { processStartTime } from "../shared/process-alive.ts";
 import { tryStateLock } from "../shared/state-lock.ts";
+import { WebSessionStore } from "../store/web-sessions.ts";
+import { BrowserGuard, changesState } from "./browser-guard.ts";
+import { attachWebAuth, cookieOf, WebLogin } from "./web-login.ts";
 
 // The hub: one Bun.serve, on 127.0.0.1 unless told otherwise, carrying the API (token),
 // the event streams (token or a single-use ticket) and the agent sockets (a secret per
@@ -48,7 +51,14 @@ function corsHeaders(ctx: Context, request: Request): Record<string, string> {
  * has stopped: a second hub for the same state dir refuses (HubAlreadyRunning) whenever
  * it is started, so bridges and commands that start one at the same moment get one hub.
  */
-export async function startHub(ctx: Context, options: { port: number; hostname?: string }): Promise<RunningHub> {
+export interface HubListenOptions {
+  port: number;
+  hostname?: string;
+  /** PEM files: the hub serves HTTPS (and browser cookies are Secure). */
+  tls?: { cert: string; key: string };
+}
+
+export async function startHub(ctx: Context, options: HubListenOptions): Promise<RunningHub> {
   const stateDir = ctx.settings.paths.stateDir;
   const lock = tryStateLock(stateDir);
   if (!lock.acquired) throw await hubAlreadyRunning(ctx, lock.owner.pid);
@@ -72,11 +82,15 @@ async function hubAlreadyRunning(ctx: Context, pid: number): Promise<CsmError> {
   });
 }
 
-async function listen(ctx: Context, options: { port: number; hostname?: string }, releaseLock: () => void): Promise<RunningHub> {
+async function listen(ctx: Context, options: HubListenOptions, releaseLock: () => void): Promise<RunningHub> {
   const tokens = new TokenSource(tokenPath(ctx));
   const hub = new Hub(ctx);
   const startedAt = Date.now();
   const hostname = options.hostname ?? "127.0.0.1";
+  const web = attachWebAuth(hub, {
+    login: new WebLogin(new WebSessionStore(ctx.database())),
+    guard: new BrowserGuard({ listen: hostname, tls: options.tls !== undefined, names: () => ctx.settings.config.webHostNames ?? [] }),
+  });
 
   async function route(request: Request, url: URL): Promise<Response> {
     const found = findRoute(request.method, url.pathname, (word) => hub.isHost(word));
@@ -86,7 +100,12 @@ async function listen(ctx: Context, options: { port: number; hostname?: string }
       found.route.public ||
       secretsMatch(bearer(request.headers.get("authorization")), tokens.current()) ||
       (found.route.stream === true && hub.tickets.redeem(url.searchParams.get("ticket")));
-    if (!authorized) return unauthorized();
+    if (!authorized) {
+      // A browser's session cookie counts like the token; what it changes must come from the hub's own page.
+      if (!web.login.session(cookieOf(request))) return unauthorized();
+      const foreign = changesState(request.method) ? web.guard.originRefusal(request) : null;
+      if (foreign) return foreign;
+    }
     // A session on another host: its hub answers, through the port forward.
     const name = found.params.name;
     if (name !== undefined && isValidName(name)) {
@@ -102,7 +121,11 @@ async function listen(ctx: Context, options: { port: number; hostname?: string }
       hostname,
       port: options.port,
       idleTimeout: 0,
+      ...(options.tls ? { tls: { cert: Bun.file(options.tls.cert), key: Bun.file(options.tls.key) } } : {}),
       async fetch(request, server) {
+        // Before anything else, every path: a page that rebound its own domain to this address names that domain.
+        const misdirected = web.guard.hostRefusal(request);
+        if (misdirected) return misdirected;
         const url = new URL(request.url);
         const cors = corsHeaders(ctx, request);
         if (request.method === "OPTIONS") return new Response(null, { status: Object.keys(cors).length ? 204 : 403, headers: cors });
@@ -136,8 +159,6 @@ async function listen(ctx: Context, options: { port: number; hostname?: string }
   const info: HubInfo = { pid: process.pid, port, version: VERSION, startedAt: new Date(startedAt).toISOString(), procStart: processStartTime(process.pid) };
   await ctx.host.files.writeAtomic(hubInfoPath(stateDir), JSON.stringify(info), 0o600);
   void hub.checkAll();
-  hub.notifier.start();
-  hub.statusSummary.start(() => hub.list());
   hub.remotes.start();
   hub.conversations.start();
   const stopSync = startSyncTimer(ctx, hub);

@@ -2,7 +2,9 @@ import { csmPaths } from "../../config/paths.ts";
 import { createContext } from "../../core/context.ts";
 import { ensureHub } from "../../hub-client/hub-start.ts";
 import { liveHubInfo, runningHub } from "../../hub-client/hub-files.ts";
-import { startHub } from "../../hub/server.ts";
+import { isLoopbackAddress } from "../../hub/browser-guard.ts";
+import { startHub, type HubListenOptions } from "../../hub/server.ts";
+import type { Context } from "../../core/context.ts";
 import { CsmError, usageError } from "../../shared/errors.ts";
 import { processAlive, processRuns } from "../../shared/process-alive.ts";
 import { parseFlags } from "../args.ts";
@@ -31,7 +33,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const hostname = flags.listen ?? "127.0.0.1";
   let hub: Awaited<ReturnType<typeof startHub>>;
   try {
-    hub = await startHub(ctx, { port, hostname });
+    hub = await startHub(ctx, { port, hostname, tls: await tlsFor(ctx, hostname) });
   } catch (error) {
     ctx.close();
     // Another hub has the state dir (a bridge or a command started it at the same moment): not a failure of that hub.
@@ -44,7 +46,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   if (hostname !== "127.0.0.1") {
     io.err(`csm: warning: the hub listens on ${hostname}, not only this machine: anyone who can reach it and has the token can run commands as you`);
   }
-  io.out(`csm hub listening on ${hostname}:${hub.port} (pid ${process.pid})`);
+  io.out(`csm hub listening on ${hostname}:${hub.port} (pid ${process.pid}${isLoopbackAddress(hostname) ? "" : ", https"})`);
   await io.flush();
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
@@ -53,6 +55,34 @@ export async function run(argv: string[], io: Output): Promise<number> {
   await hub.stop();
   ctx.close();
   return 0;
+}
+
+/**
+ * Beyond this machine the hub speaks HTTPS only (the token and cookies would cross the
+ * network in the clear otherwise): the config's tls files, readable, or a refusal that says so.
+ * On loopback it stays plain HTTP, which every local client speaks.
+ */
+async function tlsFor(ctx: Context, hostname: string): Promise<HubListenOptions["tls"]> {
+  if (isLoopbackAddress(hostname)) return undefined;
+  const tls = ctx.settings.config.tls;
+  const configFile = ctx.settings.paths.configFile;
+  if (!tls) {
+    throw usageError(
+      `server: --listen ${hostname} reaches beyond this machine, so the hub needs TLS: set "tls": {"cert": PATH, "key": PATH} (PEM files) in ${configFile}, ` +
+        "or keep it on 127.0.0.1 and reach it through an SSH tunnel (ssh -L) — see the README",
+      { listen: hostname },
+    );
+  }
+  for (const field of ["cert", "key"] as const) {
+    try {
+      if ((await Bun.file(tls[field]).text()).trim() === "") throw new Error("the file is empty");
+    } catch (error) {
+      throw usageError(`server: tls.${field} in ${configFile}: ${tls[field]} cannot be read (${(error as Error).message}); the hub does not listen on ${hostname} without TLS`, {
+        field: `tls.${field}`,
+      });
+    }
+  }
+  return tls;
 }
 
 async function status(stateDir: string, io: Output, json: boolean): Promise<number> {

@@ -7,6 +7,7 @@ import { served, type Route, type RouteSpec } from "./route.ts";
 import { SERVER_ROUTES } from "./server-routes.ts";
 import { SESSION_ROUTES } from "./session-routes.ts";
 import { TRASH_ROUTES } from "./trash-routes.ts";
+import { WEB_ROUTES } from "./web-routes.ts";
 
 export type { Route, RouteContext } from "./route.ts";
 
@@ -24,7 +25,7 @@ function withHostForm(route: RouteSpec): RouteSpec[] {
 }
 
 /** Every route, as the server runs it: each request's body checked against its route's declared schema first. */
-export const ROUTES: Route[] = [...SERVER_ROUTES, ...SESSION_ROUTES, ...DIFF_ROUTES, ...MERGE_ROUTES, ...CONFIG_ROUTES, ...CONVERSATION_ROUTES, ...TRASH_ROUTES, ...ARCHIVE_ROUTES].flatMap(withHostForm).map(served);
+export const ROUTES: Route[] = [...SERVER_ROUTES, ...SESSION_ROUTES, ...DIFF_ROUTES, ...MERGE_ROUTES, ...CONFIG_ROUTES, ...CONVERSATION_ROUTES, ...TRASH_ROUTES, ...ARCHIVE_ROUTES, ...WEB_ROUTES].flatMap(withHostForm).map(served);
 
 /** Matches `/api/sessions/:name` style paths; returns the params or null. */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {

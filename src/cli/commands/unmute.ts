@@ -1,3 +1,0 @@
-import { muteCommand } from "./mute.ts";
-
-export const run = muteCommand(false);
