@@ -31,6 +31,7 @@ export const BODIES = {
   kill: objectSchema({ deleteBranch: booleanSchema, force: booleanSchema }),
   message: objectSchema({ text: nonEmptyStringSchema }, ["text"]),
   favourite: objectSchema({ favourite: booleanSchema }, ["favourite"]),
+  mute: objectSchema({ muted: booleanSchema }, ["muted"]),
   merge: objectSchema({ mode: enumSchema("merge", "squash", "rebase"), into: nonEmptyStringSchema, message: nonEmptyStringSchema }),
   push: objectSchema({ remote: nonEmptyStringSchema }),
   approveTool: objectSchema({ requestId: nonEmptyStringSchema, action: enumSchema("allow", "deny"), message: stringSchema, always: booleanSchema }, ["requestId", "action"]),
@@ -105,6 +106,7 @@ export interface ApiCalls {
   "DELETE /api/sessions/:host/:name": { body: Infer<typeof BODIES.kill>; reply: { removed: string[] } };
   "POST /api/sessions/:host/:name/message": { body: Infer<typeof BODIES.message>; reply: { delivered: "link" | "paste" } };
   "POST /api/sessions/:host/:name/favourite": { body: Infer<typeof BODIES.favourite>; reply: Ok & { favourite: boolean } };
+  "POST /api/sessions/:host/:name/mute": { body: Infer<typeof BODIES.mute>; reply: Ok & { muted: boolean } };
   "POST /api/sessions/:host/:name/interrupt": { reply: Ok };
   "POST /api/sessions/:host/:name/reconnect": { reply: Ok };
   "POST /api/sessions/:host/:name/merge": { body: Infer<typeof BODIES.merge>; reply: MergeResult };
@@ -140,6 +142,7 @@ export const API_CALLS = [
   "DELETE /api/sessions/:host/:name",
   "POST /api/sessions/:host/:name/message",
   "POST /api/sessions/:host/:name/favourite",
+  "POST /api/sessions/:host/:name/mute",
   "POST /api/sessions/:host/:name/interrupt",
   "POST /api/sessions/:host/:name/reconnect",
   "POST /api/sessions/:host/:name/merge",

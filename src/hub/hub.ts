@@ -23,6 +23,8 @@ import { StreamTickets } from "./stream-tickets.ts";
 import { httpError } from "./http.ts";
 import { LiveSessions } from "./live-sessions.ts";
 import { ViewPublisher } from "./view-publisher.ts";
+import { Notifier } from "./notifier.ts";
+import { StatusSummary } from "./status-summary.ts";
 
 // The hub's operations, shared by the HTTP routes (and so by the CLI and TUI, which are
 // its clients). It owns the live link; tmux and git stay the truth about what exists.
@@ -53,6 +55,9 @@ export class Hub {
   readonly views: ViewPublisher;
   /** Every claude conversation on this host: kept fresh by a worker, read by the API. */
   readonly conversations: ConversationKeeper;
+  /** Notifications (config `notify`) and the line `csm status-line` prints, both from the published views. */
+  readonly notifier: Notifier;
+  readonly statusSummary: StatusSummary;
   /** Set once the server listens: sessions (re)started by the hub connect here. */
   port = 0;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -102,6 +107,8 @@ export class Hub {
       }
     });
     this.timers.add(setInterval(() => this.prune(), PRUNE_EVERY_MS));
+    this.notifier = new Notifier(ctx, this.live);
+    this.statusSummary = new StatusSummary(ctx, this.live);
   }
 
   /** A timer the hub cancels when it stops, so nothing touches the closed store after. */
@@ -246,6 +253,13 @@ export class Hub {
     this.live.record(name, [{ kind: "link", at: new Date().toISOString(), data: { event: "favourite", favourite } }]);
   }
 
+  /** `csm mute`: the notifier skips a muted session; the link event publishes its new view. */
+  async setMuted(name: string, muted: boolean): Promise<void> {
+    const record = this.requireRecord(name);
+    this.ctx.sessions().setMuted(record.host, name, muted);
+    this.live.record(name, [{ kind: "link", at: new Date().toISOString(), data: { event: "muted", muted } }]);
+  }
+
   async interrupt(name: string): Promise<void> {
     this.requireRecord(name);
     await this.links.send(name, controlRequest(crypto.randomUUID(), { subtype: "interrupt" }));
@@ -322,6 +336,8 @@ export class Hub {
     this.stopped = true;
     this.remotes.stop();
     this.conversations.stop();
+    this.notifier.stop();
+    await this.statusSummary.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await this.ctx.tmux.closeControlChannel();

@@ -159,6 +159,8 @@ async function listen(ctx: Context, options: HubListenOptions, releaseLock: () =
   const info: HubInfo = { pid: process.pid, port, version: VERSION, startedAt: new Date(startedAt).toISOString(), procStart: processStartTime(process.pid) };
   await ctx.host.files.writeAtomic(hubInfoPath(stateDir), JSON.stringify(info), 0o600);
   void hub.checkAll();
+  hub.notifier.start();
+  hub.statusSummary.start(() => hub.list());
   hub.remotes.start();
   hub.conversations.start();
   const stopSync = startSyncTimer(ctx, hub);

@@ -81,7 +81,7 @@ export class ViewPublisher {
     const record = this.sessions().get(this.host, name);
     if (!record) return null;
     const state = this.live.state(name, record.createdAt);
-    const live = withLive({ ...base, favourite: record.favourite }, state, (record.transport as Transport | null) ?? null, record.claudeSessionId);
+    const live = withLive({ ...base, favourite: record.favourite, muted: record.muted ?? false }, state, (record.transport as Transport | null) ?? null, record.claudeSessionId);
     const view = { ...live, title: this.titleOf(live.claudeSessionId) };
     return { view, pending: view.status === "dead" ? [] : state.pending, streamingText: this.live.streamingText(name) };
   }

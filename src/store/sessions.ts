@@ -24,6 +24,8 @@ export interface SessionRecord {
   transport: string | null;
   /** First of the session's 10 ports (CSM_PORT_BASE); null for sessions made before csm gave ports out. */
   portBase?: number | null;
+  /** `csm mute`: no notifications from this session. Set only by setMuted, so insert leaves it out. */
+  muted?: boolean;
 }
 
 export interface SessionOptions {
@@ -53,6 +55,7 @@ interface Row {
   agent_secret: string | null;
   transport: string | null;
   port_base?: number | null;
+  muted?: number;
 }
 
 const fromRow = (row: Row): SessionRecord => ({
@@ -74,6 +77,7 @@ const fromRow = (row: Row): SessionRecord => ({
   agentSecret: row.agent_secret,
   transport: row.transport,
   portBase: row.port_base ?? null,
+  muted: row.muted === 1,
 });
 
 export class SessionStore {
@@ -165,6 +169,10 @@ export class SessionStore {
 
   setFavourite(host: string, name: string, favourite: boolean): void {
     this.db.query("UPDATE sessions SET favourite = ? WHERE host = ? AND name = ?").run(favourite ? 1 : 0, host, name);
+  }
+
+  setMuted(host: string, name: string, muted: boolean): void {
+    this.db.query("UPDATE sessions SET muted = ? WHERE host = ? AND name = ?").run(muted ? 1 : 0, host, name);
   }
 
   remove(host: string, name: string): void {

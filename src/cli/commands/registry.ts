@@ -52,6 +52,9 @@ export const COMMANDS: CommandInfo[] = [
   },
   { name: "send", remote: true, usage: "send NAME TEXT", summary: "send a message to the session's claude (typed into its pane when not linked)", load: () => import("./send.ts") },
   { name: "logs", remote: true, usage: "logs NAME [--follow] [--json] [--tail N]", summary: "the session's event log; --follow continues live", load: () => import("./logs.ts") },
+  { name: "mute", usage: "mute NAME", summary: "no notifications from this session (config notify); `unmute` undoes it", load: () => import("./mute.ts") },
+  { name: "unmute", usage: "unmute NAME", summary: "notifications from this session again", load: () => import("./unmute.ts") },
+  { name: "status-line", usage: "status-line", summary: "one short line for tmux's status-right: ◆2 waiting ●3 working ○1 idle (nothing without a hub)", load: () => import("./status-line.ts") },
   { name: "interrupt", remote: true, usage: "interrupt NAME", summary: "stop claude's current turn", load: () => import("./interrupt.ts") },
   { name: "reconnect", remote: true, usage: "reconnect NAME", summary: "restart a dead claude with --resume in the same worktree", load: () => import("./reconnect.ts") },
   {

@@ -19,6 +19,8 @@ export interface SessionView {
   baseRef: string | null;
   baseCommit: string | null;
   favourite: boolean;
+  /** `csm mute`: the hub sends no notifications for it (absent where no store knows the session). */
+  muted?: boolean;
   /** First of the session's 10 ports (CSM_PORT_BASE), when it has a block. */
   portBase?: number;
 }
@@ -51,6 +53,7 @@ export function mergeSessions(host: string, records: SessionRecord[], panes: Pan
       baseRef: record.baseRef,
       baseCommit: record.baseCommit,
       favourite: record.favourite,
+      muted: record.muted ?? false,
       ...(record.portBase != null ? { portBase: record.portBase } : {}),
     } satisfies SessionView;
   });
@@ -71,6 +74,7 @@ export function mergeSessions(host: string, records: SessionRecord[], panes: Pan
       baseRef: null,
       baseCommit: null,
       favourite: false,
+      muted: false,
     });
   }
   return views;

@@ -70,6 +70,18 @@ export const SESSION_ROUTES: RouteSpec[] = [
   },
   {
     method: "POST",
+    path: "/api/sessions/:name/mute",
+    summary: "no notifications from this session, or again ({muted: true|false})",
+    body: BODIES.mute,
+    errors: [400, 404],
+    handle: async ({ hub, params, body }) => {
+      const muted = body.muted as boolean;
+      await hub.setMuted(params.name!, muted);
+      return json({ ok: true, muted });
+    },
+  },
+  {
+    method: "POST",
     path: "/api/sessions/:name/interrupt",
     summary: "stop claude's current turn",
     errors: [404, 409],

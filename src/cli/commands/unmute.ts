@@ -1,0 +1,3 @@
+import { muteCommand } from "./mute.ts";
+
+export const run = muteCommand(false);
