@@ -33,6 +33,9 @@ import {
   type TuiModel,
 } from "./model.ts";
 import { FrameScheduler } from "./frame-scheduler.ts";
+import { NotifyTracker } from "../core/notify/notify-tracker.ts";
+import type { NotifyKind } from "../core/notify/notification.ts";
+import type { LiveSessionView } from "../core/live/live-view.ts";
 import { createInputOf } from "./views/create-form.ts";
 
 // The dashboard's controller: keys in (through the key tables), hub calls out, the model
@@ -51,7 +54,14 @@ export interface DashboardDeps {
   createDefaults: { repo?: string | null; base?: string | null };
   /** Relative repo paths typed in the form are relative to where csm was started. */
   resolvePath(path: string): string;
+  /** A bell and a desktop notification from the terminal (config `notify`); none when not set. */
+  alert?(title: string, message: string): void;
+  /** The changes `alert` is for (config notify.on). */
+  alertOn?: readonly NotifyKind[];
 }
+
+/** Like the hub's notifier: a change must hold this long (a rule answers a request within it). */
+const ALERT_SETTLE_MS = 750;
 
 const FRAME_MS = 16;
 /** Ages ("3m") move on their own; redraw for them now and then, not per event. */
@@ -67,6 +77,8 @@ export class DashboardApp {
   private readonly diffs: DiffReader;
   private readonly history: HistoryTab;
   private readonly archive: ArchiveTab;
+  private readonly alerts: NotifyTracker | null;
+  private readonly alertTimers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly deps: DashboardDeps,
@@ -77,6 +89,24 @@ export class DashboardApp {
     this.diffs = new DiffReader(deps.hub, () => this.model, (model) => this.update(model));
     this.history = new HistoryTab(hubConversations(deps.hub), () => this.model, (model) => this.update(model));
     this.archive = new ArchiveTab(hubArchive(deps.hub), () => this.model, (model) => this.update(model));
+    const alert = deps.alert;
+    this.alerts = alert
+      ? new NotifyTracker({
+          settleMs: ALERT_SETTLE_MS,
+          on: () => deps.alertOn ?? ["waiting"],
+          schedule: (delayMs, work) => {
+            const timer = setTimeout(() => (this.alertTimers.delete(timer), work()), delayMs);
+            this.alertTimers.add(timer);
+          },
+          now: () => new Date(),
+          emit: (notification) => alert(notification.title, notification.message),
+        })
+      : null;
+  }
+
+  /** Every view the dashboard shows passes here: the tracker calls the person once per change that holds. */
+  private watchForAlerts(view: LiveSessionView, pending: { toolName: string; input: Record<string, unknown> }[] = []): void {
+    this.alerts?.observe({ ...view, firstRequest: pending[0] ?? null });
   }
 
   start(): void {
@@ -94,6 +124,7 @@ export class DashboardApp {
     this.feed?.stop();
     if (this.clock) clearInterval(this.clock);
     if (this.spinner) clearInterval(this.spinner);
+    for (const timer of this.alertTimers) clearTimeout(timer);
     this.history.stop();
     this.frames.stop();
   }
@@ -111,6 +142,8 @@ export class DashboardApp {
   private onEvent(event: HubEvent): void {
     const before = event.kind === "view" ? this.model.sessions.find((s) => sessionKey(s) === sessionKey(event.data.view))?.turns : undefined;
     this.model = applyEvent(this.model, event);
+    if (event.kind === "view") this.watchForAlerts({ ...event.data.view, host: event.host ?? "local" }, event.data.pending);
+    if (event.kind === "removed") this.alerts?.forget(event.host ?? "local", event.session);
     this.requestDraw();
     // A turn ended: what the session changed may have too.
     if (event.kind === "view" && before !== undefined && event.data.view.turns !== before) this.diffs.readChanges([sessionKey(event.data.view)]);
@@ -123,6 +156,7 @@ export class DashboardApp {
         callHub(this.deps.hub, "GET /api/pending"),
       ]);
       this.update(applyPending(applySessions(this.model, sessions), pending));
+      for (const session of sessions) this.watchForAlerts(session);
       this.diffs.readChanges(sessions.map(sessionKey));
       if (this.model.mode === "detail" && this.model.selected) await this.loadDetail(this.model.selected, false);
     });

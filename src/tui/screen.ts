@@ -1,5 +1,6 @@
 import blessed, { type Screen } from "neo-blessed";
 import { printable } from "../shared/printable.ts";
+import { terminalAlert } from "../core/notify/terminal-alert.ts";
 import { boxWidthFor, teachBlessedWidths } from "./blessed-widths.ts";
 import type { TuiModel } from "./model.ts";
 import { dashboardView } from "./views/dashboard.ts";
@@ -12,6 +13,8 @@ export interface DashboardScreen {
   draw(model: TuiModel): void;
   onKey(handler: (full: string, ch: string | undefined) => void): void;
   onResize(handler: () => void): void;
+  /** A bell and an OSC 9/777 desktop notification (the text is made safe in terminalAlert). */
+  alert(title: string, message: string): void;
   /** Gives the terminal to `work` (tmux attach) and takes it back afterwards. */
   suspended<T>(work: () => Promise<T>): Promise<T>;
   destroy(): void;
@@ -61,6 +64,11 @@ export function openScreen(options: { noColour: boolean }): DashboardScreen {
     },
     onKey(handler) {
       screen.on("keypress", (ch, key) => handler(key.full, ch));
+    },
+    alert(title, message) {
+      if (destroyed) return;
+      // Through blessed's own buffer, so it never lands inside a frame being written.
+      (screen.program as unknown as { _write(text: string): void })._write(terminalAlert(title, message, { TERM: process.env.TERM, TMUX: process.env.TMUX, VTE_VERSION: process.env.VTE_VERSION }));
     },
     onResize(handler) {
       screen.on("resize", handler);

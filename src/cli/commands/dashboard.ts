@@ -35,6 +35,7 @@ export async function run(_argv: string[], io: Output): Promise<number> {
       createDefaults: { repo: ctx.settings.config.defaultRepo ?? null },
       resolvePath: (path) => resolve(process.cwd(), path),
       quit: () => finish(),
+      ...(ctx.settings.config.notify ? { alert: (title: string, message: string) => screen.alert(title, message), alertOn: ctx.settings.config.notify.on } : {}),
       async attach(session, host, shell) {
         if (host !== "local") {
           // On another host: its csm attaches there, through ssh -t.
