@@ -1,6 +1,7 @@
 import type { Context } from "../core/context.ts";
 import { askHosts, type HostAnswer } from "../core/conversations/conversations-everywhere.ts";
-import { LocalConversations } from "../core/conversations/local-conversations.ts";
+import type { ConversationInfo } from "../core/conversations/conversation-record.ts";
+import { exactlyOne, LocalConversations } from "../core/conversations/local-conversations.ts";
 import { HostRegistry } from "../core/hosts/host-registry.ts";
 import { usageError } from "../shared/errors.ts";
 import { checkName } from "../shared/names.ts";
@@ -104,3 +105,19 @@ export function withoutHostFlag(argv: string[]): string[] {
   }
   return rest;
 }
+
+/** What a person gave to name a conversation: data for a lookup, never a path. */
+export function checkRef(ref: string): string {
+  if (ref.trim() === "" || ref.length > 200) throw usageError("give a conversation id, id prefix, title or csm session name");
+  return ref;
+}
+
+/** The one conversation `ref` names on the chosen hosts (shared by info and resume). */
+export async function findConversation(ctx: Context, choice: HostChoice, ref: string, local: () => ConversationInfo[], io: Output): Promise<ConversationInfo> {
+  const { items, answers } = await askChosenHosts(ctx, choice, local, ["info", "--matches", "--", ref], io);
+  const where = answers.length === 1 ? answers[0]!.host : "any host";
+  return exactlyOne(ref, where, items);
+}
+
+/** The project as a person names it: the last part of the cwd. */
+export const projectName = (record: { cwd: string | null; project: string }) => (record.cwd ? record.cwd.replace(/\/+$/, "").split("/").pop() || record.cwd : record.project);

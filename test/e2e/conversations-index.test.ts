@@ -15,6 +15,7 @@ import {
   type RenamedSession,
   type SubagentSession,
 } from "../helpers/claude-transcripts.ts";
+import { csmJsonIn } from "../helpers/csm-json.ts";
 import { makeSandbox, type Sandbox } from "../helpers/sandbox.ts";
 
 // The index over transcripts the real claude wrote (test/helpers/claude-transcripts.ts):
@@ -64,11 +65,7 @@ afterAll(async () => {
   await sb?.dispose();
 });
 
-const csmJson = async <T>(args: string[]): Promise<T> => {
-  const result = await sb.csm([...args, "--json"], { env });
-  if (result.code !== 0) throw new Error(`csm ${args.join(" ")}: ${result.code} ${result.stderr}`);
-  return JSON.parse(result.stdout) as T;
-};
+const csmJson = <T>(args: string[]) => csmJsonIn(sb, env)<T>(args);
 
 test("history lists every conversation newest first, with titles, turns and states", async () => {
   const records = await csmJson<Record_[]>(["history"]);

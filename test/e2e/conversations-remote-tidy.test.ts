@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareClaudeEnv, startFakeAnthropic } from "../fixtures/fake-anthropic.ts";
 import { CLAUDE_BIN, makePrintSession } from "../helpers/claude-transcripts.ts";
+import { csmJsonIn } from "../helpers/csm-json.ts";
 import { makeRemoteSandbox } from "../helpers/remote.ts";
 
 // gc, trash, restore and rename on another machine, through the real sshd: that host's csm
@@ -23,11 +24,7 @@ test("gc --host devbox moves devbox's husk into devbox's trash; restore and rena
 
     await using remote = await makeRemoteSandbox({ remoteEnv: { CLAUDE_CONFIG_DIR: kept.configDir } });
     const { sb } = remote;
-    const csmJson = async <T>(args: string[]): Promise<T> => {
-      const result = await sb.csm([...args, "--json"]);
-      if (result.code !== 0) throw new Error(`csm ${args.join(" ")}: ${result.code} ${result.stderr}`);
-      return JSON.parse(result.stdout) as T;
-    };
+    const csmJson = csmJsonIn(sb);
 
     const plan = await csmJson<{ id: string; path: string; reason: string }[]>(["gc", "--host", "devbox"]);
     expect(plan).toEqual([expect.objectContaining({ reason: "husk: only local commands" })]);

@@ -47,8 +47,14 @@ test("history → info → resume a conversation csm did not start; the reply ar
   expect(lastUserText(request)).toContain("which word?");
   expect(JSON.stringify(request.messages)).toContain("remember the word pelican");
 
-  const after = JSON.parse((await live.sb.csm(["history", "--json"], { env: live.claudeEnv })).stdout) as { id: string; state: string; session: string; turns: number }[];
-  expect(after[0]).toMatchObject({ id: record!.id, state: "csm", session: "birds", turns: 2 });
+  // The hub's indexer picks the new turn up a moment after claude wrote it.
+  await live.sb.waitFor(
+    async () => {
+      const after = JSON.parse((await live.sb.csm(["history", "--json"], { env: live.claudeEnv })).stdout) as { id: string; state: string; session: string; turns: number }[];
+      return after[0]?.turns === 2 ? after[0] : undefined;
+    },
+    { what: "the resumed conversation's second turn in the index" },
+  ).then((after) => expect(after).toMatchObject({ id: record!.id, state: "csm", session: "birds", turns: 2 }));
   // A conversation a csm session runs is not resumed twice.
   const again = await live.sb.csm(["resume", record!.id], { env: live.claudeEnv });
   expect(again.code).toBe(1);

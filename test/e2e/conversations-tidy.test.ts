@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync 
 import { join } from "node:path";
 import { prepareClaudeEnv, startFakeAnthropic, type FakeAnthropic } from "../fixtures/fake-anthropic.ts";
 import { CLAUDE_BIN, makePrintSession, makeRenamedSession, type PrintSession, type RenamedSession } from "../helpers/claude-transcripts.ts";
+import { csmJsonIn } from "../helpers/csm-json.ts";
 import { makeSandbox, type Sandbox } from "../helpers/sandbox.ts";
 
 // gc, prune, trash and restore over transcripts the real claude wrote: husks left by slash
@@ -45,11 +46,7 @@ afterAll(async () => {
   await sb?.dispose();
 });
 
-const csmJson = async <T>(args: string[]): Promise<T> => {
-  const result = await sb.csm([...args, "--json"], { env });
-  if (result.code !== 0) throw new Error(`csm ${args.join(" ")}: ${result.code} ${result.stderr}`);
-  return JSON.parse(result.stdout) as T;
-};
+const csmJson = <T>(args: string[]) => csmJsonIn(sb, env)<T>(args);
 
 test("gc lists the husks with the rule that matched, moves nothing until --apply, then moves them to the trash; restore brings one back byte for byte", async () => {
   expect(husks).toHaveLength(2);

@@ -7,7 +7,7 @@ import { expandHome } from "../../config/paths.ts";
 import { usageError } from "../../shared/errors.ts";
 import { printable } from "../../shared/printable.ts";
 import { parseFlags } from "../args.ts";
-import { askChosenHosts, hostChoice, limitFlag, withConversations } from "../conversation-hosts.ts";
+import { askChosenHosts, hostChoice, limitFlag, projectName, withConversations } from "../conversation-hosts.ts";
 import { jsonText, type Output } from "../io.ts";
 import { formatAge, formatTable } from "../table.ts";
 
@@ -62,8 +62,6 @@ function localPath(path: string, env: NodeJS.ProcessEnv): string {
   return (require("node:path") as typeof import("node:path")).resolve(process.cwd(), expanded);
 }
 
-/** The project as a person names it: the last part of the cwd. */
-export const projectName = (record: Pick<ConversationRecord, "cwd" | "project">) => (record.cwd ? record.cwd.replace(/\/+$/, "").split("/").pop() || record.cwd : record.project);
 
 export function formatHistory(records: ConversationRecord[], now: Date): string {
   if (records.length === 0) return "no conversations (claude's transcripts are read from $CLAUDE_CONFIG_DIR or ~/.claude)";

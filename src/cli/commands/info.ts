@@ -1,10 +1,8 @@
 import { createContext } from "../../core/context.ts";
 import type { ConversationInfo } from "../../core/conversations/conversation-record.ts";
-import { exactlyOne } from "../../core/conversations/local-conversations.ts";
-import { usageError } from "../../shared/errors.ts";
 import { oneLine, printable } from "../../shared/printable.ts";
 import { parseFlags } from "../args.ts";
-import { askChosenHosts, hostChoice, withConversations, type HostChoice } from "../conversation-hosts.ts";
+import { checkRef, findConversation, hostChoice, withConversations } from "../conversation-hosts.ts";
 import { jsonText, type Output } from "../io.ts";
 
 // `csm info REF`: one conversation (by id, id prefix, /rename title or csm session name) with
@@ -34,19 +32,6 @@ export async function run(argv: string[], io: Output): Promise<number> {
   } finally {
     ctx.close();
   }
-}
-
-/** What a person gave to name a conversation: data for a lookup, never a path. */
-export function checkRef(ref: string): string {
-  if (ref.trim() === "" || ref.length > 200) throw usageError("give a conversation id, id prefix, title or csm session name");
-  return ref;
-}
-
-/** The one conversation `ref` names on the chosen hosts (shared by info and resume). */
-export async function findConversation(ctx: Parameters<typeof askChosenHosts>[0], choice: HostChoice, ref: string, local: () => ConversationInfo[], io: Output): Promise<ConversationInfo> {
-  const { items, answers } = await askChosenHosts(ctx, choice, local, ["info", "--matches", "--", ref], io);
-  const where = answers.length === 1 ? answers[0]!.host : "any host";
-  return exactlyOne(ref, where, items);
 }
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;

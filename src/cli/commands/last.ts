@@ -5,7 +5,7 @@ import { CsmError } from "../../shared/errors.ts";
 import { parseFlags } from "../args.ts";
 import { withConversations } from "../conversation-hosts.ts";
 import type { Output } from "../io.ts";
-import { resumeFound } from "./resume.ts";
+import { resumeFound } from "../resume-found.ts";
 
 // `csm last`: resume the most recent conversation of the current directory (with --any, of
 // any directory) on this host.

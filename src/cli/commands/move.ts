@@ -10,10 +10,9 @@ import { runRemoteCsm } from "../../core/hosts/remote-csm.ts";
 import { CsmError, usageError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import { parseFlags } from "../args.ts";
-import { hostNames, withConversations } from "../conversation-hosts.ts";
+import { checkRef, hostNames, withConversations } from "../conversation-hosts.ts";
 import { jsonText, type Output } from "../io.ts";
-import { checkRef } from "./info.ts";
-import { resumeFound } from "./resume.ts";
+import { resumeFound } from "../resume-found.ts";
 
 // `csm move REF --to HOST [--resume]`: the conversation copied to HOST (paths mapped from its
 // machine's pathMap to HOST's), then optionally resumed there as a csm session. REF is found

@@ -1,4 +1,5 @@
 import type { Output } from "../io.ts";
+import { runTidy } from "../tidy-command.ts";
 
-// `csm prune`: see gc.ts, which does both.
-export const run = async (argv: string[], io: Output): Promise<number> => (await import("./gc.ts")).run(argv, io, "prune");
+// `csm prune`: unnamed conversations idle N days, listed, moved to the trash with --apply (see tidy-command.ts).
+export const run = (argv: string[], io: Output): Promise<number> => runTidy(argv, io, "prune");

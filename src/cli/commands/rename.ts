@@ -5,9 +5,8 @@ import { ensureHub } from "../../hub-client/hub-start.ts";
 import { CsmError } from "../../shared/errors.ts";
 import { printable } from "../../shared/printable.ts";
 import { parseFlags } from "../args.ts";
-import { runOnHost, withConversations, withoutHostFlag } from "../conversation-hosts.ts";
+import { checkRef, runOnHost, withConversations, withoutHostFlag } from "../conversation-hosts.ts";
 import { jsonText, type Output } from "../io.ts";
-import { checkRef } from "./info.ts";
 
 // `csm rename REF TITLE`: names a conversation (a csm session's, or any by id, prefix or title)
 // as claude's `/rename` does. A csm session's claude is asked through the hub to write the

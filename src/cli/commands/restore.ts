@@ -2,9 +2,8 @@ import { createContext } from "../../core/context.ts";
 import { findTrashEntry, restoreEntry, trashDirOf } from "../../core/conversations/trash-queries.ts";
 import { printable } from "../../shared/printable.ts";
 import { parseFlags } from "../args.ts";
-import { runOnHost, withoutHostFlag } from "../conversation-hosts.ts";
+import { checkRef, runOnHost, withoutHostFlag } from "../conversation-hosts.ts";
 import { jsonText, type Output } from "../io.ts";
-import { checkRef } from "./info.ts";
 
 // `csm restore ID`: a trashed conversation back where it was, byte for byte (its checksum is
 // checked); refused when a file exists there again, and when ID names several entries.

@@ -4,10 +4,9 @@ import type { SearchHit } from "../../core/conversations/conversation-record.ts"
 import { usageError } from "../../shared/errors.ts";
 import { printable } from "../../shared/printable.ts";
 import { parseFlags } from "../args.ts";
-import { askChosenHosts, hostChoice, limitFlag, withConversations } from "../conversation-hosts.ts";
+import { askChosenHosts, hostChoice, limitFlag, projectName, withConversations } from "../conversation-hosts.ts";
 import { jsonText, type Output } from "../io.ts";
 import { formatAge } from "../table.ts";
-import { projectName } from "./history.ts";
 
 // `csm search TEXT`: full text over prompts, replies and tool calls of every conversation,
 // on every host unless --host says one; ranked, with the text around each hit.
