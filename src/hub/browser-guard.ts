@@ -98,8 +98,12 @@ export class BrowserGuard {
   }
 
   /** Where a browser reaches this hub at `port`: its listen address (or, listening everywhere, its first configured name). */
+  /** The HTTPS listener's port when the hub is reached from elsewhere (the page's), else null. */
+  publicPort: number | null = null;
+
   pageBase(port: number): string {
     const listen = this.options.listen;
+    if (this.publicPort !== null) port = this.publicPort;
     const host = isWildcardAddress(listen) ? (this.options.names()[0] ?? "127.0.0.1") : listen;
     return `${this.options.tls ? "https" : "http"}://${asHostHeaderName(host)}:${port}`;
   }

@@ -1,5 +1,5 @@
 import { serveWebAsset } from "./web-assets.ts";
-import type { Server } from "bun";
+import type { Server, ServerWebSocket } from "bun";
 import type { Context } from "../core/context.ts";
 import type { Transport } from "../core/live/live-state.ts";
 import { VERSION } from "../shared/version.ts";
@@ -27,7 +27,10 @@ import { attachWebAuth, cookieOf, WebLogin } from "./web-login.ts";
 export interface RunningHub {
   server: Server<AgentSocketData>;
   hub: Hub;
+  /** The port this machine's clients use (hub.json): the plain loopback listener. */
   port: number;
+  /** With tls: the HTTPS port others (the web page) reach it on. */
+  publicPort: number | null;
   stop(): Promise<void>;
 }
 
@@ -115,43 +118,54 @@ async function listen(ctx: Context, options: HubListenOptions, releaseLock: () =
     return found.route.handle({ hub, request, params: found.params, url, startedAt });
   }
 
+  // The handlers every listener shares: the API, the page, the agent socket, hooks.
+  const serving = {
+    idleTimeout: 0,
+    async fetch(request: Request, server: Server<AgentSocketData>) {
+      // Before anything else, every path: a page that rebound its own domain to this address names that domain.
+      const misdirected = web.guard.hostRefusal(request);
+      if (misdirected) return misdirected;
+      const url = new URL(request.url);
+      const cors = corsHeaders(ctx, request);
+      if (request.method === "OPTIONS") return new Response(null, { status: Object.keys(cors).length ? 204 : 403, headers: cors });
+      let response: Response | undefined;
+      try {
+        if (url.pathname.startsWith("/ws/agent/")) response = agentUpgrade(ctx, request, server, url);
+        else if (url.pathname.startsWith("/hooks/")) response = await hookCall(ctx, hub, request, url);
+        else response = serveWebAsset(request, url) ?? (await route(request, url));
+      } catch (error) {
+        response = errorResponse(error);
+      }
+      if (response) for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
+      return response;
+    },
+    websocket: {
+      open: (socket: ServerWebSocket<AgentSocketData>) => hub.links.open(socket),
+      message: (socket: ServerWebSocket<AgentSocketData>, data: string | Buffer) => hub.links.message(socket, data),
+      close: (socket: ServerWebSocket<AgentSocketData>) => hub.links.close(socket),
+      sendPings: true,
+      idleTimeout: 60,
+    },
+  };
+
   let server: Server<AgentSocketData>;
+  let outside: Server<AgentSocketData> | null = null;
   try {
-    server = Bun.serve<AgentSocketData, never>({
-      hostname,
-      port: options.port,
-      idleTimeout: 0,
-      ...(options.tls ? { tls: { cert: Bun.file(options.tls.cert), key: Bun.file(options.tls.key) } } : {}),
-      async fetch(request, server) {
-        // Before anything else, every path: a page that rebound its own domain to this address names that domain.
-        const misdirected = web.guard.hostRefusal(request);
-        if (misdirected) return misdirected;
-        const url = new URL(request.url);
-        const cors = corsHeaders(ctx, request);
-        if (request.method === "OPTIONS") return new Response(null, { status: Object.keys(cors).length ? 204 : 403, headers: cors });
-        let response: Response | undefined;
-        try {
-          if (url.pathname.startsWith("/ws/agent/")) response = agentUpgrade(ctx, request, server, url);
-          else if (url.pathname.startsWith("/hooks/")) response = await hookCall(ctx, hub, request, url);
-          else response = serveWebAsset(request, url) ?? (await route(request, url));
-        } catch (error) {
-          response = errorResponse(error);
-        }
-        if (response) for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
-        return response;
-      },
-      websocket: {
-        open: (socket) => hub.links.open(socket),
-        message: (socket, data) => hub.links.message(socket, data),
-        close: (socket) => hub.links.close(socket),
-        sendPings: true,
-        idleTimeout: 60,
-      },
-    });
+    if (options.tls) {
+      // Reached from elsewhere: HTTPS there, for the web page. Everything on this machine (the
+      // CLI, the dashboard, the bridges' agent sockets) keeps a plain listener on loopback,
+      // which hub.json names, so none of them has to trust the certificate.
+      outside = Bun.serve<AgentSocketData, never>({ hostname, port: options.port, tls: { cert: Bun.file(options.tls.cert), key: Bun.file(options.tls.key) }, ...serving });
+      server = Bun.serve<AgentSocketData, never>({ hostname: "127.0.0.1", port: 0, ...serving });
+    } else {
+      server = Bun.serve<AgentSocketData, never>({ hostname, port: options.port, ...serving });
+    }
   } catch (error) {
+    outside?.stop(true);
     await hub.stop();
     throw new CsmError("HubCannotListen", `the hub cannot listen on ${hostname}:${options.port}: ${(error as Error).message} (set apiPort in the config or CSM_PORT)`);
   }
+  web.guard.publicPort = outside?.port ?? null;
 
   const port = server.port!;
   hub.port = port;
@@ -168,6 +182,7 @@ async function listen(ctx: Context, options: HubListenOptions, releaseLock: () =
     server,
     hub,
     port,
+    publicPort: outside?.port ?? null,
     async stop() {
       // Said before the sockets close: a bridge that loses its link must find it, or it
       // would start the hub again that a person (or the system) just stopped.
@@ -176,6 +191,7 @@ async function listen(ctx: Context, options: HubListenOptions, releaseLock: () =
       stopSync();
       const hubStopped = hub.stop();
       server.stop(true);
+      outside?.stop(true);
       await hubStopped;
       const current = await ctx.host.files.read(hubInfoPath(stateDir));
       if (current && (JSON.parse(current) as HubInfo).pid === process.pid) await ctx.host.files.remove(hubInfoPath(stateDir));

@@ -30,19 +30,28 @@ test("with tls the hub serves https beyond loopback, and a browser's cookie is S
   expect(made.code).toBe(0);
   await sb.writeConfig({ tls: { cert, key } });
   await using hub = await startTestHub(sb, ["--listen", "0.0.0.0"]);
-  const base = `https://127.0.0.1:${hub.port}`;
+  // This machine's clients (CLI, dashboard, bridges) keep a plain loopback listener, which
+  // hub.json names: `csm web` gets its https link through it.
+  const web = await sb.csm(["web", "--json"]);
+  expect(web.code).toBe(0);
+  const issued = JSON.parse(web.stdout) as { code: string; url: string };
+  const publicPort = Number(/^https:\/\/127\.0\.0\.1:(\d+)\/#login=/.exec(issued.url)?.[1]);
+  expect(publicPort).toBeGreaterThan(0);
+  const local = (JSON.parse(await Bun.file(join(sb.paths.stateHome, "csm", "hub.json")).text()) as { port: number }).port;
+  expect(local).not.toBe(publicPort);
+  expect((await fetch(`http://127.0.0.1:${local}/api/health`)).status).toBe(200);
+  expect((await sb.csm(["list", "--json"])).code).toBe(0);
+  const base = `https://127.0.0.1:${publicPort}`;
   const insecure = { tls: { rejectUnauthorized: false } } as RequestInit;
   expect((await fetch(`${base}/api/health`, insecure)).status).toBe(200);
-  // No plain HTTP beside it.
-  await expect(fetch(`http://127.0.0.1:${hub.port}/api/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status)).rejects.toThrow();
+  // No plain HTTP where others reach it.
+  await expect(fetch(`http://127.0.0.1:${publicPort}/api/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status)).rejects.toThrow();
   expect((await fetch(`${base}/api/health`, { ...insecure, headers: { host: "evil.example" } })).status).toBe(421);
 
-  const issued = (await (await fetch(`${base}/api/web/codes`, { ...insecure, method: "POST", headers: { authorization: `Bearer ${hub.token()}` } })).json()) as { code: string; url: string };
-  expect(issued.url).toBe(`https://127.0.0.1:${hub.port}/#login=${issued.code}`);
   const login = await fetch(`${base}/api/web/login`, { ...insecure, method: "POST", headers: { origin: base, "content-type": "application/json" }, body: JSON.stringify({ code: issued.code }) });
   expect(login.status).toBe(200);
   expect(login.headers.get("set-cookie")).toEndWith("; Secure");
   // An http page of the same host is another origin.
   const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
-  expect((await fetch(`${base}/api/web/logout`, { ...insecure, method: "POST", headers: { cookie, origin: `http://127.0.0.1:${hub.port}` } })).status).toBe(403);
+  expect((await fetch(`${base}/api/web/logout`, { ...insecure, method: "POST", headers: { cookie, origin: `http://127.0.0.1:${publicPort}` } })).status).toBe(403);
 });

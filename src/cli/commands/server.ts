@@ -46,7 +46,9 @@ export async function run(argv: string[], io: Output): Promise<number> {
   if (hostname !== "127.0.0.1") {
     io.err(`csm: warning: the hub listens on ${hostname}, not only this machine: anyone who can reach it and has the token can run commands as you`);
   }
-  io.out(`csm hub listening on ${hostname}:${hub.port} (pid ${process.pid}${isLoopbackAddress(hostname) ? "" : ", https"})`);
+  // With tls: https where others reach it; this machine's clients keep plain loopback.
+  if (hub.publicPort !== null) io.out(`csm hub listening on ${hostname}:${hub.publicPort} (pid ${process.pid}, https) and 127.0.0.1:${hub.port} for this machine`);
+  else io.out(`csm hub listening on ${hostname}:${hub.port} (pid ${process.pid}${isLoopbackAddress(hostname) ? "" : ", https"})`);
   await io.flush();
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
