@@ -69,8 +69,13 @@ export function App() {
       document.body.dataset.ready = "list";
       performance.mark("csm:first-list");
     }
+  }, [state.loaded]);
+
+  useEffect(() => {
     document.body.dataset.connection = state.connection;
-  }, [state.loaded, state.connection]);
+    // How many times the stream opened: a test sees a reconnection that was too quick to watch.
+    if (state.connection === "live") document.body.dataset.streamOpens = String(Number(document.body.dataset.streamOpens ?? "0") + 1);
+  }, [state.connection]);
 
   // Keep a selection while there are sessions; a killed session's view closes.
   useEffect(() => {
@@ -254,7 +259,7 @@ export function App() {
           </button>
           {permission === "default" && (
             <button class="subtle" onClick={() => void askPermission().then(setPermission)} title="a notification when a session starts waiting">
-              Notify me
+              Notify
             </button>
           )}
           <button class="subtle keys-button" onClick={() => setDialog("help")} title="keys (?)">

@@ -83,7 +83,16 @@ export const WEB_KEYS: Record<WebMode, WebBinding[]> = {
 const NAMES: Record<string, string> = { ArrowDown: "down", ArrowUp: "up", Enter: "enter", Escape: "escape", " ": "space", Tab: "tab", Backspace: "backspace" };
 
 /** A key press as a blessed key name, or null for one the tables cannot hold (Alt, Meta). */
-export function keyName(event: Pick<KeyboardEvent, "key" | "ctrlKey" | "altKey" | "metaKey" | "shiftKey">): string | null {
+/** What keyName reads of a KeyboardEvent (declared here: this file is also checked without DOM types). */
+export interface KeyPress {
+  key: string;
+  ctrlKey: boolean;
+  altKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+}
+
+export function keyName(event: KeyPress): string | null {
   if (event.altKey || event.metaKey) return null;
   const named = NAMES[event.key];
   if (named) return event.shiftKey && named === "tab" ? "S-tab" : named;

@@ -27,9 +27,12 @@ interface Props {
 export function SessionView(props: Props) {
   const { entry, log, busy } = props;
   const { view, pending, streamingText } = entry;
-  const logEnd = useRef<HTMLDivElement>(null);
+  const logBox = useRef<HTMLDivElement>(null);
   const lines = logLines(log ?? []);
-  useEffect(() => logEnd.current?.scrollIntoView({ block: "end" }), [lines.length, streamingText]);
+  // The log's own scroll, not the page's: the request cards above stay in view.
+  useEffect(() => {
+    if (logBox.current) logBox.current.scrollTop = logBox.current.scrollHeight;
+  }, [lines.length, streamingText]);
   const cost = view.costUsd > 0 ? ` · $${view.costUsd.toFixed(2)}` : "";
   return (
     <article class="detail" aria-label={`session ${view.name}`}>
@@ -57,7 +60,7 @@ export function SessionView(props: Props) {
         {view.model && <span> · {view.model}</span>}
         <span>
           {" "}
-          · {view.turns} turns{cost}
+          · {view.turns} {view.turns === 1 ? "turn" : "turns"}{cost}
         </span>
         {!view.guarded && <span class="warn"> · asks nothing ({view.permissionMode})</span>}
       </p>
@@ -72,7 +75,7 @@ export function SessionView(props: Props) {
           onAnswer={(answer) => props.onAnswer(request.requestId, answer)}
         />
       ))}
-      <div class="log" role="log" aria-live="polite">
+      <div class="log" role="log" aria-live="polite" ref={logBox}>
         {log === undefined && <p class="muted">loading the log…</p>}
         {lines.map((line, i) => (
           <div key={`${line.seq ?? "n"}-${i}`} class={`line kind-${line.kind}`}>
@@ -86,7 +89,6 @@ export function SessionView(props: Props) {
             <span class="text">{streamingText}</span>
           </div>
         )}
-        <div ref={logEnd} />
       </div>
       <form
         class="message"
