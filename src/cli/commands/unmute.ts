@@ -1,3 +1,3 @@
-import { muteCommand } from "./mute.ts";
+import { muteCommand } from "../mute-command.ts";
 
 export const run = muteCommand(false);
