@@ -8,12 +8,13 @@ import { rulesSection } from "./rules.ts";
 import { sshSection } from "./ssh.ts";
 import { statusLineSection } from "./status-line.ts";
 import { syncSection } from "./sync.ts";
+import { webSection } from "./web.ts";
 import type { BenchSection } from "./section.ts";
 
 // `bun run bench [SECTION…]`: runs every section, or only the named ones, one after
 // another so they never compete for the machine.
 
-const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection, sshSection, diffSection, conversationsSection, syncSection, moveSection, statusLineSection];
+const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection, sshSection, diffSection, conversationsSection, syncSection, moveSection, statusLineSection, webSection];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));
