@@ -33,6 +33,7 @@ test("log in with a code, allow a real request from the page, see the reply arri
   await card.waitFor();
   expect(await card.locator("pre.input").textContent()).toBe(`touch ${target}`);
   expect(existsSync(target)).toBe(false);
+  await page.screenshot({ path: join(process.env.CSM_WEB_SCREENSHOTS ?? live.sb.paths.root, "desktop-session.png") });
   await card.locator("button.allow").click();
 
   await page.locator(".log .line", { hasText: "touched it" }).waitFor();
