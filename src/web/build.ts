@@ -125,16 +125,19 @@ export async function loadWebBundle(): Promise<WebBundle> {
   return bundle;
 }
 
+// No top-level await: the hub's prebuilt bundle (CommonJS) carries this module too.
 if (import.meta.main) {
-  try {
-    const started = performance.now();
-    const { bundle, contents } = await buildWebBundle();
-    await writeWebDir(contents, { bun: Bun.version, version: bundle.version, inputs: bundle.inputs });
-    const gz = bundle.files.get("/app.js")!.gzip.length;
-    console.log(`csm: web dashboard in ${WEB_DIR}/ (script ${(gz / 1024).toFixed(1)} KB gzipped, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  } catch (error) {
-    console.error(`csm: no web dashboard build: ${(error as Error).message}`);
-    // From `bun install`: the hub builds it on first use anyway.
-    if (!process.argv.includes("--optional")) process.exitCode = 1;
-  }
+  void (async () => {
+    try {
+      const started = performance.now();
+      const { bundle, contents } = await buildWebBundle();
+      await writeWebDir(contents, { bun: Bun.version, version: bundle.version, inputs: bundle.inputs });
+      const gz = bundle.files.get("/app.js")!.gzip.length;
+      console.log(`csm: web dashboard in ${WEB_DIR}/ (script ${(gz / 1024).toFixed(1)} KB gzipped, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (error) {
+      console.error(`csm: no web dashboard build: ${(error as Error).message}`);
+      // From `bun install`: the hub builds it on first use anyway.
+      if (!process.argv.includes("--optional")) process.exitCode = 1;
+    }
+  })();
 }
