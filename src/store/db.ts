@@ -5,7 +5,7 @@ export type { Database };
 
 // One SQLite file per host under the XDG state dir. WAL so the hub (later) can write
 // while CLI commands read. Migrations are append-only: index i upgrades to version i+1.
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: string[] = [
   `CREATE TABLE sessions (
      host TEXT NOT NULL,
      name TEXT NOT NULL,

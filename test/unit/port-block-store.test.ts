@@ -2,7 +2,8 @@ import { expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase } from "../../src/store/db.ts";
+import { Database } from "bun:sqlite";
+import { MIGRATIONS, openDatabase } from "../../src/store/db.ts";
 import { SessionStore, type SessionRecord } from "../../src/store/sessions.ts";
 import { firstFreeBlock } from "../../src/core/sessions/port-blocks.ts";
 
@@ -16,9 +17,11 @@ test("a database from before port blocks gains the column; its sessions keep wor
   const dir = mkdtempSync(join(tmpdir(), "csm-ports-"));
   const path = join(dir, "csm.sqlite");
   try {
-    // Back to schema 2, as an older csm left it, with a session in it.
-    const old = openDatabase(path);
-    old.exec("DROP TABLE archive; DROP INDEX sessions_port_base; ALTER TABLE sessions DROP COLUMN port_base; PRAGMA user_version = 2;");
+    // A database at schema 2, as an older csm left it, with a session in it.
+    const old = new Database(path, { create: true });
+    old.exec("PRAGMA journal_mode = WAL");
+    for (const migration of MIGRATIONS.slice(0, 2)) old.exec(migration);
+    old.exec("PRAGMA user_version = 2");
     old.query("INSERT INTO sessions (host, name, worktree, created_at) VALUES ('local', 'old', '/w', '2026-01-01T00:00:00Z')").run();
     old.close();
 
