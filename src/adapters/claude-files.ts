@@ -27,13 +27,7 @@ export interface TranscriptListing {
   problems: ScanProblem[];
 }
 
-/** `CLAUDE_CONFIG_DIR`, else `~/.claude`. */
-export function claudeConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.CLAUDE_CONFIG_DIR;
-  if (configured) return configured.replace(/\/+$/, "") || "/";
-  const home = env.HOME || (require("node:os") as typeof import("node:os")).homedir();
-  return `${home.replace(/\/+$/, "")}/.claude`;
-}
+export { claudeConfigDir } from "../config/claude-config-dir.ts";
 
 const TRANSCRIPT = /^([A-Za-z0-9][A-Za-z0-9._-]{0,127})\.jsonl$/;
 const ID_DIR = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -6,19 +6,14 @@ import { HostRegistry } from "../core/hosts/host-registry.ts";
 import { usageError } from "../shared/errors.ts";
 import { checkName } from "../shared/names.ts";
 import type { Output } from "./io.ts";
+import { type HostChoice } from "./conversation-flags.ts";
+
+export { checkRef, hostChoice, limitFlag, projectName, type HostChoice } from "./conversation-flags.ts";
 
 // What the conversation commands share: which hosts a question goes to, this host's index
 // opened and brought up to date, and unreachable hosts reported on stderr (the answer of the
 // others still printed). Remote hosts are asked with `--host local`, so they answer for
 // themselves and never fan out further.
-
-export type HostChoice = { kind: "local" } | { kind: "one"; host: string } | { kind: "all" };
-
-export function hostChoice(flags: { host?: string; "all-hosts"?: boolean }, defaultAll: boolean): HostChoice {
-  if (flags.host !== undefined && flags["all-hosts"]) throw usageError("--host and --all-hosts cannot be used together");
-  if (flags.host !== undefined) return flags.host === "local" ? { kind: "local" } : { kind: "one", host: checkName("host", flags.host) };
-  return flags["all-hosts"] || defaultAll ? { kind: "all" } : { kind: "local" };
-}
 
 export function hostNames(ctx: Context, choice: HostChoice): string[] {
   const configured = ["local", ...Object.keys(ctx.settings.config.hosts)];
@@ -63,12 +58,6 @@ export async function askChosenHosts<T extends { host: string }>(
   }
 }
 
-/** A positive whole number flag, or the default. */
-export function limitFlag(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d{1,6}$/.test(value) || Number(value) === 0) throw usageError(`--limit takes a positive whole number, not ${JSON.stringify(value)}`);
-  return Number(value);
-}
 
 /**
  * Runs this very command on another host's csm (`--host H` for a command that acts on that
@@ -106,11 +95,6 @@ export function withoutHostFlag(argv: string[]): string[] {
   return rest;
 }
 
-/** What a person gave to name a conversation: data for a lookup, never a path. */
-export function checkRef(ref: string): string {
-  if (ref.trim() === "" || ref.length > 200) throw usageError("give a conversation id, id prefix, title or csm session name");
-  return ref;
-}
 
 /** The one conversation `ref` names on the chosen hosts (shared by info and resume). */
 export async function findConversation(ctx: Context, choice: HostChoice, ref: string, local: () => ConversationInfo[], io: Output): Promise<ConversationInfo> {
@@ -119,5 +103,3 @@ export async function findConversation(ctx: Context, choice: HostChoice, ref: st
   return exactlyOne(ref, where, items);
 }
 
-/** The project as a person names it: the last part of the cwd. */
-export const projectName = (record: { cwd: string | null; project: string }) => (record.cwd ? record.cwd.replace(/\/+$/, "").split("/").pop() || record.cwd : record.project);

@@ -19,8 +19,8 @@ export interface CsmPaths {
   launchDir: string;
   /** Per-session `--settings` files that give claude csm's hooks (see link/hook-settings.ts). */
   hooksDir: string;
-  /** The conversation index: a cache of every transcript on this host (store/conversation-index.ts). */
-  conversationIndex: string;
+  /** csm's cache dir: the conversation indexes (store/conversation-index.ts), one per claude config dir. */
+  cacheDir: string;
 }
 
 export function csmPaths(env: NodeJS.ProcessEnv = process.env): CsmPaths {
@@ -40,7 +40,7 @@ export function csmPaths(env: NodeJS.ProcessEnv = process.env): CsmPaths {
     defaultWorktreeBase: join(dataDir, "worktrees"),
     launchDir: join(stateDir, "launch"),
     hooksDir: join(stateDir, "hooks"),
-    conversationIndex: join(cacheHome, "csm", "conversations.sqlite"),
+    cacheDir: join(cacheHome, "csm"),
   };
 }
 
@@ -49,4 +49,12 @@ export function expandHome(path: string, env: NodeJS.ProcessEnv = process.env): 
   if (path === "~") return home(env);
   if (path.startsWith("~/")) return join(home(env), path.slice(2));
   return path;
+}
+
+/**
+ * The conversation index of one claude config dir: each dir's transcripts have their own, so a
+ * command for another `CLAUDE_CONFIG_DIR` never shares (or fights over) the hub's.
+ */
+export function conversationIndexPath(paths: Pick<CsmPaths, "cacheDir">, claudeConfigDir: string): string {
+  return join(paths.cacheDir, `conversations-${Bun.hash(claudeConfigDir).toString(16).padStart(16, "0")}.sqlite`);
 }

@@ -19,6 +19,8 @@ export interface HubInfo {
   startedAt: string;
   /** The process's start time (see shared/process-alive.ts): with the pid it names this very hub. */
   procStart?: string | null;
+  /** The claude config dir whose conversations this hub indexes. */
+  claudeConfigDir?: string;
 }
 
 export const hubInfoPath = (stateDir: string) => `${stateDir}/hub.json`;

@@ -1,3 +1,4 @@
+import { conversationIndexPath } from "../config/paths.ts";
 import { claudeConfigDir } from "../adapters/claude-files.ts";
 import { LocalConversations, WATCHER_HEARTBEAT_KEY } from "../core/conversations/local-conversations.ts";
 import type { Context } from "../core/context.ts";
@@ -19,6 +20,10 @@ export class ConversationKeeper {
   onTitles: (changed: string[]) => void = () => undefined;
 
   constructor(private readonly ctx: Context) {}
+
+  private indexPath(): string {
+    return conversationIndexPath(this.ctx.settings.paths, claudeConfigDir(this.ctx.env));
+  }
 
   /** The title of a csm session's conversation, as of the indexer's last pass. */
   titleOf(id: string | null): string | null {
@@ -50,7 +55,7 @@ export class ConversationKeeper {
     };
     // An indexer that dies leaves the hub running; CLI queries then refresh for themselves.
     this.worker.onerror = () => undefined;
-    this.worker.postMessage({ indexPath: this.ctx.settings.paths.conversationIndex, configDir: claudeConfigDir(this.ctx.env) } satisfies IndexerStart);
+    this.worker.postMessage({ indexPath: this.indexPath(), configDir: claudeConfigDir(this.ctx.env) } satisfies IndexerStart);
     this.worker.unref();
   }
 
@@ -62,7 +67,7 @@ export class ConversationKeeper {
   /** A reading view of this host's conversations; the worker keeps the index fresh. */
   local(): LocalConversations {
     if (!this.reader) {
-      const index = ConversationIndex.open(this.ctx.settings.paths.conversationIndex);
+      const index = ConversationIndex.open(this.indexPath());
       this.reader = new LocalConversations(index, claudeConfigDir(this.ctx.env), this.ctx.host.hostName, () => this.ctx.sessions().all(this.ctx.host.hostName));
     }
     // Who holds what changes while the hub runs: asked again per query.

@@ -1,3 +1,4 @@
+import { claudeConfigDir } from "../config/claude-config-dir.ts";
 import { serveWebAsset } from "./web-assets.ts";
 import type { Server, ServerWebSocket } from "bun";
 import type { Context } from "../core/context.ts";
@@ -170,7 +171,14 @@ async function listen(ctx: Context, options: HubListenOptions, releaseLock: () =
   const port = server.port!;
   hub.port = port;
   const stateDir = ctx.settings.paths.stateDir;
-  const info: HubInfo = { pid: process.pid, port, version: VERSION, startedAt: new Date(startedAt).toISOString(), procStart: processStartTime(process.pid) };
+  const info: HubInfo = {
+    pid: process.pid,
+    port,
+    version: VERSION,
+    startedAt: new Date(startedAt).toISOString(),
+    procStart: processStartTime(process.pid),
+    claudeConfigDir: claudeConfigDir(ctx.env),
+  };
   await ctx.host.files.writeAtomic(hubInfoPath(stateDir), JSON.stringify(info), 0o600);
   void hub.checkAll();
   hub.notifier.start();

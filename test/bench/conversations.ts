@@ -1,3 +1,4 @@
+import { conversationIndexPath } from "../../src/config/paths.ts";
 import { mkdir, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { buildPrebuilt } from "../../src/prebuilt/build.ts";
@@ -80,7 +81,7 @@ async function withHub<T>(env: Record<string, string>, work: () => Promise<T>): 
   const hub = Bun.spawn(csmArgv(["server"]), { env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
   try {
     const deadline = Date.now() + 120_000;
-    const index = join(env.XDG_CACHE_HOME!, "csm", "conversations.sqlite");
+    const index = conversationIndexPath({ cacheDir: join(env.XDG_CACHE_HOME!, "csm") }, env.CLAUDE_CONFIG_DIR!);
     const { Database } = await import("bun:sqlite");
     for (;;) {
       if (Date.now() > deadline) throw new Error("the hub's indexer gave no heartbeat within 120 s");

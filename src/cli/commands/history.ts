@@ -1,13 +1,12 @@
-import { newestFirst } from "../../core/conversations/merge-answers.ts";
-import { createContext } from "../../core/context.ts";
 import type { ConversationRecord } from "../../core/conversations/conversation-record.ts";
-import { parseSince } from "../../core/conversations/conversations-everywhere.ts";
+import { parseSince } from "../../core/conversations/parse-since.ts";
 import type { IndexStats } from "../../core/conversations/local-conversations.ts";
 import { expandHome } from "../../config/paths.ts";
 import { usageError } from "../../shared/errors.ts";
 import { printable } from "../../shared/printable.ts";
 import { parseFlags } from "../args.ts";
-import { askChosenHosts, hostChoice, limitFlag, projectName, withConversations } from "../conversation-hosts.ts";
+import { hostChoice, limitFlag, projectName, type HostChoice } from "../conversation-flags.ts";
+import { conversationsFromHub } from "../conversations-via-hub.ts";
 import { jsonText, type Output } from "../io.ts";
 import { formatAge, formatTable } from "../table.ts";
 
@@ -35,20 +34,50 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const since = flags.since === undefined ? undefined : parseSince(flags.since);
   if (since === null) throw usageError(`--since takes a duration like 7d, 12h, 30m or a date like 2026-11-01, not ${JSON.stringify(flags.since)}`);
   const choice = hostChoice(flags, false);
+  const project = flags.project === undefined ? undefined : localPath(flags.project, process.env);
+  if (!flags.stats) {
+    // `~/…` is each host's own home; anything else is a path on this machine.
+    const query: Record<string, string> = { limit: String(limit) };
+    if (flags.project !== undefined) query.project = flags.project.startsWith("~") ? flags.project : project!;
+    if (flags.since !== undefined) query.since = flags.since;
+    const fromHub = await conversationsFromHub(query, choice, io);
+    if (fromHub) {
+      io.out(flags.json ? jsonText(fromHub, 2) : formatHistory(fromHub, new Date()));
+      return 0;
+    }
+  }
+  return historyHere(choice, { project, since, limit, rawProject: flags.project, rawSince: flags.since, stats: flags.stats === true, json: flags.json === true }, io);
+}
+
+interface HistoryRequest {
+  project?: string;
+  since?: string;
+  limit: number;
+  rawProject?: string;
+  rawSince?: string;
+  stats: boolean;
+  json: boolean;
+}
+
+/** No hub: this host's index (brought up to date first) and every other host's csm, asked here. */
+async function historyHere(choice: HostChoice, request: HistoryRequest, io: Output): Promise<number> {
+  const { createContext } = await import("../../core/context.ts");
+  const { askChosenHosts, withConversations } = await import("../conversation-hosts.ts");
+  const { newestFirst } = await import("../../core/conversations/merge-answers.ts");
   const ctx = await createContext();
   try {
     return await withConversations(ctx, async (local) => {
-      if (flags.stats) {
+      if (request.stats) {
         if (choice.kind !== "local") throw usageError("--stats describes this host's index; run it on the host (or without --host/--all-hosts)");
         const stats = local().stats();
-        io.out(flags.json ? jsonText(stats, 2) : formatStats(stats));
+        io.out(request.json ? jsonText(stats, 2) : formatStats(stats));
         return 0;
       }
-      const project = flags.project === undefined ? undefined : localPath(flags.project, ctx.env);
-      const remoteArgs = ["history", "--limit", String(limit), ...(flags.project ? ["--project", flags.project] : []), ...(flags.since ? ["--since", flags.since] : [])];
+      const { project, since, limit } = request;
+      const remoteArgs = ["history", "--limit", String(limit), ...(request.rawProject ? ["--project", request.rawProject] : []), ...(request.rawSince ? ["--since", request.rawSince] : [])];
       const { items } = await askChosenHosts(ctx, choice, () => local().history({ project, since, limit }), remoteArgs, io);
       const records = newestFirst(items).slice(0, limit);
-      io.out(flags.json ? jsonText(records, 2) : formatHistory(records, new Date()));
+      io.out(request.json ? jsonText(records, 2) : formatHistory(records, new Date()));
       return 0;
     });
   } finally {

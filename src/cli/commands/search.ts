@@ -1,10 +1,9 @@
-import { interleaveByHost } from "../../core/conversations/merge-answers.ts";
-import { createContext } from "../../core/context.ts";
 import type { SearchHit } from "../../core/conversations/conversation-record.ts";
 import { usageError } from "../../shared/errors.ts";
 import { printable } from "../../shared/printable.ts";
 import { parseFlags } from "../args.ts";
-import { askChosenHosts, hostChoice, limitFlag, projectName, withConversations } from "../conversation-hosts.ts";
+import { hostChoice, limitFlag, projectName, type HostChoice } from "../conversation-flags.ts";
+import { conversationsFromHub } from "../conversations-via-hub.ts";
 import { jsonText, type Output } from "../io.ts";
 import { formatAge } from "../table.ts";
 
@@ -28,14 +27,22 @@ export async function run(argv: string[], io: Output): Promise<number> {
   if (!/[\p{L}\p{N}]/u.test(query)) throw usageError("search: give words to look for");
   const limit = limitFlag(flags.limit, DEFAULT_SEARCH_LIMIT);
   const choice = hostChoice(flags, true);
+  const hits = ((await conversationsFromHub({ search: query, limit: String(limit) }, choice, io)) as SearchHit[] | null) ?? (await searchHere(choice, query, limit, io));
+  io.out(flags.json ? jsonText(hits, 2) : formatHits(hits, new Date(), process.stdout.isTTY === true));
+  return hits.length > 0 ? 0 : 1;
+}
+
+/** No hub: this host's index (brought up to date first) and every other host's csm, asked here. */
+async function searchHere(choice: HostChoice, query: string, limit: number, io: Output): Promise<SearchHit[]> {
+  const { createContext } = await import("../../core/context.ts");
+  const { askChosenHosts, withConversations } = await import("../conversation-hosts.ts");
+  const { interleaveByHost } = await import("../../core/conversations/merge-answers.ts");
   const ctx = await createContext();
   try {
     return await withConversations(ctx, async (local) => {
       const { items } = await askChosenHosts(ctx, choice, () => local().search(query, limit), ["search", "--limit", String(limit), "--", query], io);
       // Ranks from different hosts are not comparable; within a host the order is kept.
-      const hits = interleaveByHost(items, limit);
-      io.out(flags.json ? jsonText(hits, 2) : formatHits(hits, new Date(), process.stdout.isTTY === true));
-      return hits.length > 0 ? 0 : 1;
+      return interleaveByHost(items, limit);
     });
   } finally {
     ctx.close();

@@ -1,3 +1,4 @@
+import { conversationIndexPath } from "../../config/paths.ts";
 import { claudeConfigDir } from "../../adapters/claude-files.ts";
 import { CsmError } from "../../shared/errors.ts";
 import { ConversationIndex, type IndexedFile } from "../../store/conversation-index.ts";
@@ -45,8 +46,9 @@ export class LocalConversations {
   ) {}
 
   static open(ctx: Context): LocalConversations {
-    const index = ConversationIndex.open(ctx.settings.paths.conversationIndex);
-    return new LocalConversations(index, claudeConfigDir(ctx.env), ctx.host.hostName, () => ctx.sessions().all(ctx.host.hostName));
+    const configDir = claudeConfigDir(ctx.env);
+    const index = ConversationIndex.open(conversationIndexPath(ctx.settings.paths, configDir));
+    return new LocalConversations(index, configDir, ctx.host.hostName, () => ctx.sessions().all(ctx.host.hostName));
   }
 
   close(): void {

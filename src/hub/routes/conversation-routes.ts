@@ -2,7 +2,8 @@ import { interleave, newestFirst } from "../../core/conversations/merge-answers.
 import { isAbsolute } from "node:path";
 import { expandHome } from "../../config/paths.ts";
 import type { ConversationInfo } from "../../core/conversations/conversation-record.ts";
-import { askHosts, parseSince, type HostAnswer } from "../../core/conversations/conversations-everywhere.ts";
+import { askHosts, type HostAnswer } from "../../core/conversations/conversations-everywhere.ts";
+import { parseSince } from "../../core/conversations/parse-since.ts";
 import { exactlyOne } from "../../core/conversations/local-conversations.ts";
 import { resumeConversation } from "../../core/conversations/resume-conversation.ts";
 import { HostRegistry } from "../../core/hosts/host-registry.ts";
