@@ -72,7 +72,7 @@ export const COMMANDS: CommandInfo[] = [
   },
   {
     name: "search",
-    usage: "search WORDS… [--host H] [--limit N] [--json]",
+    usage: "search WORDS… [--host H] [--limit N] [--color] [--json]",
     summary: "full text over prompts, replies and tool calls of every conversation on every host, ranked",
     load: () => import("./search.ts"),
   },
