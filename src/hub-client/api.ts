@@ -27,7 +27,20 @@ import {
 // document shows them, and `callHub` types the CLI's and the dashboard's calls with them.
 
 export const BODIES = {
-  createSession: objectSchema({ name: nonEmptyStringSchema, repo: nonEmptyStringSchema, base: nonEmptyStringSchema, host: nonEmptyStringSchema, prompt: stringSchema }, ["name"]),
+  /** Starts from a new branch off `base`, an existing `branch`, or pull request `pr` fetched from `remote`: one of base, branch, pr. */
+  createSession: objectSchema(
+    {
+      name: nonEmptyStringSchema,
+      repo: nonEmptyStringSchema,
+      base: nonEmptyStringSchema,
+      branch: nonEmptyStringSchema,
+      pr: { type: "integer", minimum: 1 },
+      remote: nonEmptyStringSchema,
+      host: nonEmptyStringSchema,
+      prompt: stringSchema,
+    },
+    ["name"],
+  ),
   kill: objectSchema({ deleteBranch: booleanSchema, force: booleanSchema }),
   message: objectSchema({ text: nonEmptyStringSchema }, ["text"]),
   favourite: objectSchema({ favourite: booleanSchema }, ["favourite"]),

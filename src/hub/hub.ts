@@ -4,7 +4,7 @@ import { tmuxSessionName } from "../core/context.ts";
 import type { Transport } from "../core/live/live-state.ts";
 import { withLive, type LiveSessionDetail, type LiveSessionView } from "../core/live/live-view.ts";
 import { listSessions } from "../core/sessions/list.ts";
-import { createSession } from "../core/sessions/create.ts";
+import { createSession, type CreateRequest } from "../core/sessions/create.ts";
 import { killSession } from "../core/sessions/kill.ts";
 import { pruneArchive, recordSessionEnd } from "../core/sessions/archive-end.ts";
 import type { SessionView } from "../core/sessions/session-view.ts";
@@ -310,7 +310,7 @@ export class Hub {
   }
 
   /** A new session, as `csm create` makes it, with the hub's own environment. */
-  async create(request: { name: string; repo?: string; base?: string; prompt?: string }): Promise<SessionView> {
+  async create(request: Pick<CreateRequest, "name" | "repo" | "base" | "branch" | "pr" | "remote" | "prompt">): Promise<SessionView> {
     const { session } = await createSession(this.ctx, {
       ...request,
       transport: (this.ctx.settings.config.claudeTransport ?? "auto") as TransportChoice,

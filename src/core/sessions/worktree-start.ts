@@ -26,20 +26,31 @@ export interface WorktreeStart {
   add(worktree: string): Promise<void>;
 }
 
+/** The largest request number taken: nine digits, as the CLI reads them. */
+const MAX_PULL_REQUEST = 999_999_999;
+
 /** A --pr value: a positive integer, nothing else (it becomes part of a ref). */
 export function parsePullRequestNumber(value: string): number {
-  if (!/^[1-9][0-9]{0,8}$/.test(value)) throw usageError(`--pr must be a positive integer (got ${JSON.stringify(value)})`);
+  if (!/^[1-9][0-9]{0,8}$/.test(value)) throw usageError(`--pr must be a positive integer (got ${JSON.stringify(value)})`, { field: "pr" });
   return Number(value);
 }
 
-/** Refuses combinations that do not mean anything together. */
-export function checkStartFrom(from: StartFrom, noWorktree: boolean | undefined): void {
-  const given = [from.branch !== undefined && "--branch", from.pr !== undefined && "--pr"].filter(Boolean);
-  if (given.length > 1) throw usageError("create: give --branch or --pr, not both");
-  if (given.length === 1 && noWorktree) throw usageError(`create: ${given[0]} needs a worktree; it cannot go with --no-worktree`);
-  if (given.length === 1 && from.base !== undefined) throw usageError(`create: ${given[0]} starts from that branch's own commit; leave out --base`);
-  if (from.remote !== undefined && from.pr === undefined) throw usageError("create: --remote goes with --pr");
-  if (from.pr !== undefined && (!Number.isSafeInteger(from.pr) || from.pr < 1)) throw usageError(`--pr must be a positive integer (got ${from.pr})`);
+/** How a field is named to whoever gave it: a CLI flag (`--pr`) or an API body field (`pr`). */
+export type StartFieldSpelling = (field: keyof StartFrom) => string;
+const asFlag: StartFieldSpelling = (field) => `--${field}`;
+
+/** Refuses combinations that do not mean anything together; the error's data names the field. */
+export function checkStartFrom(from: StartFrom, noWorktree: boolean | undefined, spell: StartFieldSpelling = asFlag): void {
+  const given = (["branch", "pr"] as const).filter((field) => from[field] !== undefined);
+  const refuse = (field: keyof StartFrom, message: string) => usageError(message, { field });
+  if (given.length > 1) throw refuse("branch", `create: give ${spell("branch")} or ${spell("pr")}, not both`);
+  const [one] = given;
+  if (one && noWorktree) throw refuse(one, `create: ${spell(one)} needs a worktree; it cannot go with --no-worktree`);
+  if (one && from.base !== undefined) throw refuse(one, `create: ${spell(one)} starts from that branch's own commit; leave out ${spell("base")}`);
+  if (from.remote !== undefined && from.pr === undefined) throw refuse("remote", `create: ${spell("remote")} goes with ${spell("pr")}`);
+  if (from.pr !== undefined && (!Number.isSafeInteger(from.pr) || from.pr < 1 || from.pr > MAX_PULL_REQUEST)) {
+    throw refuse("pr", `${spell("pr")} must be a positive integer of at most nine digits (got ${from.pr})`);
+  }
 }
 
 /** Checks a start that needs no change to the repository; a --pr start fetches (undone on failure). */
@@ -135,7 +146,7 @@ async function pullRequest(ctx: Context, repo: string, number: number, remote: s
 /** A user's branch name is data: git's own rules decide, and nothing that reads as an option passes. */
 async function checkBranchName(ctx: Context, repo: string, branch: string): Promise<void> {
   if (branch === "" || branch.startsWith("-") || !(await ctx.git.isValidBranchName(repo, branch))) {
-    throw usageError(`--branch ${JSON.stringify(branch)} is not a valid branch name (see \`git check-ref-format --branch\`)`, { branch });
+    throw usageError(`branch ${JSON.stringify(branch)} is not a valid branch name (see \`git check-ref-format --branch\`)`, { branch, field: "branch" });
   }
 }
 

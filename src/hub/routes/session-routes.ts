@@ -1,3 +1,4 @@
+import { checkStartFrom } from "../../core/sessions/worktree-start.ts";
 import { checkName } from "../../shared/names.ts";
 import { httpError, json } from "../http.ts";
 import type { PublishedEvent } from "../live-sessions.ts";
@@ -33,14 +34,17 @@ export const SESSION_ROUTES: RouteSpec[] = [
   {
     method: "POST",
     path: "/api/sessions",
-    summary: "create a session: worktree, branch, tmux session, claude",
+    summary: "create a session: worktree (on a new branch off base, an existing branch, or a fetched pr), tmux session, claude",
     body: BODIES.createSession,
     errors: [400, 409],
     handle: async ({ hub, body }) => {
       const name = checkName("session", body.name as string);
       const host = body.host as string | undefined;
       if (host !== undefined && host !== hub.ctx.host.hostName) throw httpError("BadField", `unknown host ${JSON.stringify(host)} (see GET /api/hosts)`, { field: "host" });
-      const session = await hub.create({ name, repo: body.repo as string | undefined, base: body.base as string | undefined, prompt: body.prompt as string | undefined });
+      const from = { base: body.base as string | undefined, branch: body.branch as string | undefined, pr: body.pr as number | undefined, remote: body.remote as string | undefined };
+      // As the CLI refuses its flags, naming the body's fields instead.
+      checkStartFrom(from, false, (field) => field);
+      const session = await hub.create({ name, repo: body.repo as string | undefined, ...from, prompt: body.prompt as string | undefined });
       return json(session, 201);
     },
   },
