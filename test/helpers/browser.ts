@@ -89,3 +89,30 @@ export async function openDashboard(page: Page, url: string): Promise<void> {
 
 /** The row of a session in the list. */
 export const sessionRow = (page: Page, name: string) => page.locator(`li.session[data-session="${name}"]`);
+
+/** A notification the page showed: what `new Notification(title, {body, tag})` was given. */
+export interface ShownNotification {
+  title: string;
+  body: string;
+  tag: string;
+}
+
+// Wraps the page's Notification so each one it shows is recorded. An init script comes in
+// over CDP, so the page's Content-Security-Policy (no inline script) does not block it.
+const RECORD_NOTIFICATIONS = `(() => {
+  const Native = window.Notification;
+  if (!Native) return;
+  const shown = (window.__csmShownNotifications = []);
+  window.Notification = class extends Native {
+    constructor(title, options) {
+      shown.push({ title, body: (options && options.body) || "", tag: (options && options.tag) || "" });
+      super(title, options);
+    }
+  };
+})();`;
+
+/** Records the notifications pages of this page show from now on; call before it loads. */
+export async function recordNotifications(page: Page): Promise<() => Promise<ShownNotification[]>> {
+  await page.addInitScript({ content: RECORD_NOTIFICATIONS });
+  return () => page.evaluate("window.__csmShownNotifications ?? []") as Promise<ShownNotification[]>;
+}

@@ -1,8 +1,10 @@
+import { shouldNotify, transitionOf } from "../../core/notify/decide.ts";
 import { primaryInputText } from "../../link/render.ts";
 import type { SessionEntry } from "./store.ts";
 
 // The browser's own notifications while the page is open: one when a session starts
-// waiting for a person (tagged per session, so a burst of requests is one notification).
+// waiting for a person (tagged per session, so a burst of requests is one notification),
+// decided as the hub decides its own: a muted session (`csm mute`) makes none.
 // Permission is asked only from a click, as browsers require.
 
 export const notificationsSupported = () => typeof Notification !== "undefined";
@@ -12,7 +14,7 @@ export async function askPermission(): Promise<NotificationPermission> {
 }
 
 export function notifyIfWaiting(before: SessionEntry | undefined, after: SessionEntry | undefined, open: (key: string) => void): void {
-  if (!after || after.view.status !== "waiting" || before?.view.status === "waiting") return;
+  if (!after || !shouldNotify(transitionOf(before?.view.status, after.view.status), after.view.muted, ["waiting"])) return;
   if (!notificationsSupported() || Notification.permission !== "granted") return;
   const request = after.pending[0];
   const body = request ? `${request.toolName} ${primaryInputText(request.toolName, request.input)}` : (after.view.statusReason ?? "waiting for you");
