@@ -290,7 +290,7 @@ export class DashboardApp {
     };
     if (model.mode === "create" && model.create && !model.create.busy) {
       const input = createInputOf(model.create);
-      if ("error" in input) return this.update(formFailed(model, input.error));
+      if ("error" in input) return this.update(formFailed({ ...model, create: { ...model.create, focus: input.field } }, input.error));
       const body = { ...input.input, ...(input.input.repo ? { repo: this.deps.resolvePath(input.input.repo) } : {}) };
       return run(async () => {
         await callHub(this.deps.hub, "POST /api/sessions", { body });

@@ -5,9 +5,11 @@ import { wrapText } from "./wrap.ts";
 
 // The create form (`c`) as a view model: its values, which field has the focus, and the
 // error to show. Errors (from checking here or from the hub) stay in the form; the form
-// stays open so the person can fix the field and submit again.
+// stays open so the person can fix the field and submit again. A session starts from one of
+// base (a new branch off it), branch (an existing one) or PR (fetched from remote), as
+// `csm create --base/--branch/--pr` does.
 
-export const CREATE_FIELDS = ["name", "repo", "base", "prompt"] as const;
+export const CREATE_FIELDS = ["name", "repo", "base", "branch", "pr", "remote", "prompt"] as const;
 export type CreateField = (typeof CREATE_FIELDS)[number];
 
 export interface CreateForm {
@@ -18,16 +20,22 @@ export interface CreateForm {
   busy: boolean;
 }
 
-const LABELS: Record<CreateField, string> = { name: "Name", repo: "Repo", base: "Base", prompt: "First prompt" };
+const LABELS: Record<CreateField, string> = { name: "Name", repo: "Repo", base: "Base", branch: "Branch", pr: "PR number", remote: "PR remote", prompt: "First prompt" };
 const HINTS: Record<CreateField, string> = {
   name: "letters, digits, . _ -",
   repo: "path of a git repository",
-  base: "branch, tag or commit; empty: the repo's current branch",
+  base: "a new branch off this ref; empty: the current branch",
+  branch: "or: work on this existing branch (local or on a remote)",
+  pr: "or: fetch this pull/merge request into pr/N",
+  remote: "where the PR is fetched from; empty: origin",
   prompt: "optional; sent once claude is up",
 };
+/** The fields that say what the worktree starts from: one of them at most. */
+const START_FIELDS = ["base", "branch", "pr"] as const satisfies readonly CreateField[];
 
 export function newCreateForm(defaults: { repo?: string | null; base?: string | null } = {}): CreateForm {
-  return { values: { name: "", repo: defaults.repo ?? "", base: defaults.base ?? "", prompt: "" }, focus: "name", error: null, busy: false };
+  const values = { name: "", repo: defaults.repo ?? "", base: defaults.base ?? "", branch: "", pr: "", remote: "", prompt: "" };
+  return { values, focus: "name", error: null, busy: false };
 }
 
 export function editCreateField(form: CreateForm, edit: (value: string) => string): CreateForm {
@@ -44,6 +52,9 @@ export interface CreateInput {
   name: string;
   repo?: string;
   base?: string;
+  branch?: string;
+  pr?: number;
+  remote?: string;
   prompt?: string;
 }
 
@@ -53,10 +64,26 @@ export function createInputOf(form: CreateForm): { input: CreateInput } | { erro
   if (name === "") return { error: "a session needs a name", field: "name" };
   if (!isValidName(name)) return { error: `"${name}" is not a valid name: use letters, digits, '.', '_' and '-', starting with a letter or digit`, field: "name" };
   const optional = (field: CreateField) => (form.values[field].trim() === "" ? undefined : form.values[field].trim());
-  return { input: { name, repo: optional("repo"), base: optional("base"), prompt: form.values.prompt === "" ? undefined : form.values.prompt } };
+  const starts = START_FIELDS.filter((field) => optional(field) !== undefined);
+  if (starts.length > 1) return { error: `fill one of Base, Branch and PR number, not ${starts.map((field) => LABELS[field]).join(" and ")}`, field: starts[1]! };
+  const pr = optional("pr");
+  // As `csm create --pr` reads it: digits only, so nothing but a number reaches a ref.
+  if (pr !== undefined && !/^[1-9][0-9]{0,8}$/.test(pr)) return { error: `PR number must be a positive whole number (got "${pr}")`, field: "pr" };
+  if (optional("remote") !== undefined && pr === undefined) return { error: "PR remote goes with a PR number; fill that too, or empty the remote", field: "remote" };
+  return {
+    input: {
+      name,
+      repo: optional("repo"),
+      base: optional("base"),
+      branch: optional("branch"),
+      pr: pr === undefined ? undefined : Number(pr),
+      remote: optional("remote"),
+      prompt: form.values.prompt === "" ? undefined : form.values.prompt,
+    },
+  };
 }
 
-const LABEL_WIDTH = 14;
+const LABEL_WIDTH = 15;
 
 export function createFormView(form: CreateForm, width: number): string[] {
   const lines = [styled("bold", "New session"), ""];
@@ -67,6 +94,7 @@ export function createFormView(form: CreateForm, width: number): string[] {
     const value = form.values[field];
     const shown = focused ? `${esc(value)}${styled("inverse", " ")}` : value === "" ? paint("gray", HINTS[field]) : esc(value);
     lines.push((focused ? styled("bold", label) : label) + truncateStart(shown, value, valueWidth, focused));
+    if (field === "repo") lines.push(paint("gray", fit("", LABEL_WIDTH) + "Base, Branch, PR number: fill one at most"));
   }
   lines.push("");
   if (form.error) lines.push(...wrapText(`✗ ${form.error}`, width).map((row) => paint("red", row)));
