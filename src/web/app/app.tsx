@@ -5,7 +5,8 @@ import { actionFor, keyLabel, keyName, WEB_KEYS, type WebAction, type WebMode } 
 import { startLive, type LiveFeed } from "./live.ts";
 import { askPermission, notificationsSupported, notifyIfWaiting } from "./notify.ts";
 import { sessionKey, Store, type SessionEntry, type State } from "./store.ts";
-import { CreateDialog, HelpDialog, KillDialog, type CreateFields, type KillOptions } from "./views/dialogs.tsx";
+import { createBodyOf, type CreateFields } from "./create-body.ts";
+import { CreateDialog, HelpDialog, KillDialog, type KillOptions } from "./views/dialogs.tsx";
 import { History } from "./views/history.tsx";
 import type { Answer } from "./views/pending-card.tsx";
 import { matchesFilter, SessionList } from "./views/session-list.tsx";
@@ -118,13 +119,12 @@ export function App() {
   }
 
   async function create(fields: CreateFields): Promise<void> {
-    const body: Record<string, string> = { name: fields.name.trim() };
-    for (const key of ["repo", "base", "host"] as const) if (fields[key].trim() !== "") body[key] = fields[key].trim();
-    if (fields.prompt.trim() !== "") body.prompt = fields.prompt;
+    const checked = createBodyOf(fields);
+    if ("error" in checked) return setFormError(checked.error);
     setBusy(true);
     setFormError(null);
     try {
-      const view = await api<LiveSessionView>("POST", "/api/sessions", body);
+      const view = await api<LiveSessionView>("POST", "/api/sessions", checked.body);
       setDialog(null);
       say(`created ${view.name}`);
       open(sessionKey(view.host, view.name));

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { LiveSessionView } from "../../../core/live/live-view.ts";
+import { emptyCreateFields, type CreateFields } from "../create-body.ts";
 
 // The two forms that change what exists: create (the fields of POST /api/sessions) and
 // kill, which the hub refuses (409) with the work that would be lost, as the CLI does;
@@ -16,14 +17,6 @@ function Dialog({ title, onClose, children }: { title: string; onClose(): void; 
   );
 }
 
-export interface CreateFields {
-  name: string;
-  repo: string;
-  base: string;
-  host: string;
-  prompt: string;
-}
-
 interface CreateProps {
   hosts: string[];
   busy: boolean;
@@ -33,7 +26,7 @@ interface CreateProps {
 }
 
 export function CreateDialog({ hosts, busy, error, onSubmit, onClose }: CreateProps) {
-  const [fields, setFields] = useState<CreateFields>({ name: "", repo: "", base: "", host: hosts[0] ?? "local", prompt: "" });
+  const [fields, setFields] = useState<CreateFields>(emptyCreateFields(hosts[0] ?? "local"));
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
   const field = (key: keyof CreateFields) => ({ value: fields[key], onInput: (e: Event) => setFields({ ...fields, [key]: (e.currentTarget as HTMLInputElement).value }) });
@@ -54,10 +47,25 @@ export function CreateDialog({ hosts, busy, error, onSubmit, onClose }: CreatePr
           repo <small>(path on the host; empty: the configured default)</small>
           <input name="repo" autocomplete="off" {...field("repo")} />
         </label>
-        <label>
-          base <small>(branch or commit; empty: the repo's current one)</small>
-          <input name="base" autocomplete="off" {...field("base")} />
-        </label>
+        <fieldset class="start">
+          <legend>start from one of these (fill one at most)</legend>
+          <label>
+            base <small>(a new branch off this branch or commit; empty: the repo's current one)</small>
+            <input name="base" autocomplete="off" {...field("base")} />
+          </label>
+          <label>
+            branch <small>(work on this existing branch, local or on a remote)</small>
+            <input name="branch" autocomplete="off" {...field("branch")} />
+          </label>
+          <label>
+            PR <small>(pull/merge request number, fetched into pr/N)</small>
+            <input name="pr" inputMode="numeric" pattern="[1-9][0-9]{0,8}" autocomplete="off" {...field("pr")} />
+          </label>
+          <label>
+            PR remote <small>(where the PR is fetched from; empty: origin)</small>
+            <input name="remote" autocomplete="off" {...field("remote")} />
+          </label>
+        </fieldset>
         <label>
           host
           <select name="host" {...field("host")}>
