@@ -34,6 +34,8 @@ const ROUTABLE: Record<string, Routable> = {
   push: { valueFlags: ["remote"] },
   approve: { valueFlags: [] },
   deny: { valueFlags: ["message"] },
+  mute: { valueFlags: [] },
+  unmute: { valueFlags: [] },
 };
 
 export type Routed = { argv: string[] } | { code: number };

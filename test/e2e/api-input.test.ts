@@ -24,6 +24,12 @@ test("bad JSON is a 400, an oversized body a 413, a missing or wrong field a 400
   expect(((await unknown.json()) as { error: { data: { field: string } } }).error.data.field).toBe("shell");
   const wrongType = await hub.fetch("/api/sessions/x/approve-tool", post(JSON.stringify({ requestId: "r", action: "maybe" })));
   expect(wrongType.status).toBe(400);
+  for (const body of [{ muted: "yes" }, { muted: 1 }, {}]) {
+    const mute = await hub.fetch("/api/sessions/x/mute", post(JSON.stringify(body)));
+    const { error } = (await mute.json()) as { error: { name: string; message: string; data: { field: string } } };
+    expect({ body, status: mute.status, name: error.name, field: error.data.field }).toEqual({ body, status: 400, name: "BadField", field: "muted" });
+    expect(error.message).toMatch(/^muted (must be true or false|is required)$/);
+  }
 });
 
 test("hostile names are refused before anything runs; no canary appears", async () => {
