@@ -16,8 +16,10 @@ test("a session killed on devbox is in devbox's archive, listed and shown from h
   expect(listed.stderr).toBe("");
   const entries = JSON.parse(listed.stdout) as { name: string; host: string; endReason: string }[];
   expect(entries).toEqual([expect.objectContaining({ name: "faraway", endReason: "killed by the user (csm kill)" })]);
-  // This machine's own archive is another one.
+  // This machine's own archive is another one; --all-hosts shows both.
   expect(JSON.parse((await sb.csm(["archive", "--json"])).stdout)).toEqual([]);
+  const everywhere = JSON.parse((await sb.csm(["archive", "--all-hosts", "--json"])).stdout) as { name: string; host: string }[];
+  expect(everywhere.map((entry) => `${entry.name}@${entry.host}`)).toEqual(["faraway@devbox"]);
 
   const shown = await sb.csm(["archive", "show", "faraway", "--host", "devbox"]);
   expect(shown.code).toBe(0);

@@ -29,12 +29,15 @@ test("gc --host devbox moves devbox's husk into devbox's trash; restore and rena
     const plan = await csmJson<{ id: string; path: string; reason: string }[]>(["gc", "--host", "devbox"]);
     expect(plan).toEqual([expect.objectContaining({ reason: "husk: only local commands" })]);
     const [husk] = plan;
+    // Every host at once: devbox's husk, with its host; nothing here.
+    expect(await csmJson<{ id: string; host: string }[]>(["gc", "--all-hosts"])).toEqual([expect.objectContaining({ id: husk!.id, host: "devbox" })]);
     const moved = await csmJson<{ moved: { id: string }[] }>(["gc", "--apply", "--host", "devbox"]);
     expect(moved.moved.map((m) => m.id)).toEqual([husk!.id]);
     expect(existsSync(husk!.path)).toBe(false);
     // In devbox's own trash (its XDG data dir), not this machine's.
     expect(await csmJson<{ id: string }[]>(["trash", "--host", "devbox"])).toEqual([expect.objectContaining({ id: husk!.id })]);
     expect(await csmJson<unknown[]>(["trash"])).toEqual([]);
+    expect(await csmJson<{ id: string; host: string }[]>(["trash", "--all-hosts"])).toEqual([expect.objectContaining({ id: husk!.id, host: "devbox" })]);
     expect(existsSync(join(remote.remoteEnv.XDG_DATA_HOME!, "csm", "trash"))).toBe(true);
 
     expect((await sb.csm(["restore", husk!.id.slice(0, 8), "--host", "devbox"])).code).toBe(0);

@@ -23,7 +23,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const { flags, positionals } = parseFlags(
     "archive",
     argv,
-    { json: { type: "boolean" }, host: { type: "string" }, "tail-kb": { type: "string" } },
+    { json: { type: "boolean" }, host: { type: "string" }, "all-hosts": { type: "boolean" }, "tail-kb": { type: "string" } },
     { min: 0, max: 2 },
   );
   const [sub, ref] = positionals;
@@ -34,8 +34,16 @@ export async function run(argv: string[], io: Output): Promise<number> {
   if (sub === undefined && positionals.length > 0) throw usageError("archive: unexpected argument");
   if (sub !== "log" && flags["tail-kb"] !== undefined) throw usageError("archive: --tail-kb goes with `archive log`");
   if (ref !== undefined && (ref.trim() === "" || ref.length > 80)) throw usageError("archive: give a session name or an archive id");
+  if (flags["all-hosts"] && (sub !== undefined || flags.host !== undefined)) throw usageError("archive --all-hosts lists every host's archive; show and log take --host H");
   const ctx = await createContext();
   try {
+    if (flags["all-hosts"]) {
+      const { askChosenHosts } = await import("../conversation-hosts.ts");
+      const { items } = await askChosenHosts(ctx, { kind: "all" }, () => listArchive(ctx), ["archive"], io);
+      const entries = items.sort((a, b) => b.endedAt.localeCompare(a.endedAt));
+      io.out(flags.json ? jsonText(entries, 2) : formatList(entries, new Date()));
+      return 0;
+    }
     if (host !== "local") return await remote(ctx, host, sub, ref, { json: flags.json === true, tailKb }, io);
     if (sub === undefined) {
       const items = listArchive(ctx);

@@ -4,7 +4,7 @@ import { durationMs, emptyEntries, entriesOlderThan, listTrash, trashDirOf } fro
 import { usageError } from "../../shared/errors.ts";
 import { printable } from "../../shared/printable.ts";
 import { parseFlags } from "../args.ts";
-import { runOnHost, withoutHostFlag } from "../conversation-hosts.ts";
+import { askChosenHosts, runOnHost, withoutHostFlag } from "../conversation-hosts.ts";
 import { jsonText, type Output } from "../io.ts";
 import { formatAge, formatTable } from "../table.ts";
 
@@ -15,7 +15,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const { flags, positionals } = parseFlags(
     "trash",
     argv,
-    { json: { type: "boolean" }, host: { type: "string" }, apply: { type: "boolean" }, "older-than": { type: "string" } },
+    { json: { type: "boolean" }, host: { type: "string" }, "all-hosts": { type: "boolean" }, apply: { type: "boolean" }, "older-than": { type: "string" } },
     { min: 0, max: 1 },
   );
   const sub = positionals[0];
@@ -28,6 +28,14 @@ export async function run(argv: string[], io: Output): Promise<number> {
     const remote = await runOnHost(ctx, flags.host, "trash", withoutHostFlag(argv), io);
     if (remote !== null) return remote;
     const trashDir = trashDirOf(ctx.settings.paths.dataDir);
+    if (flags["all-hosts"]) {
+      if (sub !== undefined) throw usageError("trash empty: run it per host (--host H); --all-hosts only lists");
+      // Each host's own trash, asked through its own csm.
+      const { items } = await askChosenHosts(ctx, { kind: "all" }, () => listTrash(trashDir).map((entry) => ({ ...entry, host: "local" })), ["trash"], io);
+      const entries = items.sort((a, b) => b.trashedAt.localeCompare(a.trashedAt));
+      io.out(flags.json ? jsonText(entries, 2) : formatTrash(entries, new Date()));
+      return 0;
+    }
     if (sub === undefined) {
       const entries = listTrash(trashDir);
       io.out(flags.json ? jsonText(entries, 2) : formatTrash(entries, new Date()));
@@ -47,7 +55,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
 export function formatTrash(entries: TrashEntry[], now: Date): string {
   if (entries.length === 0) return "the trash is empty";
   return formatTable(
-    ["ID", "TRASHED", "REASON", "SIZE", "FROM"],
-    entries.map((entry) => [entry.id.slice(0, 8), `${formatAge(entry.trashedAt, now)} ago`, printable(entry.reason), `${(entry.sizeBytes / 1024).toFixed(0)} KB`, printable(`${entry.configDir}/${entry.transcript}`)]),
+    ["ID", "HOST", "TRASHED", "REASON", "SIZE", "FROM"],
+    entries.map((entry) => [entry.id.slice(0, 8), entry.host, `${formatAge(entry.trashedAt, now)} ago`, printable(entry.reason), `${(entry.sizeBytes / 1024).toFixed(0)} KB`, printable(`${entry.configDir}/${entry.transcript}`)]),
   );
 }

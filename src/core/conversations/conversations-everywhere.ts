@@ -34,7 +34,9 @@ export async function askHosts<T extends { host: string }>(
         // `csm search` exits 1 when nothing matched, as grep does: an answer, not a failure.
         const answered = result.code === 0 || (result.code === 1 && result.stderr.trim() === "" && result.stdout.trimStart().startsWith("["));
         if (!answered) return { host: name, items: [], error: result.stderr.trim().split("\n")[0] || `csm exited ${result.code}` };
-        const items = JSON.parse(result.stdout) as T[];
+        // A list, or one answer (`gc --apply` says what it moved): a list of one.
+        const parsed = JSON.parse(result.stdout) as T[] | T;
+        const items = Array.isArray(parsed) ? parsed : [parsed];
         return { host: name, items: items.map((item) => ({ ...item, host: name })), error: null };
       } catch (error) {
         return { host: name, items: [], error: (error as Error).message.split("\n")[0]! };
