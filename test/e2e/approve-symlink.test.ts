@@ -28,7 +28,8 @@ test("a committed symlink out of the worktree does not let a src/** allow write 
   live.fake.reply(textReply("done"));
   await live.create("linked", ["--prompt", "write both"]);
 
-  const waiting = await live.waitForSession("linked", "waiting or done", (s) => s.status === "waiting" || s.turns > 0);
+  // A request a rule settles is "waiting" for a moment too: the wait that counts comes after ok.txt.
+  const waiting = await live.waitForSession("linked", "waiting after the allowed write, or done", (s) => (s.status === "waiting" && existsSync(join(worktree, "src", "ok.txt"))) || s.turns > 0);
   expect(waiting.status).toBe("waiting");
   expect(existsSync(join(worktree, "src", "ok.txt"))).toBe(true);
   expect(waiting.pendingApprovals).toBe(1);
