@@ -1,5 +1,5 @@
-import { esc, paint, styled, truncate } from "./markup.ts";
-import { wrapText } from "./wrap.ts";
+import { esc, styled, truncate } from "./markup.ts";
+import { textInputLines } from "./text-input.ts";
 
 // Send message (`m`): one line of text for the selected session's claude.
 
@@ -14,15 +14,6 @@ export const newMessageForm = (session: string): MessageForm => ({ session, text
 
 export function messageFormView(form: MessageForm, width: number): string[] {
   const lines = [styled("bold", `Message to ${esc(form.session)}`), ""];
-  // Wrapped, not cut: the person reads back the whole message before sending it.
-  // One cell is kept free at the end of every row for the cursor.
-  const rows = wrapText(form.text, Math.max(1, width - 3));
-  rows.forEach((row, i) => {
-    const text = i === rows.length - 1 ? `${esc(row)}${styled("inverse", " ")}` : esc(row);
-    lines.push(`${i === 0 ? "› " : "  "}${text}`);
-  });
-  lines.push("");
-  if (form.error) lines.push(...wrapText(`✗ ${form.error}`, width).map((row) => paint("red", row)));
-  lines.push(paint("gray", form.busy ? "sending…" : "Enter send · Esc cancel"));
+  lines.push(...textInputLines(form, width, { busy: "sending…", enter: "send" }));
   return lines.map((line) => truncate(line, width));
 }

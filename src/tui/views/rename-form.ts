@@ -1,5 +1,5 @@
 import { esc, paint, styled, truncate } from "./markup.ts";
-import { wrapText } from "./wrap.ts";
+import { textInputLines } from "./text-input.ts";
 
 // Rename (`e` in a session's view): one line, the conversation's new title. The session's
 // linked claude writes the title itself (POST /api/conversations/:id/rename), so it shows
@@ -27,14 +27,6 @@ export const newRenameForm = (session: { name: string; host: string; claudeSessi
 
 export function renameFormView(form: RenameForm, width: number): string[] {
   const lines = [styled("bold", `Rename ${esc(form.session)}'s conversation`), paint("gray", `conversation ${form.conversationId}`), ""];
-  // Wrapped, not cut, with a cell free at the end of the last row for the cursor.
-  const rows = wrapText(form.text, Math.max(1, width - 3));
-  rows.forEach((row, i) => {
-    const text = i === rows.length - 1 ? `${esc(row)}${styled("inverse", " ")}` : esc(row);
-    lines.push(`${i === 0 ? "› " : "  "}${text}`);
-  });
-  lines.push("");
-  if (form.error) lines.push(...wrapText(`✗ ${form.error}`, width).map((row) => paint("red", row)));
-  lines.push(paint("gray", form.busy ? "renaming…" : "Enter rename · Esc cancel"));
+  lines.push(...textInputLines(form, width, { busy: "renaming…", enter: "rename" }));
   return lines.map((line) => truncate(line, width));
 }
