@@ -71,7 +71,11 @@ async function newBranch(ctx: Context, repo: string, name: string, base: string 
   if (!baseCommit) {
     throw new CsmError("BaseNotFound", `base ${JSON.stringify(base ?? "HEAD")} names no commit in ${repo} (check the branch, tag or commit)`);
   }
-  const branch = branchName(name, now);
+  // A session of the same name made, killed (its branch kept) and made again within the
+  // second would get the same name: the next free `-2`, `-3`… instead.
+  const stamped = branchName(name, now);
+  let branch = stamped;
+  for (let n = 2; await ctx.git.branchExists(repo, branch); n++) branch = `${stamped}-${n}`;
   return {
     branch,
     createdBranch: true,
