@@ -2,7 +2,8 @@ import type { Context } from "../core/context.ts";
 import type { HubEvent } from "../core/live/hub-event.ts";
 import type { NotifyConfig } from "../config/schema.ts";
 import { NotifyTracker } from "../core/notify/notify-tracker.ts";
-import type { Notification, NotifyKind } from "../core/notify/notification.ts";
+import { notificationFor, type Notification, type NotifyKind } from "../core/notify/notification.ts";
+import { SETTLE_MS } from "../core/notify/decide.ts";
 import { webhookRequest } from "../core/notify/webhook-request.ts";
 import type { LiveSessions } from "./live-sessions.ts";
 
@@ -11,8 +12,6 @@ import type { LiveSessions } from "./live-sessions.ts";
 // stop it: every delivery runs on its own, bounded in time (a webhook 5 s, a command
 // 10 s), and a failure is one line in the hub's log.
 
-/** A change must hold this long to be told (a rule answers a request within it). */
-export const SETTLE_MS = 750;
 export const WEBHOOK_TIMEOUT_MS = 5000;
 export const COMMAND_TIMEOUT_MS = 10_000;
 const DEFAULT_ON: readonly NotifyKind[] = ["waiting"];
@@ -39,7 +38,7 @@ export class Notifier {
         this.timers.add(timer);
       },
       now: () => new Date(),
-      emit: (notification) => this.deliver(notification),
+      emit: (kind, facts, at) => this.deliver(notificationFor(kind, facts, at)),
     });
   }
 

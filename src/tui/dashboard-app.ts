@@ -34,6 +34,8 @@ import {
 } from "./model.ts";
 import { FrameScheduler } from "./frame-scheduler.ts";
 import { NotifyTracker } from "../core/notify/notify-tracker.ts";
+import { notificationFor } from "../core/notify/notification.ts";
+import { SETTLE_MS } from "../core/notify/decide.ts";
 import type { NotifyKind } from "../core/notify/notification.ts";
 import type { LiveSessionView } from "../core/live/live-view.ts";
 import { createInputOf } from "./views/create-form.ts";
@@ -61,7 +63,7 @@ export interface DashboardDeps {
 }
 
 /** Like the hub's notifier: a change must hold this long (a rule answers a request within it). */
-const ALERT_SETTLE_MS = 750;
+
 
 const FRAME_MS = 16;
 /** Ages ("3m") move on their own; redraw for them now and then, not per event. */
@@ -92,14 +94,17 @@ export class DashboardApp {
     const alert = deps.alert;
     this.alerts = alert
       ? new NotifyTracker({
-          settleMs: ALERT_SETTLE_MS,
+          settleMs: SETTLE_MS,
           on: () => deps.alertOn ?? ["waiting"],
           schedule: (delayMs, work) => {
             const timer = setTimeout(() => (this.alertTimers.delete(timer), work()), delayMs);
             this.alertTimers.add(timer);
           },
           now: () => new Date(),
-          emit: (notification) => alert(notification.title, notification.message),
+          emit: (kind, facts, at) => {
+            const notification = notificationFor(kind, facts, at);
+            alert(notification.title, notification.message);
+          },
         })
       : null;
   }

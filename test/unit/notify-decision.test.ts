@@ -51,7 +51,7 @@ function trackerRig(on: NotifyKind[] = ["waiting"]) {
     on: () => on,
     schedule: (delayMs, work) => void due.push({ at: now + delayMs, work }),
     now: () => new Date(Date.UTC(2026, 0, 1) + now),
-    emit: (n) => void sent.push(n),
+    emit: (kind, facts, at) => void sent.push(notificationFor(kind, facts, at)),
   });
   const facts = (status: SessionStatus, extra: Partial<SessionFacts> = {}): SessionFacts => ({
     name: "fix-login",

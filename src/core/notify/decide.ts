@@ -21,3 +21,6 @@ export function transitionOf(previous: SessionStatus | undefined, next: SessionS
 export function shouldNotify(kind: NotifyKind | null, muted: boolean | undefined, on: readonly NotifyKind[]): kind is NotifyKind {
   return kind !== null && muted !== true && on.includes(kind);
 }
+
+/** A change must hold this long to be told: a rule answers a request within it. */
+export const SETTLE_MS = 750;

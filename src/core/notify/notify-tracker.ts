@@ -1,5 +1,5 @@
 import { shouldNotify, STATUS_OF, transitionOf } from "./decide.ts";
-import { notificationFor, type Notification, type NotifyKind, type SessionFacts } from "./notification.ts";
+import type { NotifyKind, SessionFacts } from "./notification.ts";
 
 // One notification per session per change, and only for a change that holds: a request
 // the rules allow makes a session "waiting" for a few milliseconds, and a person must not
@@ -14,7 +14,8 @@ export interface TrackerOptions {
   on(): readonly NotifyKind[];
   schedule(delayMs: number, work: () => void): void;
   now(): Date;
-  emit(notification: Notification): void;
+  /** A change that held: the caller words it (notificationFor; the browser its own way). */
+  emit(kind: NotifyKind, facts: SessionFacts, at: Date): void;
 }
 
 interface Candidate {
@@ -66,6 +67,6 @@ export class NotifyTracker {
     const facts = this.latest.get(key) ?? candidate.facts;
     if (facts.status !== STATUS_OF[candidate.kind]) return;
     if (!shouldNotify(candidate.kind, facts.muted, this.options.on())) return;
-    this.options.emit(notificationFor(candidate.kind, facts, this.options.now()));
+    this.options.emit(candidate.kind, facts, this.options.now());
   }
 }

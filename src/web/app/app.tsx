@@ -3,7 +3,7 @@ import type { LiveSessionView } from "../../core/live/live-view.ts";
 import { api, ApiError, sessionPath } from "./api.ts";
 import { actionFor, keyLabel, keyName, WEB_KEYS, type WebAction, type WebMode } from "./keys.ts";
 import { startLive, type LiveFeed } from "./live.ts";
-import { askPermission, notificationsSupported, notifyIfWaiting } from "./notify.ts";
+import { askPermission, notificationsSupported, pageNotifier } from "./notify.ts";
 import { sessionKey, Store, type SessionEntry, type State } from "./store.ts";
 import { createBodyOf, type CreateFields } from "./create-body.ts";
 import { CreateDialog, HelpDialog, KillDialog, type KillOptions } from "./views/dialogs.tsx";
@@ -58,7 +58,7 @@ export function App() {
   }
 
   useEffect(() => {
-    feed.current = startLive(store, (before, after) => notifyIfWaiting(before, after, open));
+    feed.current = startLive(store, pageNotifier((key) => store.find(key), open));
     api<{ name: string }[]>("GET", "/api/hosts")
       .then((list) => setHosts(list.map((host) => host.name)))
       .catch(() => undefined);

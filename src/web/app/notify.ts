@@ -1,4 +1,5 @@
-import { shouldNotify, transitionOf } from "../../core/notify/decide.ts";
+import { SETTLE_MS } from "../../core/notify/decide.ts";
+import { NotifyTracker, sessionKeyOf } from "../../core/notify/notify-tracker.ts";
 import { primaryInputText } from "../../link/render.ts";
 import type { SessionEntry } from "./store.ts";
 
@@ -13,15 +14,46 @@ export async function askPermission(): Promise<NotificationPermission> {
   return notificationsSupported() ? Notification.requestPermission() : "denied";
 }
 
-export function notifyIfWaiting(before: SessionEntry | undefined, after: SessionEntry | undefined, open: (key: string) => void): void {
-  if (!after || !shouldNotify(transitionOf(before?.view.status, after.view.status), after.view.muted, ["waiting"])) return;
-  if (!notificationsSupported() || Notification.permission !== "granted") return;
-  const request = after.pending[0];
-  const body = request ? `${request.toolName} ${primaryInputText(request.toolName, request.input)}` : (after.view.statusReason ?? "waiting for you");
-  const notification = new Notification(`${after.view.name} is waiting`, { body: body.slice(0, 200), tag: `csm:${after.key}` });
+/**
+ * The page's notifier: views in, at most one notification per session per wait out, decided
+ * by the hub's own tracker (core/notify): a request the rules answer at once makes a session
+ * "waiting" for a moment, and nobody is called for that; a muted session makes none.
+ */
+export function pageNotifier(find: (key: string) => SessionEntry | undefined, open: (key: string) => void) {
+  const tracker = new NotifyTracker({
+    settleMs: SETTLE_MS,
+    on: () => ["waiting"],
+    schedule: (delayMs, work) => void setTimeout(work, delayMs),
+    now: () => new Date(),
+    emit: (_kind, facts) => show(find(sessionKeyOf(facts)), open),
+  });
+  // The tracker knows a session from the views it was given; the page may have met it first
+  // in the list it loaded, so that earlier state is told first (a wait after it is news).
+  const seen = new Set<string>();
+  const observe = (entry: SessionEntry) => {
+    seen.add(entry.key);
+    tracker.observe({ ...entry.view, muted: entry.view.muted === true });
+  };
+  return (before: SessionEntry | undefined, after: SessionEntry | undefined): void => {
+    if (!after) {
+      if (!before) return;
+      tracker.forget(before.view.host, before.view.name);
+      seen.delete(before.key);
+      return;
+    }
+    if (before && !seen.has(after.key)) observe(before);
+    observe(after);
+  };
+}
+
+function show(entry: SessionEntry | undefined, open: (key: string) => void): void {
+  if (!entry || !notificationsSupported() || Notification.permission !== "granted") return;
+  const request = entry.pending[0];
+  const body = request ? `${request.toolName} ${primaryInputText(request.toolName, request.input)}` : (entry.view.statusReason ?? "waiting for you");
+  const notification = new Notification(`${entry.view.name} is waiting`, { body: body.slice(0, 200), tag: `csm:${entry.key}` });
   notification.onclick = () => {
     window.focus();
-    open(after.key);
+    open(entry.key);
     notification.close();
   };
 }
