@@ -3,7 +3,7 @@ import type { LiveSessionView } from "../../core/live/live-view.ts";
 import { api, ApiError, sessionPath } from "./api.ts";
 import { actionFor, keyLabel, keyName, WEB_KEYS, type WebAction, type WebMode } from "./keys.ts";
 import { startLive, type LiveFeed } from "./live.ts";
-import { askPermission, notificationsSupported, pageNotifier } from "./notify.ts";
+import { askPermission, notificationPermission, pageNotifier } from "./notify.ts";
 import { sessionKey, Store, type SessionEntry, type State } from "./store.ts";
 import { createBodyOf, type CreateFields } from "./create-body.ts";
 import { CreateDialog, HelpDialog, KillDialog, type KillOptions } from "./views/dialogs.tsx";
@@ -39,7 +39,7 @@ export function App() {
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [hosts, setHosts] = useState<string[]>(["local"]);
-  const [permission, setPermission] = useState(notificationsSupported() ? Notification.permission : "denied");
+  const [permission, setPermission] = useState(notificationPermission());
   const feed = useRef<LiveFeed | null>(null);
   const messageRef = useRef<HTMLTextAreaElement>(null);
   const filterRef = useRef<HTMLInputElement>(null);

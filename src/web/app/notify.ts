@@ -8,10 +8,19 @@ import type { SessionEntry } from "./store.ts";
 // decided as the hub decides its own: a muted session (`csm mute`) makes none.
 // Permission is asked only from a click, as browsers require.
 
-export const notificationsSupported = () => typeof Notification !== "undefined";
+/** The browser's Notification API, typed here so the notifier also compiles (and is tested) outside the page. */
+interface NotificationApi {
+  readonly permission: "default" | "denied" | "granted";
+  requestPermission(): Promise<"default" | "denied" | "granted">;
+  new (title: string, options: { body?: string; tag?: string }): { onclick: (() => void) | null; close(): void };
+}
 
-export async function askPermission(): Promise<NotificationPermission> {
-  return notificationsSupported() ? Notification.requestPermission() : "denied";
+const notificationApi = () => (globalThis as unknown as { Notification?: NotificationApi }).Notification;
+
+export const notificationPermission = () => notificationApi()?.permission ?? "denied";
+
+export async function askPermission(): Promise<"default" | "denied" | "granted"> {
+  return notificationApi()?.requestPermission() ?? "denied";
 }
 
 /**
@@ -47,12 +56,14 @@ export function pageNotifier(find: (key: string) => SessionEntry | undefined, op
 }
 
 function show(entry: SessionEntry | undefined, open: (key: string) => void): void {
-  if (!entry || !notificationsSupported() || Notification.permission !== "granted") return;
+  const api = notificationApi();
+  if (!entry || !api || api.permission !== "granted") return;
   const request = entry.pending[0];
   const body = request ? `${request.toolName} ${primaryInputText(request.toolName, request.input)}` : (entry.view.statusReason ?? "waiting for you");
-  const notification = new Notification(`${entry.view.name} is waiting`, { body: body.slice(0, 200), tag: `csm:${entry.key}` });
+  const notification = new api(`${entry.view.name} is waiting`, { body: body.slice(0, 200), tag: `csm:${entry.key}` });
   notification.onclick = () => {
-    window.focus();
+    // globalThis rather than window: the notifier is also unit-tested outside a browser.
+    (globalThis as { focus?: () => void }).focus?.();
     open(entry.key);
     notification.close();
   };
