@@ -32,8 +32,7 @@ test("claude's escape sequences show as text on the dashboard, and wide characte
     for (const line of detail.split("\n")) expect(Bun.stringWidth(line)).toBeLessThanOrEqual(80);
     expect(detail).toContain("\\x9b31m");
     expect(detail.split("\n").find((line) => line.startsWith("tmux"))).toMatch(/^tmux\s+csm-wide\s*$/);
-    await tui.keys("Escape");
-    const again = await tui.waitFor("LAST MESSAGE", "the list again");
+    const again = await tui.pressUntil("Escape", "LAST MESSAGE", "the list again");
     expect(again.split("\n").find((line) => line.includes("日本語"))).toEndWith("日本語の🎉✅ done ␛…");
   }
 

@@ -13,6 +13,12 @@ export interface Tui {
   keys(...keys: string[]): Promise<void>;
   type(text: string): Promise<void>;
   waitFor(text: string | RegExp, what?: string, timeoutMs?: number): Promise<string>;
+  /**
+   * Presses `key` until `text` shows (three tries, a few seconds each). For Escape: a lone ESC
+   * that reaches blessed in one read with other bytes (under load) is taken as the start of a
+   * sequence, and a person simply presses it again.
+   */
+  pressUntil(key: string, text: string | RegExp, what: string): Promise<string>;
   waitForGone(text: string | RegExp, what?: string): Promise<string>;
   resize(width: number, height: number): Promise<void>;
   /** True while csm still runs in the pane. */
@@ -56,6 +62,16 @@ export async function startTui(sb: Sandbox, options: { width?: number; height?: 
       await sb.tmuxOn(socket, ["send-keys", "-t", "=tui:", "-l", text]);
     },
     waitFor: (text, what, timeoutMs = 15_000) => waitForScreen((screen) => matches(screen, text), what ?? `${text} on the dashboard`, timeoutMs),
+    async pressUntil(key, text, what) {
+      for (let attempt = 1; ; attempt++) {
+        await sb.tmuxOn(socket, ["send-keys", "-t", "=tui:", key]);
+        try {
+          return await waitForScreen((screen) => matches(screen, text), what, attempt === 3 ? 15_000 : 4_000);
+        } catch (error) {
+          if (attempt === 3) throw error;
+        }
+      }
+    },
     waitForGone: (text, what) => waitForScreen((screen) => !matches(screen, text), what ?? `${text} to leave the dashboard`, 15_000),
     async resize(w, h) {
       await sb.tmuxOn(socket, ["resize-window", "-t", "=tui:", "-x", String(w), "-y", String(h)]);
