@@ -262,9 +262,11 @@ function openIndex(path: string): Database {
     if ((db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode !== "wal") db.exec("PRAGMA journal_mode = WAL");
     // A cache: losing the last commits to a power cut costs a rescan, never data.
     db.exec("PRAGMA synchronous = OFF;");
+    const version = () => (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+    // The common case reads the version only: no write lock to wait for while a hub's worker writes.
+    if (version() === INDEX_SCHEMA) return db;
     db.transaction(() => {
-      const version = (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
-      if (version === INDEX_SCHEMA) return;
+      if (version() === INDEX_SCHEMA) return;
       for (const { name, type } of db.query("SELECT name, type FROM sqlite_master WHERE type IN ('table') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'texts_%'").all() as { name: string; type: string }[]) {
         db.exec(`DROP ${type.toUpperCase()} IF EXISTS "${name}"`);
       }
