@@ -1,9 +1,8 @@
-import { askHosts } from "../../core/conversations/conversations-everywhere.ts";
-import { HostRegistry } from "../../core/hosts/host-registry.ts";
 import { findArchived, listArchive, paneLogText, postmortem, type ArchiveListItem } from "../../core/sessions/archive-show.ts";
 import { notFoundError } from "../../shared/errors.ts";
 import { QUERIES } from "../../hub-client/api.ts";
 import { httpError, json } from "../http.ts";
+import { listOnHost } from "./host-questions.ts";
 import type { RouteSpec } from "./route.ts";
 
 // /api/archive: every csm session that ended on this host (as `csm archive --json`), one
@@ -31,18 +30,7 @@ export const ARCHIVE_ROUTES: RouteSpec[] = [
     query: QUERIES.archive,
     errors: [400, 503],
     handle: async ({ hub, url }) => {
-      const host = url.searchParams.get("host") ?? "local";
-      const local = () => listArchive(hub.ctx);
-      if (host === "local" || host === hub.ctx.host.hostName) return json(local());
-      if (!Object.hasOwn(hub.ctx.settings.config.hosts, host)) throw httpError("BadField", `unknown host ${JSON.stringify(host)}`, { field: "host" });
-      const registry = new HostRegistry(hub.ctx);
-      try {
-        const [answer] = await askHosts<ArchiveListItem>(registry, [host], local, ["archive"]);
-        if (answer!.error) throw httpError("HostUnreachable", `${host}: ${answer!.error}`, { host });
-        return json(answer!.items);
-      } finally {
-        registry.close();
-      }
+      return json(await listOnHost<ArchiveListItem>(hub, url.searchParams.get("host"), () => listArchive(hub.ctx), ["archive"]));
     },
   },
   {

@@ -2,11 +2,10 @@ import { interleave, newestFirst } from "../../core/conversations/merge-answers.
 import { isAbsolute } from "node:path";
 import { expandHome } from "../../config/paths.ts";
 import type { ConversationInfo } from "../../core/conversations/conversation-record.ts";
-import { askHosts, type HostAnswer } from "../../core/conversations/conversations-everywhere.ts";
+import type { HostAnswer } from "../../core/conversations/conversations-everywhere.ts";
 import { parseSince } from "../../core/conversations/parse-since.ts";
 import { exactlyOne } from "../../core/conversations/local-conversations.ts";
 import { resumeConversation } from "../../core/conversations/resume-conversation.ts";
-import { HostRegistry } from "../../core/hosts/host-registry.ts";
 import { BODIES, QUERIES, type ListedConversation, type RenameReply } from "../../hub-client/api.ts";
 import { appendTitle, checkTitle } from "../../core/conversations/rename-conversation.ts";
 import { controlRequest } from "../../link/protocol.ts";
@@ -15,6 +14,7 @@ import { CsmError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import type { Hub } from "../hub.ts";
 import { httpError, json } from "../http.ts";
+import { askFrom, hostsFor } from "./host-questions.ts";
 import type { RouteSpec } from "./route.ts";
 
 // /api/conversations: every claude conversation on every host, as `csm history`, `csm
@@ -26,26 +26,6 @@ import type { RouteSpec } from "./route.ts";
 export const DEFAULT_LIST_LIMIT = 100;
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_LIMIT = 1000;
-
-/** The hosts a question goes to: the one `host` names, or every configured host. */
-function hostsFor(hub: Hub, host: string | undefined, field: string): string[] {
-  const configured = ["local", ...Object.keys(hub.ctx.settings.config.hosts)];
-  if (host === undefined) return configured;
-  const name = host === hub.ctx.host.hostName ? "local" : host;
-  if (!configured.includes(name)) throw httpError("BadField", `unknown host ${JSON.stringify(host)} (configured: ${configured.join(", ")})`, { field });
-  return [name];
-}
-
-async function ask<T extends { host: string }>(hub: Hub, hosts: string[], local: () => T[], remoteArgs: string[]): Promise<HostAnswer<T>[]> {
-  // This host alone needs no SSH connections.
-  if (hosts.length === 1 && hosts[0] === "local") return [{ host: "local", items: local(), error: null }];
-  const registry = new HostRegistry(hub.ctx);
-  try {
-    return await askHosts(registry, hosts, local, remoteArgs);
-  } finally {
-    registry.close();
-  }
-}
 
 /** What names a conversation (id, id prefix, title, session name): data for a lookup, never a path. */
 function checkRef(ref: string): string {
@@ -66,7 +46,7 @@ async function listConversations(hub: Hub, url: URL): Promise<Response> {
   if (search !== "") {
     if (params.has("project") || params.has("since")) throw httpError("BadField", "?search looks through every conversation; ?project and ?since filter the list without it", { field: params.has("project") ? "?project" : "?since" });
     const limit = limitOf(params.get("limit"), DEFAULT_SEARCH_LIMIT);
-    const answers = await ask(hub, hosts, () => hub.conversations.local().search(search, limit), ["search", "--limit", String(limit), "--", search]);
+    const answers = await askFrom(hub, hosts, () => hub.conversations.local().search(search, limit), ["search", "--limit", String(limit), "--", search]);
     const conversations: ListedConversation[] = interleave(answers.map((answer) => answer.items), limit);
     return json({ conversations, hosts: hostsOf(answers) });
   }
@@ -78,14 +58,14 @@ async function listConversations(hub: Hub, url: URL): Promise<Response> {
   const project = projectText === undefined ? undefined : expandHome(projectText, hub.ctx.env);
   if (project !== undefined && !isAbsolute(project)) throw httpError("BadField", `?project takes an absolute directory (or ~/…), not ${JSON.stringify(projectText)}`, { field: "?project" });
   const remoteArgs = ["history", "--limit", String(limit), ...(projectText ? ["--project", projectText] : []), ...(sinceText ? ["--since", sinceText] : [])];
-  const answers = await ask(hub, hosts, () => hub.conversations.local().history({ project, since, limit }), remoteArgs);
+  const answers = await askFrom(hub, hosts, () => hub.conversations.local().history({ project, since, limit }), remoteArgs);
   const conversations: ListedConversation[] = newestFirst(answers.flatMap((answer) => answer.items)).slice(0, limit);
   return json({ conversations, hosts: hostsOf(answers) });
 }
 
 /** The one conversation `ref` names on the chosen hosts (404 none, 409 several). */
 async function findConversation(hub: Hub, ref: string, host: string | undefined, field: string): Promise<ConversationInfo> {
-  const answers = await ask(hub, hostsFor(hub, host, field), () => hub.conversations.local().infos(ref), ["info", "--matches", "--", ref]);
+  const answers = await askFrom(hub, hostsFor(hub, host, field), () => hub.conversations.local().infos(ref), ["info", "--matches", "--", ref]);
   const items = answers.flatMap((answer) => answer.items);
   const silent = answers.filter((answer) => answer.error !== null);
   if (items.length === 0 && silent.length > 0) {

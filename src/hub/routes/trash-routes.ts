@@ -1,9 +1,8 @@
 import type { TrashEntry } from "../../adapters/conversation-trash.ts";
-import { askHosts } from "../../core/conversations/conversations-everywhere.ts";
 import { findTrashEntry, listTrash, restoreEntry, trashDirOf } from "../../core/conversations/trash-queries.ts";
-import { HostRegistry } from "../../core/hosts/host-registry.ts";
 import { QUERIES } from "../../hub-client/api.ts";
-import { httpError, json } from "../http.ts";
+import { json } from "../http.ts";
+import { listOnHost } from "./host-questions.ts";
 import type { RouteSpec } from "./route.ts";
 
 // /api/trash: what `csm gc` and `csm prune` moved away (as `csm trash` lists it), and putting
@@ -18,18 +17,8 @@ export const TRASH_ROUTES: RouteSpec[] = [
     query: QUERIES.trash,
     errors: [400, 503],
     handle: async ({ hub, url }) => {
-      const host = url.searchParams.get("host") ?? "local";
       const local = () => listTrash(trashDirOf(hub.ctx.settings.paths.dataDir)).map((entry) => ({ ...entry, host: "local" }));
-      if (host === "local" || host === hub.ctx.host.hostName) return json(local());
-      if (!Object.hasOwn(hub.ctx.settings.config.hosts, host)) throw httpError("BadField", `unknown host ${JSON.stringify(host)}`, { field: "host" });
-      const registry = new HostRegistry(hub.ctx);
-      try {
-        const [answer] = await askHosts<TrashEntry & { host: string }>(registry, [host], local, ["trash"]);
-        if (answer!.error) throw httpError("HostUnreachable", `${host}: ${answer!.error}`, { host });
-        return json(answer!.items);
-      } finally {
-        registry.close();
-      }
+      return json(await listOnHost<TrashEntry & { host: string }>(hub, url.searchParams.get("host"), local, ["trash"]));
     },
   },
   {
