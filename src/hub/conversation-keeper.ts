@@ -59,6 +59,14 @@ export class ConversationKeeper {
     this.worker.unref();
   }
 
+  /**
+   * Resolves once the worker's first pass is done (at once when it is, or when no worker
+   * runs): a question asked of a hub that just started must not get an index half built.
+   */
+  indexed(): Promise<void> {
+    return this.lastReport !== null || this.worker === null ? Promise.resolve() : this.nextPass();
+  }
+
   /** Resolves after the worker's next pass (the first one: the index is built). */
   nextPass(): Promise<void> {
     return new Promise((resolve) => this.readyWaiters.push(resolve));

@@ -46,6 +46,7 @@ async function listConversations(hub: Hub, url: URL): Promise<Response> {
   if (search !== "") {
     if (params.has("project") || params.has("since")) throw httpError("BadField", "?search looks through every conversation; ?project and ?since filter the list without it", { field: params.has("project") ? "?project" : "?since" });
     const limit = limitOf(params.get("limit"), DEFAULT_SEARCH_LIMIT);
+    await hub.conversations.indexed();
     const answers = await askFrom(hub, hosts, () => hub.conversations.local().search(search, limit), ["search", "--limit", String(limit), "--", search]);
     const conversations: ListedConversation[] = interleave(answers.map((answer) => answer.items), limit);
     return json({ conversations, hosts: hostsOf(answers) });
@@ -58,6 +59,7 @@ async function listConversations(hub: Hub, url: URL): Promise<Response> {
   const project = projectText === undefined ? undefined : expandHome(projectText, hub.ctx.env);
   if (project !== undefined && !isAbsolute(project)) throw httpError("BadField", `?project takes an absolute directory (or ~/…), not ${JSON.stringify(projectText)}`, { field: "?project" });
   const remoteArgs = ["history", "--limit", String(limit), ...(projectText ? ["--project", projectText] : []), ...(sinceText ? ["--since", sinceText] : [])];
+  await hub.conversations.indexed();
   const answers = await askFrom(hub, hosts, () => hub.conversations.local().history({ project, since, limit }), remoteArgs);
   const conversations: ListedConversation[] = newestFirst(answers.flatMap((answer) => answer.items)).slice(0, limit);
   return json({ conversations, hosts: hostsOf(answers) });
@@ -65,6 +67,7 @@ async function listConversations(hub: Hub, url: URL): Promise<Response> {
 
 /** The one conversation `ref` names on the chosen hosts (404 none, 409 several). */
 async function findConversation(hub: Hub, ref: string, host: string | undefined, field: string): Promise<ConversationInfo> {
+  await hub.conversations.indexed();
   const answers = await askFrom(hub, hostsFor(hub, host, field), () => hub.conversations.local().infos(ref), ["info", "--matches", "--", ref]);
   const items = answers.flatMap((answer) => answer.items);
   const silent = answers.filter((answer) => answer.error !== null);
