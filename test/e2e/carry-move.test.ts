@@ -5,8 +5,7 @@ import { join } from "node:path";
 import { projectSlug } from "../../src/core/carry/path-map.ts";
 import { prepareClaudeEnv, startFakeAnthropic, textReply } from "../fixtures/fake-anthropic.ts";
 import { CLAUDE_BIN, makePrintSession, startInteractiveSession } from "../helpers/claude-transcripts.ts";
-import { REAL_CLAUDE } from "../helpers/live.ts";
-import { makeRemoteSandbox } from "../helpers/remote.ts";
+import { makeRemoteSandbox, realClaudeRemoteEnv } from "../helpers/remote.ts";
 
 // `csm move` between two machines: this one ("laptop") and "devbox" behind the real sshd,
 // each with its own claude config dir and pathMap ({{PROJECTS}} is <root>/laptop/src here,
@@ -26,14 +25,7 @@ test("move to devbox maps paths; back is byte-exact; refused while live, on a mi
     mkdirSync(join(devbox, "src", "app"), { recursive: true });
     const devboxClaude = prepareClaudeEnv({ root: devbox, apiUrl: api.url, projectDir: join(devbox, "src", "app") });
     await using remote = await makeRemoteSandbox({
-      remoteEnv: {
-        CLAUDE_CONFIG_DIR: devboxClaude.CLAUDE_CONFIG_DIR!,
-        ANTHROPIC_BASE_URL: api.url,
-        ANTHROPIC_API_KEY: devboxClaude.ANTHROPIC_API_KEY!,
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-        DISABLE_AUTOUPDATER: "1",
-        CSM_CLAUDE_BIN: REAL_CLAUDE,
-      },
+      remoteEnv: realClaudeRemoteEnv(devboxClaude),
     });
     const { sb, remoteEnv } = remote;
     const config = JSON.parse(readFileSync(sb.paths.configFile, "utf8"));

@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareClaudeEnv, startFakeAnthropic, textReply } from "../fixtures/fake-anthropic.ts";
 import { makePrintSession } from "../helpers/claude-transcripts.ts";
-import { REAL_CLAUDE } from "../helpers/live.ts";
-import { makeRemoteSandbox } from "../helpers/remote.ts";
+import { makeRemoteSandbox, realClaudeRemoteEnv } from "../helpers/remote.ts";
 import { CSM_ENTRY } from "../helpers/sandbox.ts";
 import { projectSlug } from "../../src/core/carry/path-map.ts";
 
@@ -28,14 +27,7 @@ test("synced to devbox, resumed there with the real claude under devbox's lock",
     mkdirSync(devCwd, { recursive: true });
     const devboxClaude = prepareClaudeEnv({ root: devbox, apiUrl: api.url, projectDir: devCwd });
     await using remote = await makeRemoteSandbox({
-      remoteEnv: {
-        CLAUDE_CONFIG_DIR: devboxClaude.CLAUDE_CONFIG_DIR!,
-        ANTHROPIC_BASE_URL: api.url,
-        ANTHROPIC_API_KEY: devboxClaude.ANTHROPIC_API_KEY!,
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-        DISABLE_AUTOUPDATER: "1",
-        CSM_CLAUDE_BIN: REAL_CLAUDE,
-      },
+      remoteEnv: realClaudeRemoteEnv(devboxClaude),
     });
     const { sb, sshd, remoteEnv } = remote;
     const bare = join(root, "shared.git");

@@ -2,8 +2,7 @@ import { expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { prepareClaudeEnv, startFakeAnthropic, textReply } from "../fixtures/fake-anthropic.ts";
 import { makePrintSession, makeRenamedSession } from "../helpers/claude-transcripts.ts";
-import { REAL_CLAUDE } from "../helpers/live.ts";
-import { makeRemoteSandbox } from "../helpers/remote.ts";
+import { makeRemoteSandbox, realClaudeRemoteEnv } from "../helpers/remote.ts";
 
 // Conversations on two machines: this one and "devbox" behind the real sshd, each indexed
 // by its own csm. Search and history ask both (one remote command each, in parallel); a
@@ -21,14 +20,7 @@ test("search, history and info across hosts; a hung host is reported; resume run
     const there = await makeRenamedSession({ root: remoteClaudeRoot, api, title: "devbox heron notes" });
     const claudeEnv = prepareClaudeEnv({ root: remoteClaudeRoot, apiUrl: api.url, projectDir: there.cwd });
     await using remote = await makeRemoteSandbox({
-      remoteEnv: {
-        CLAUDE_CONFIG_DIR: there.configDir,
-        ANTHROPIC_BASE_URL: api.url,
-        ANTHROPIC_API_KEY: claudeEnv.ANTHROPIC_API_KEY!,
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-        DISABLE_AUTOUPDATER: "1",
-        CSM_CLAUDE_BIN: REAL_CLAUDE,
-      },
+      remoteEnv: { ...realClaudeRemoteEnv(claudeEnv), CLAUDE_CONFIG_DIR: there.configDir },
       extraHosts: { hung: { host: "127.0.0.1", port: mute.port, user: "nobody" } },
     });
     const { sb } = remote;

@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { REAL_CLAUDE } from "./live.ts";
 import { makeSandbox, CSM_ENTRY, FAKE_CLAUDE, freePort, stopHubOf, type Sandbox } from "./sandbox.ts";
 import { startSshd, type Sshd } from "./sshd.ts";
 
@@ -60,5 +61,20 @@ export async function makeRemoteSandbox(options: { extraHosts?: Record<string, u
       await sb.dispose();
       await sshd.stop();
     },
+  };
+}
+
+/**
+ * The remote csm's env for sessions running the real claude against the fake API: the claude
+ * env prepareClaudeEnv made for that machine (its own config dir), the fake API's address.
+ */
+export function realClaudeRemoteEnv(claudeEnv: Record<string, string>): Record<string, string> {
+  return {
+    CLAUDE_CONFIG_DIR: claudeEnv.CLAUDE_CONFIG_DIR!,
+    ANTHROPIC_BASE_URL: claudeEnv.ANTHROPIC_BASE_URL!,
+    ANTHROPIC_API_KEY: claudeEnv.ANTHROPIC_API_KEY!,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    DISABLE_AUTOUPDATER: "1",
+    CSM_CLAUDE_BIN: REAL_CLAUDE,
   };
 }
