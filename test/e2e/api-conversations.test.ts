@@ -6,7 +6,7 @@ import { conversation, conversations, type ConversationsReply } from "../../src/
 import { HubClient } from "../../src/hub-client/client.ts";
 import type { HubInfo } from "../../src/hub-client/hub-files.ts";
 import { lastUserText, prepareClaudeEnv, startFakeAnthropic, textReply } from "../fixtures/fake-anthropic.ts";
-import { makeLiveSandbox, REAL_CLAUDE, type LiveSandbox } from "../helpers/live.ts";
+import { conversationByHand, makeLiveSandbox, REAL_CLAUDE, type LiveSandbox } from "../helpers/live.ts";
 import { makeRemoteSandbox } from "../helpers/remote.ts";
 import { freePort, type Sandbox } from "../helpers/sandbox.ts";
 
@@ -17,19 +17,11 @@ setDefaultTimeout(60_000);
 
 type ApiError = { error: { name: string; message: string; data: { field?: string } } };
 
-async function converse(live: LiveSandbox, dirName: string, prompt: string, reply: string): Promise<string> {
-  const dir = join(live.sb.paths.root, dirName);
-  mkdirSync(dir);
-  live.fake.reply(textReply(reply));
-  const proc = Bun.spawn([REAL_CLAUDE, "-p", prompt], { cwd: dir, env: live.claudeEnv, stdout: "pipe", stderr: "pipe" });
-  expect(await proc.exited).toBe(0);
-  return dir;
-}
 
 test("list, search, info and resume through the API; every configured host is asked", async () => {
   await using live = await makeLiveSandbox();
-  const notes = await converse(live, "notes", "remember the word pelican", "Pelicans noted.");
-  const colours = await converse(live, "colours", "pick a colour called teal", "Teal it is.");
+  const notes = await conversationByHand(live, "notes", "remember the word pelican", "Pelicans noted.");
+  const colours = await conversationByHand(live, "colours", "pick a colour called teal", "Teal it is.");
   await live.sb.writeConfig({ hosts: { down: { host: "127.0.0.1", port: freePort(), user: "nobody" } } });
   // The hub gets claude's environment: it indexes that CLAUDE_CONFIG_DIR, and sessions it starts reach the fake API.
   expect((await live.sb.csm(["server", "start"], { env: live.claudeEnv })).code).toBe(0);

@@ -1,8 +1,7 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { lastUserText, textReply } from "../fixtures/fake-anthropic.ts";
-import { makeLiveSandbox, REAL_CLAUDE } from "../helpers/live.ts";
+import { conversationByHand, makeLiveSandbox, REAL_CLAUDE } from "../helpers/live.ts";
 
 setDefaultTimeout(60_000);
 
@@ -12,11 +11,7 @@ setDefaultTimeout(60_000);
 // arrives through the hub, and claude sent the earlier turn along (it really resumed).
 test("history → info → resume a conversation csm did not start; the reply arrives through the hub", async () => {
   await using live = await makeLiveSandbox();
-  const dir = join(live.sb.paths.root, "notes");
-  mkdirSync(dir);
-  live.fake.reply(textReply("Pelicans noted."));
-  const proc = Bun.spawn([REAL_CLAUDE, "-p", "remember the word pelican"], { cwd: dir, env: live.claudeEnv, stdout: "pipe", stderr: "pipe" });
-  expect(await proc.exited).toBe(0);
+  const dir = await conversationByHand(live, "notes", "remember the word pelican", "Pelicans noted.");
 
   const listed = await live.sb.csm(["history", "--json"], { env: live.claudeEnv });
   expect(listed.code).toBe(0);
@@ -65,10 +60,7 @@ test("history → info → resume a conversation csm did not start; the reply ar
 
 test("resume refuses a conversation whose directory is gone, naming it; ids are data", async () => {
   await using live = await makeLiveSandbox();
-  const dir = join(live.sb.paths.root, "gone");
-  mkdirSync(dir);
-  live.fake.reply(textReply("ok"));
-  expect(await Bun.spawn([REAL_CLAUDE, "-p", "hello there"], { cwd: dir, env: live.claudeEnv, stdout: "pipe", stderr: "pipe" }).exited).toBe(0);
+  const dir = await conversationByHand(live, "gone", "hello there", "ok");
   await Bun.$`rm -rf ${dir}`;
   const [record] = JSON.parse((await live.sb.csm(["history", "--json"], { env: live.claudeEnv })).stdout) as { id: string }[];
   const refused = await live.sb.csm(["resume", record!.id], { env: live.claudeEnv });

@@ -2,7 +2,7 @@ import { expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { prepareClaudeEnv, textReply } from "../fixtures/fake-anthropic.ts";
-import { makeLiveSandbox, REAL_CLAUDE } from "../helpers/live.ts";
+import { conversationByHand, makeLiveSandbox, REAL_CLAUDE } from "../helpers/live.ts";
 
 // While a hub runs, `csm search` and `csm history` are one request to it (its index is warm);
 // a command for another claude config dir than the hub indexes answers for itself.
@@ -11,10 +11,7 @@ setDefaultTimeout(60_000);
 
 test("search and history go through the hub for its own claude config dir, and not for another", async () => {
   await using live = await makeLiveSandbox();
-  const dir = join(live.sb.paths.root, "notes");
-  mkdirSync(dir);
-  live.fake.reply(textReply("Noted the osprey."));
-  expect(await Bun.spawn([REAL_CLAUDE, "-p", "remember the osprey"], { cwd: dir, env: live.claudeEnv, stdout: "pipe", stderr: "pipe" }).exited).toBe(0);
+  await conversationByHand(live, "notes", "remember the osprey", "Noted the osprey.");
   expect((await live.sb.csm(["server", "start"], { env: live.claudeEnv })).code).toBe(0);
   // The hub answers only once its indexer has been through the transcripts.
   const viaHub = await live.sb.waitFor(

@@ -1,8 +1,5 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { textReply } from "../fixtures/fake-anthropic.ts";
-import { makeLiveSandbox, REAL_CLAUDE } from "../helpers/live.ts";
+import { conversationByHand, makeLiveSandbox } from "../helpers/live.ts";
 import { startTui } from "../helpers/tui.ts";
 
 setDefaultTimeout(90_000);
@@ -12,11 +9,7 @@ setDefaultTimeout(90_000);
 // session that the list then shows selected.
 test("h lists a conversation claude wrote, / finds it as you type, Enter tells about it, r resumes it", async () => {
   await using live = await makeLiveSandbox();
-  const dir = join(live.sb.paths.root, "notes");
-  mkdirSync(dir);
-  live.fake.reply(textReply("Pelicans noted."));
-  const proc = Bun.spawn([REAL_CLAUDE, "-p", "remember the word pelican"], { cwd: dir, env: live.claudeEnv, stdout: "pipe", stderr: "pipe" });
-  expect(await proc.exited).toBe(0);
+  const dir = await conversationByHand(live, "notes", "remember the word pelican", "Pelicans noted.");
 
   const tui = await startTui(live.sb, { width: 120, height: 30, env: live.claudeEnv });
   await tui.waitFor("No sessions yet", "the empty session list");

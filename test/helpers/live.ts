@@ -1,7 +1,7 @@
 import { expect } from "bun:test";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { prepareClaudeEnv, startFakeAnthropic, type FakeAnthropic } from "../fixtures/fake-anthropic.ts";
+import { prepareClaudeEnv, startFakeAnthropic, textReply, type FakeAnthropic } from "../fixtures/fake-anthropic.ts";
 import { makeSandbox, processAlive, PROJECT_ROOT, type Sandbox } from "./sandbox.ts";
 import { createSession } from "./sessions.ts";
 
@@ -119,4 +119,17 @@ export async function makeLiveSandbox(): Promise<LiveSandbox> {
     },
   };
   return live;
+}
+
+/**
+ * A conversation started by hand, without csm: the real claude `-p PROMPT` in a new directory
+ * `<sandbox>/<dirName>`, the fake API answering `reply`. Returns the directory.
+ */
+export async function conversationByHand(live: LiveSandbox, dirName: string, prompt: string, reply: string): Promise<string> {
+  const dir = join(live.sb.paths.root, dirName);
+  mkdirSync(dir);
+  live.fake.reply(textReply(reply));
+  const claude = Bun.spawn([REAL_CLAUDE, "-p", prompt], { cwd: dir, env: live.claudeEnv, stdout: "pipe", stderr: "pipe" });
+  expect(await claude.exited).toBe(0);
+  return dir;
 }
