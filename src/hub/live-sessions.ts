@@ -1,14 +1,7 @@
-import {
-  applyClaudeMessage,
-  applyDecision,
-  applyLinkEvent,
-  applySent,
-  initialLiveState,
-  type LinkEvent,
-  type LiveState,
-} from "../core/live/live-state.ts";
+import { foldEvent } from "../core/live/fold-event.ts";
+import { applyClaudeMessage, initialLiveState, type LiveState } from "../core/live/live-state.ts";
 import type { HubEvent } from "../core/live/hub-event.ts";
-import type { ClaudeToCsm, CsmToClaude } from "../link/protocol.ts";
+import type { ClaudeToCsm } from "../link/protocol.ts";
 import type { EventStore, NewEvent, StoredEvent } from "../store/events.ts";
 import type { SessionStore } from "../store/sessions.ts";
 
@@ -17,17 +10,6 @@ import type { SessionStore } from "../store/sessions.ts";
 
 /** What subscribers (SSE, the dashboard, remote hubs' followers) receive; see core/live/hub-event.ts. */
 export type PublishedEvent = HubEvent;
-
-export function foldEvent(state: LiveState, event: { kind: string; at: string; data: unknown }): LiveState {
-  if (event.kind === "claude") return applyClaudeMessage(state, event.data as ClaudeToCsm, event.at);
-  if (event.kind === "sent") return applySent(state, event.data as CsmToClaude, event.at);
-  if (event.kind === "link") return applyLinkEvent(state, event.data as LinkEvent, event.at);
-  if (event.kind === "decision") {
-    const decision = event.data as { event?: string; requestId?: string };
-    if (decision.event === "decision" && decision.requestId) return applyDecision(state, decision.requestId, event.at);
-  }
-  return state;
-}
 
 export class LiveSessions {
   // Keyed by name, checked against the record's creation time: a session killed and made

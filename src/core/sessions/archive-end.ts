@@ -1,12 +1,12 @@
 import { removePaneLog } from "../../host/pane-log.ts";
-import type { ClaudeToCsm, CsmToClaude } from "../../link/protocol.ts";
 import { ArchiveStore, type ArchiveEntry, type EndKind, type LastToolUse, type NewArchiveEntry } from "../../store/archive.ts";
 import { EventStore, type StoredEvent } from "../../store/events.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import { toolInputSummary } from "../conversations/record-text.ts";
 import type { Context } from "../context.ts";
 import { paneLogPath } from "./archive-pane-log.ts";
-import { applyClaudeMessage, applyDecision, applyLinkEvent, applySent, costUsd, initialLiveState, type LinkEvent, type LiveState } from "../live/live-state.ts";
+import { foldEvent } from "../live/fold-event.ts";
+import { costUsd, initialLiveState, type LiveState } from "../live/live-state.ts";
 
 // When a session ends (claude exits, tmux goes away, `csm kill`), what is kept of it: the
 // hub records the end as soon as it sees it, `kill` before it removes the session (its
@@ -50,21 +50,10 @@ export function storedLiveState(ctx: Context, name: string): LiveState {
   const events = new EventStore(ctx.database());
   for (let after = saved?.seq ?? 0; ; ) {
     const batch = events.after(host, name, after, 5000);
-    for (const event of batch) state = foldStored(state, event);
+    for (const event of batch) state = foldEvent(state, event);
     if (batch.length < 5000) break;
     after = batch.at(-1)!.seq;
   }
-  return state;
-}
-
-// The same dispatch the hub folds with (hub/live-sessions.ts foldEvent), for a process
-// without a hub: `csm kill` when none runs.
-function foldStored(state: LiveState, event: StoredEvent): LiveState {
-  if (event.kind === "claude") return applyClaudeMessage(state, event.data as ClaudeToCsm, event.at);
-  if (event.kind === "sent") return applySent(state, event.data as CsmToClaude, event.at);
-  if (event.kind === "link") return applyLinkEvent(state, event.data as LinkEvent, event.at);
-  const decision = event.data as { event?: string; requestId?: string };
-  if (event.kind === "decision" && decision.event === "decision" && decision.requestId) return applyDecision(state, decision.requestId, event.at);
   return state;
 }
 
