@@ -1,3 +1,4 @@
+import { isConversationRef } from "../core/conversations/conversation-ref.ts";
 import { usageError } from "../shared/errors.ts";
 import { checkName } from "../shared/names.ts";
 
@@ -21,7 +22,7 @@ export function limitFlag(value: string | undefined, fallback: number): number {
 
 /** What a person gave to name a conversation: data for a lookup, never a path. */
 export function checkRef(ref: string): string {
-  if (ref.trim() === "" || ref.length > 200) throw usageError("give a conversation id, id prefix, title or csm session name");
+  if (!isConversationRef(ref)) throw usageError("give a conversation id, id prefix, title or csm session name");
   return ref;
 }
 

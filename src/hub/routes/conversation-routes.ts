@@ -15,6 +15,7 @@ import { checkName } from "../../shared/names.ts";
 import type { Hub } from "../hub.ts";
 import { httpError, json } from "../http.ts";
 import { askFrom, hostsFor } from "./host-questions.ts";
+import { isConversationRef, MAX_REF_CHARS } from "../../core/conversations/conversation-ref.ts";
 import type { RouteSpec } from "./route.ts";
 
 // /api/conversations: every claude conversation on every host, as `csm history`, `csm
@@ -29,7 +30,7 @@ export const MAX_LIMIT = 1000;
 
 /** What names a conversation (id, id prefix, title, session name): data for a lookup, never a path. */
 function checkRef(ref: string): string {
-  if (ref.trim() === "" || ref.length > 200) throw httpError("BadField", "give a conversation id, id prefix, title or csm session name (at most 200 characters)", { field: "id" });
+  if (!isConversationRef(ref)) throw httpError("BadField", `give a conversation id, id prefix, title or csm session name (at most ${MAX_REF_CHARS} characters)`, { field: "id" });
   return ref;
 }
 
