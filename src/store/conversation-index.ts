@@ -2,6 +2,7 @@ import { Database } from "bun:sqlite";
 import { rmSync, mkdirSync } from "node:fs";
 import type { ConversationFacts } from "../core/conversations/conversation-facts.ts";
 import { damageReason } from "./db-damage.ts";
+import { retryWhileBusy } from "./retry-while-busy.ts";
 
 // The conversation index: a cache of what every transcript on this host holds, in its own
 // SQLite file under the XDG cache dir. Deleting it loses nothing (the next query rebuilds
@@ -259,7 +260,10 @@ function openIndex(path: string): Database {
   const db = new Database(path, { create: true });
   try {
     db.exec("PRAGMA busy_timeout = 10000;");
-    if ((db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode !== "wal") db.exec("PRAGMA journal_mode = WAL");
+    // Two processes opening a new index at once: the switch to WAL can answer BUSY at once.
+    retryWhileBusy(() => {
+      if ((db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode !== "wal") db.exec("PRAGMA journal_mode = WAL");
+    });
     // A cache: losing the last commits to a power cut costs a rescan, never data.
     db.exec("PRAGMA synchronous = OFF;");
     const version = () => (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;

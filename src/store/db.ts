@@ -1,4 +1,5 @@
 import { Database } from "bun:sqlite";
+import { retryWhileBusy } from "./retry-while-busy.ts";
 import { damageReason, EmptyStoreError, leftEmpty, LOST_WITH_STORE, moveDamagedAside } from "./db-damage.ts";
 
 export type { Database };
@@ -134,21 +135,6 @@ function openReadable(path: string): Database {
   } catch (error) {
     db.close();
     throw error;
-  }
-}
-
-const BUSY_RETRY_MS = 10_000;
-
-function retryWhileBusy(work: () => void): void {
-  const deadline = Date.now() + BUSY_RETRY_MS;
-  for (;;) {
-    try {
-      return work();
-    } catch (error) {
-      const busy = /database is locked|SQLITE_BUSY/i.test(String((error as Error).message)) || (error as { code?: string }).code === "SQLITE_BUSY";
-      if (!busy || Date.now() > deadline) throw error;
-      Bun.sleepSync(10 + Math.random() * 20);
-    }
   }
 }
 
