@@ -1,4 +1,5 @@
 import { configError, usageError } from "../shared/errors.ts";
+import { DEFAULT_SESSION_MODE, isSessionMode, type SessionMode } from "./session-mode.ts";
 import { checkName } from "../shared/names.ts";
 import { csmPaths, expandHome, type CsmPaths } from "./paths.ts";
 import { validateConfig, type CsmConfig } from "./schema.ts";
@@ -11,6 +12,8 @@ export interface Settings {
   claudeBin: string;
   apiPort: number;
   worktreeBase: string;
+  /** How new sessions run claude: CSM_SESSION_MODE, else the config's sessionMode, else native. */
+  sessionMode: SessionMode;
 }
 
 export const DEFAULT_API_PORT = 7437;
@@ -54,9 +57,12 @@ function settingsFrom(paths: CsmPaths, config: CsmConfig, env: NodeJS.ProcessEnv
       throw usageError(`CSM_PORT must be an integer port from 1 to 65535 (got ${JSON.stringify(env.CSM_PORT)})`);
     }
   }
+  const sessionMode = env.CSM_SESSION_MODE || config.sessionMode || DEFAULT_SESSION_MODE;
+  if (!isSessionMode(sessionMode)) throw usageError(`CSM_SESSION_MODE must be native or headless (got ${JSON.stringify(env.CSM_SESSION_MODE)})`);
   return {
     paths,
     config,
+    sessionMode,
     tmuxSocket,
     claudeBin: env.CSM_CLAUDE_BIN || (config.claudeBin ? expandHome(config.claudeBin, env) : "claude"),
     apiPort,
@@ -88,5 +94,6 @@ export function applyConfig(settings: Settings, config: CsmConfig, env: NodeJS.P
   settings.config = applied;
   settings.claudeBin = next.claudeBin;
   settings.worktreeBase = next.worktreeBase;
+  settings.sessionMode = next.sessionMode;
   return restartNeeded;
 }

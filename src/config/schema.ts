@@ -72,6 +72,8 @@ export interface CsmConfig {
   allowSkipPermissions?: boolean;
   /** How claude is linked to the hub: auto (by claude's version), bridge or sdk-url. */
   claudeTransport?: "auto" | "bridge" | "sdk-url";
+  /** How new sessions run claude: native (its own screen, with hooks; the default) or headless (-p, stream-json). */
+  sessionMode?: "native" | "headless";
   apiPort?: number;
   /** Web origins allowed to call the API from a browser (CORS); none by default. */
   apiAllowedOrigins?: string[];
@@ -200,6 +202,10 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     if (v !== "auto" && v !== "bridge" && v !== "sdk-url") fail(f, `must be auto, bridge or sdk-url (got ${JSON.stringify(v)})`);
   };
 
+  const sessionMode: Check = (v, f) => {
+    if (v !== "native" && v !== "headless") fail(f, `must be native or headless (got ${JSON.stringify(v)})`);
+  };
+
   const portRange: Check = (v, f) => {
     record(v, f, { from: port, to: port }, ["from", "to"]);
     const { from, to } = v as PortRange;
@@ -275,6 +281,7 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     claudeArgs: stringArray,
     allowSkipPermissions: boolean,
     claudeTransport: transport,
+    sessionMode,
     apiPort: port,
     apiAllowedOrigins: origins,
     portRange,

@@ -6,10 +6,14 @@ import type { Runner } from "../host/runner.ts";
 // size and mtime, so it runs once per installed claude; a probe that fails or does not
 // answer within PROBE_TIMEOUT_MS is cached too, so a hung binary delays one create, not each.
 
-/** How a session's claude reaches the hub: csm's stdio bridge, or claude's own --sdk-url. */
-export type Transport = "bridge" | "sdk-url";
+/**
+ * How a session's claude reaches the hub: csm's stdio bridge, claude's own --sdk-url, or
+ * (a native session) csm's supervisor relaying claude's hooks and transcript.
+ */
+export type Transport = "bridge" | "sdk-url" | "native";
 
-export type TransportChoice = Transport | "auto";
+/** What a headless session may be configured with. */
+export type TransportChoice = "bridge" | "sdk-url" | "auto";
 
 export const LAST_SDK_URL_VERSION: [number, number, number] = [2, 1, 120];
 
@@ -18,7 +22,7 @@ export function parseClaudeVersion(output: string): [number, number, number] | n
   return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : null;
 }
 
-export function transportForVersion(version: [number, number, number] | null): Transport {
+export function transportForVersion(version: [number, number, number] | null): "bridge" | "sdk-url" {
   if (!version) return "bridge";
   for (let i = 0; i < 3; i++) {
     if (version[i]! !== LAST_SDK_URL_VERSION[i]!) return version[i]! < LAST_SDK_URL_VERSION[i]! ? "sdk-url" : "bridge";
@@ -27,7 +31,7 @@ export function transportForVersion(version: [number, number, number] | null): T
 }
 
 export interface TransportDecision {
-  transport: Transport;
+  transport: "bridge" | "sdk-url";
   version: string | null;
   reason: string;
 }

@@ -230,6 +230,9 @@ export async function makeSandbox(): Promise<Sandbox> {
     TMUX_TMPDIR: paths.tmuxTmpdir,
     CSM_TMUX_SOCKET: socket,
     CSM_CLAUDE_BIN: FAKE_CLAUDE,
+    // The fake claude speaks stream-json only: sessions are headless unless a test asks for
+    // native (`--mode native`, or CSM_SESSION_MODE unset with the real claude).
+    CSM_SESSION_MODE: "headless",
     // A port nobody else uses, in case a command starts the hub.
     CSM_PORT: String(freePort()),
     FAKE_CLAUDE_LOG: paths.claudeLog,

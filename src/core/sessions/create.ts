@@ -17,6 +17,7 @@ import { checkStartFrom, planWorktreeStart, type StartFrom } from "./worktree-st
 import { withRepoLock } from "./repo-lock.ts";
 import { Rollback } from "./rollback.ts";
 import { mergeSessions, type SessionView } from "./session-view.ts";
+import type { SessionMode } from "../../config/session-mode.ts";
 
 export interface CreateRequest {
   name: string;
@@ -34,6 +35,8 @@ export interface CreateRequest {
   /** Continue an existing conversation (claude --resume) in its own directory; see resume.ts. */
   resume?: ResumeTarget;
   transport: TransportChoice;
+  /** Native (claude's own screen) or headless; absent: the config's sessionMode, else native. */
+  mode?: SessionMode;
   /**
    * Runs after every check passed and before anything is made: makes sure the hub runs
    * and returns its port, which the new session's claude connects to.
@@ -67,7 +70,8 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
   checkStartFrom(from, request.noWorktree);
   await requireTmux(ctx);
   const claudeBin = await requireClaude(ctx);
-  const { transport } = await chooseTransport(ctx.host, claudeBin, request.transport, transportCachePath(ctx));
+  const mode = request.mode ?? ctx.settings.sessionMode;
+  const transport: Transport = mode === "native" ? "native" : (await chooseTransport(ctx.host, claudeBin, request.transport, transportCachePath(ctx))).transport;
   const resume = request.resume;
   // Resuming in place: the conversation's directory, a git repository or not.
   const inPlace = resume !== undefined && resume.recreateOn === undefined;
