@@ -9,6 +9,7 @@ import type { MergeResult } from "../core/sessions/merge.ts";
 import type { PushResult } from "../core/sessions/push.ts";
 import type { SessionView } from "../core/sessions/session-view.ts";
 import type { ToolRule } from "../config/schema.ts";
+import { SESSION_MODES } from "../config/session-mode.ts";
 import type { HubClient } from "./client.ts";
 import {
   booleanSchema,
@@ -38,6 +39,8 @@ export const BODIES = {
       remote: nonEmptyStringSchema,
       host: nonEmptyStringSchema,
       prompt: stringSchema,
+      /** Absent: the hub's sessionMode setting. */
+      mode: enumSchema(...SESSION_MODES),
     },
     ["name"],
   ),

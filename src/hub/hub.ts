@@ -310,7 +310,7 @@ export class Hub {
   }
 
   /** A new session, as `csm create` makes it, with the hub's own environment. */
-  async create(request: Pick<CreateRequest, "name" | "repo" | "base" | "branch" | "pr" | "remote" | "prompt">): Promise<SessionView> {
+  async create(request: Pick<CreateRequest, "name" | "repo" | "base" | "branch" | "pr" | "remote" | "prompt" | "mode">): Promise<SessionView> {
     const { session } = await createSession(this.ctx, {
       ...request,
       transport: (this.ctx.settings.config.claudeTransport ?? "auto") as TransportChoice,

@@ -60,6 +60,17 @@ test("a closed agent window means dead", () => {
   expect(view).toMatchObject({ status: "dead", statusReason: "the agent window was closed" });
 });
 
+test("the mode comes from the stored transport: native for native, headless for any other; none for a session the store does not know", () => {
+  const views = mergeSessions("local", [record("n", { transport: "native" }), record("b", { transport: "bridge" }), record("s", { transport: "sdk-url" }), record("old")], [pane("csm-stray", "agent")]);
+  expect(views.map((v) => [v.name, v.mode])).toEqual([
+    ["n", "native"],
+    ["b", "headless"],
+    ["s", "headless"],
+    ["old", "headless"],
+    ["stray", undefined],
+  ]);
+});
+
 test("csm-named tmux sessions unknown to the store are shown; other sessions are not", () => {
   const views = mergeSessions("local", [], [pane("csm-orphan", "agent", { sessionPath: "/x" }), pane("personal", "bash")]);
   expect(views).toHaveLength(1);

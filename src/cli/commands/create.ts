@@ -1,3 +1,4 @@
+import { isSessionMode, SESSION_MODES, type SessionMode } from "../../config/session-mode.ts";
 import { createContext } from "../../core/context.ts";
 import { createSession } from "../../core/sessions/create.ts";
 import { checkStartFrom, parsePullRequestNumber } from "../../core/sessions/worktree-start.ts";
@@ -9,6 +10,22 @@ import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
 
 const TRANSPORTS = ["auto", "bridge", "sdk-url"];
+
+/** `--mode`, checked; undefined when not given (the configured sessionMode then). */
+export function modeFlag(value: string | undefined): SessionMode | undefined {
+  if (value === undefined || isSessionMode(value)) return value;
+  throw usageError(`create: --mode must be ${SESSION_MODES.join(" or ")} (got ${JSON.stringify(value)})`);
+}
+
+/**
+ * `--transport` picks how a headless claude talks to csm; a native session has no such
+ * choice, so asking for one there is a mistake to point out, not a flag to drop quietly.
+ */
+export function checkTransportFits(transport: string | undefined, given: SessionMode | undefined, configured: SessionMode): void {
+  if (transport === undefined || (given ?? configured) === "headless") return;
+  if (given === "native") throw usageError("create: --transport is for headless sessions; drop it, or use --mode headless");
+  throw usageError("create: --transport is for headless sessions, and sessionMode makes this one native; add --mode headless");
+}
 
 export async function run(argv: string[], io: Output): Promise<number> {
   const { flags, positionals } = parseFlags(
@@ -23,6 +40,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
       prompt: { type: "string" },
       project: { type: "string" },
       transport: { type: "string" },
+      mode: { type: "string" },
       "no-worktree": { type: "boolean" },
       json: { type: "boolean" },
     },
@@ -32,10 +50,13 @@ export async function run(argv: string[], io: Output): Promise<number> {
   if (flags.transport !== undefined && !TRANSPORTS.includes(flags.transport)) {
     throw usageError(`create: --transport must be auto, bridge or sdk-url (got ${JSON.stringify(flags.transport)})`);
   }
+  const mode = modeFlag(flags.mode);
   const pr = flags.pr === undefined ? undefined : parsePullRequestNumber(flags.pr);
   checkStartFrom({ base: flags.base, branch: flags.branch, pr, remote: flags.remote }, flags["no-worktree"]);
   const ctx = await createContext();
   try {
+    // Before createSession: a refused combination starts nothing.
+    checkTransportFits(flags.transport, mode, ctx.settings.sessionMode);
     const { session, warnings } = await createSession(ctx, {
       name: positionals[0]!,
       repo: flags.repo,
@@ -46,6 +67,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
       prompt: flags.prompt,
       project: flags.project,
       noWorktree: flags["no-worktree"],
+      mode,
       transport: (flags.transport ?? ctx.settings.config.claudeTransport ?? "auto") as TransportChoice,
       cwd: process.cwd(),
       // The hub before the session (it links as soon as claude starts), after the checks

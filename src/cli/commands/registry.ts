@@ -19,7 +19,7 @@ export interface CommandInfo {
 export const COMMANDS: CommandInfo[] = [
   {
     name: "create", remote: true,
-    usage: "create NAME [--host H] [--repo PATH] [--base REF | --branch B | --pr N [--remote R]] [--prompt TEXT] [--project P] [--no-worktree] [--transport auto|bridge|sdk-url] [--json]",
+    usage: "create NAME [--host H] [--repo PATH] [--base REF | --branch B | --pr N [--remote R]] [--prompt TEXT] [--project P] [--no-worktree] [--mode native|headless] [--transport auto|bridge|sdk-url] [--json]",
     summary: "new worktree on branch csm/NAME-<time>, tmux session csm-NAME, claude running in it",
     load: () => import("./create.ts"),
   },

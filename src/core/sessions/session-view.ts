@@ -1,4 +1,5 @@
 import type { PaneInfo } from "../../adapters/tmux-format.ts";
+import { modeOfTransport, type SessionMode } from "../../config/session-mode.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 
 // A session as every client shows it: the store's record merged with what tmux says
@@ -19,6 +20,8 @@ export interface SessionView {
   baseRef: string | null;
   baseCommit: string | null;
   favourite: boolean;
+  /** How claude runs: its own screen (native) or `claude -p` (headless). Absent where no store knows the session. */
+  mode?: SessionMode;
   /** `csm mute`: the hub sends no notifications for it (absent where no store knows the session). */
   muted?: boolean;
   /** First of the session's 10 ports (CSM_PORT_BASE), when it has a block. */
@@ -53,6 +56,7 @@ export function mergeSessions(host: string, records: SessionRecord[], panes: Pan
       baseRef: record.baseRef,
       baseCommit: record.baseCommit,
       favourite: record.favourite,
+      mode: modeOfTransport(record.transport),
       muted: record.muted ?? false,
       ...(record.portBase != null ? { portBase: record.portBase } : {}),
     } satisfies SessionView;

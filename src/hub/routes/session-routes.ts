@@ -1,3 +1,4 @@
+import type { SessionMode } from "../../config/session-mode.ts";
 import { checkStartFrom } from "../../core/sessions/worktree-start.ts";
 import { checkName } from "../../shared/names.ts";
 import { httpError, json } from "../http.ts";
@@ -34,7 +35,7 @@ export const SESSION_ROUTES: RouteSpec[] = [
   {
     method: "POST",
     path: "/api/sessions",
-    summary: "create a session: worktree (on a new branch off base, an existing branch, or a fetched pr), tmux session, claude",
+    summary: "create a session: worktree (on a new branch off base, an existing branch, or a fetched pr), tmux session, claude (mode native or headless; absent: the hub's sessionMode)",
     body: BODIES.createSession,
     errors: [400, 409],
     handle: async ({ hub, body }) => {
@@ -44,7 +45,7 @@ export const SESSION_ROUTES: RouteSpec[] = [
       const from = { base: body.base as string | undefined, branch: body.branch as string | undefined, pr: body.pr as number | undefined, remote: body.remote as string | undefined };
       // As the CLI refuses its flags, naming the body's fields instead.
       checkStartFrom(from, false, (field) => field);
-      const session = await hub.create({ name, repo: body.repo as string | undefined, ...from, prompt: body.prompt as string | undefined });
+      const session = await hub.create({ name, repo: body.repo as string | undefined, ...from, prompt: body.prompt as string | undefined, mode: body.mode as SessionMode | undefined });
       return json(session, 201);
     },
   },
