@@ -38,7 +38,7 @@ import { notificationFor } from "../core/notify/notification.ts";
 import { SETTLE_MS } from "../core/notify/decide.ts";
 import type { NotifyKind } from "../core/notify/notification.ts";
 import type { LiveSessionView } from "../core/live/live-view.ts";
-import { createInputOf } from "./views/create-form.ts";
+import { createInputOf, type CreateDefaults } from "./views/create-form.ts";
 
 // The dashboard's controller: keys in (through the key tables), hub calls out, the model
 // in between. It holds no claude connection and polls nothing: the hub's event stream
@@ -53,7 +53,7 @@ export interface DashboardDeps {
   attach(session: string, host: string, shell: boolean): Promise<string | null>;
   quit(): void;
   log(error: unknown): void;
-  createDefaults: { repo?: string | null; base?: string | null };
+  createDefaults: CreateDefaults;
   /** Relative repo paths typed in the form are relative to where csm was started. */
   resolvePath(path: string): string;
   /** A bell and a desktop notification from the terminal (config `notify`); none when not set. */

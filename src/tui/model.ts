@@ -3,7 +3,7 @@ import type { LiveSessionDetail, LiveSessionView } from "../core/live/live-view.
 import { streamedText, type HubEvent, type SessionUpdate } from "../core/live/hub-event.ts";
 import type { DiffStat, FileDiff } from "../core/sessions/diff-types.ts";
 import { moveSelection, newDiffTab, scrollBy, summaryOf, withError, withFile, withStat, type DiffSummary, type DiffTab } from "./diff-tab.ts";
-import { editCreateField, focusCreateField, newCreateForm, type CreateForm } from "./views/create-form.ts";
+import { editCreateField, focusCreateField, newCreateForm, nextCreateMode, type CreateDefaults, type CreateForm } from "./views/create-form.ts";
 import { newKillForm, toggleKillOption, type KillForm, type UnsavedWork } from "./views/kill-confirm.ts";
 import { newMergeForm, nextMergeMode, type MergeForm } from "./views/merge-form.ts";
 import { newMessageForm, type MessageForm } from "./views/message-form.ts";
@@ -334,7 +334,7 @@ export function applyDiff(model: TuiModel, key: string, update: { stat: DiffStat
 }
 export const openHelp = (model: TuiModel): TuiModel => setMode(model, "help");
 
-export function openCreate(model: TuiModel, defaults: { repo?: string | null; base?: string | null } = {}): TuiModel {
+export function openCreate(model: TuiModel, defaults: CreateDefaults = {}): TuiModel {
   return { ...setMode(model, "create"), create: newCreateForm(defaults) };
 }
 
@@ -370,6 +370,9 @@ export const deleteChar = (model: TuiModel) => editText(model, (value) => Array.
 export function focusField(model: TuiModel, delta: number): TuiModel {
   return model.create ? { ...model, create: focusCreateField(model.create, delta) } : model;
 }
+
+/** The create form's Mode: native, headless, round again. */
+export const cycleCreateMode = (model: TuiModel): TuiModel => (model.create ? { ...model, create: nextCreateMode(model.create) } : model);
 
 export function toggleKill(model: TuiModel, option: "deleteBranch" | "force"): TuiModel {
   return model.kill ? { ...model, kill: toggleKillOption(model.kill, option) } : model;

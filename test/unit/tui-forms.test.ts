@@ -1,7 +1,9 @@
 import { expect, test } from "bun:test";
+import { resolveKey } from "../../src/tui/keys/keys-for.ts";
+import { applyPureAction } from "../../src/tui/keys/pure-actions.ts";
 import { createFormView, createInputOf, focusCreateField, newCreateForm, type CreateForm } from "../../src/tui/views/create-form.ts";
 import { plainText } from "../../src/tui/views/markup.ts";
-import { deleteChar, initialModel, openCreate, typeText } from "../../src/tui/model.ts";
+import { deleteChar, initialModel, openCreate, typeText, type TuiModel } from "../../src/tui/model.ts";
 
 test("the create form checks the name before asking the hub, and says what is wrong", () => {
   expect(createInputOf(newCreateForm())).toEqual({ error: "a session needs a name", field: "name" });
@@ -12,7 +14,7 @@ test("the create form checks the name before asking the hub, and says what is wr
 test("empty optional fields are left to the hub's defaults", () => {
   const form = filled({ name: "fix-login", repo: "/home/ada/src/api", base: " ", prompt: "Fix the login redirect" });
   expect(createInputOf(form)).toEqual({
-    input: { name: "fix-login", repo: "/home/ada/src/api", base: undefined, branch: undefined, pr: undefined, remote: undefined, prompt: "Fix the login redirect" },
+    input: { name: "fix-login", repo: "/home/ada/src/api", base: undefined, branch: undefined, pr: undefined, remote: undefined, prompt: "Fix the login redirect", mode: "native" },
   });
 });
 
@@ -41,6 +43,24 @@ test("only one of base, branch and PR number may be filled: the form says so and
 test("a PR number is digits only, and a remote needs one", () => {
   for (const pr of ["0", "-3", "7;x", "1e3", "4.2", "1234567890"]) expect(createInputOf(filled({ name: "a", pr }))).toMatchObject({ field: "pr" });
   expect(createInputOf(filled({ name: "a", remote: "origin" }))).toEqual({ error: "PR remote goes with a PR number; fill that too, or empty the remote", field: "remote" });
+});
+
+test("Mode starts as configured; on it, Space switches native and headless and typing changes nothing", () => {
+  expect(newCreateForm().mode).toBe("native");
+  let model = openCreate(initialModel(), { mode: "headless" });
+  expect(model.create!.mode).toBe("headless");
+  // Elsewhere a space is text; only on Mode is it the switch.
+  expect(resolveKey(model, "space")).toBeNull();
+  while (model.create!.focus !== "mode") model = applyPureAction(model, resolveKey(model, "tab")!.action as "next-field")!;
+  expect(createFormView(model.create!, 80).map(plainText).join("\n")).toMatch(/› Mode\s+native\s+headless\s+claude -p, drawn by csm · Space switches/);
+  const press = (m: TuiModel, key: string) => applyPureAction(m, (resolveKey(m, key) as { action: "next-session-mode" }).action)!;
+  model = press(model, "space");
+  expect(model.create!.mode).toBe("native");
+  model = typeText(model, "x");
+  expect(model.create!.mode).toBe("native");
+  expect(Object.values(model.create!.values).join("")).toBe("");
+  model = press(model, "right");
+  expect(createInputOf({ ...model.create!, values: { ...model.create!.values, name: "h" } })).toMatchObject({ input: { name: "h", mode: "headless" } });
 });
 
 function filled(values: Partial<CreateForm["values"]>): CreateForm {

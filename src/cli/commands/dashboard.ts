@@ -32,7 +32,7 @@ export async function run(_argv: string[], io: Output): Promise<number> {
       hub,
       draw: (model) => screen.draw(model),
       log,
-      createDefaults: { repo: ctx.settings.config.defaultRepo ?? null },
+      createDefaults: { repo: ctx.settings.config.defaultRepo ?? null, mode: ctx.settings.sessionMode },
       resolvePath: (path) => resolve(process.cwd(), path),
       quit: () => finish(),
       ...(ctx.settings.config.notify ? { alert: (title: string, message: string) => screen.alert(title, message), alertOn: ctx.settings.config.notify.on } : {}),

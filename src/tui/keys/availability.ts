@@ -47,4 +47,7 @@ export const hasConversation: Check = (model) => (selectedSession(model)?.claude
 
 export const hasFilter: Check = (model) => model.filter !== "";
 
+/** Mode is a choice: Space switches it there, and is typed as a space in every other field. */
+export const onCreateMode: Check = (model) => model.create?.focus === "mode";
+
 export const notBusy: Check = (model) => (model.create?.busy || model.kill?.busy || model.message?.busy || model.rename?.busy ? "waiting for the hub" : true);

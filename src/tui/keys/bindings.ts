@@ -38,6 +38,7 @@ export const ACTION_NAMES = [
   "merge",
   "push",
   "next-merge-mode",
+  "next-session-mode",
   "history",
   "open-conversation",
   "resume-conversation",
@@ -80,6 +81,8 @@ export interface KeyTable {
 const NAMES: Record<string, string> = {
   up: "↑",
   down: "↓",
+  left: "←",
+  right: "→",
   enter: "Enter",
   escape: "Esc",
   space: "Space",

@@ -14,12 +14,14 @@ import {
   openMerge,
   openRename,
   cycleMergeMode,
+  cycleCreateMode,
   scrollDiff,
   select,
   toggleKill,
   type TuiModel,
 } from "../model.ts";
 import type { ActionName } from "./bindings.ts";
+import type { CreateDefaults } from "../views/create-form.ts";
 import { keepSearch, openConversation, openHistory, openSearch } from "../history-view-state.ts";
 import { openArchive, openArchiveEntry, scrollArchiveEntry } from "../archive-view-state.ts";
 
@@ -32,8 +34,8 @@ const ARCHIVE_PAGE = 10;
 // the rest (talking to the hub, attaching, quitting) itself; `null` means "yours".
 
 export interface PureActionContext {
-  /** The create form's defaults: the configured defaultRepo, for instance. */
-  createDefaults?: { repo?: string | null; base?: string | null };
+  /** The create form's defaults: the configured defaultRepo and sessionMode, for instance. */
+  createDefaults?: CreateDefaults;
 }
 
 export function applyPureAction(model: TuiModel, action: ActionName, context: PureActionContext = {}): TuiModel | null {
@@ -74,6 +76,8 @@ export function applyPureAction(model: TuiModel, action: ActionName, context: Pu
       return openMerge(model);
     case "next-merge-mode":
       return cycleMergeMode(model);
+    case "next-session-mode":
+      return cycleCreateMode(model);
     case "scroll-down":
       return model.mode === "archive-entry" ? scrollArchiveEntry(model, ARCHIVE_PAGE) : scrollDiff(model, DIFF_PAGE);
     case "scroll-up":

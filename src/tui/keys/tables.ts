@@ -1,6 +1,6 @@
 import type { Mode } from "../model.ts";
 import { archiveEntryKeys, archiveKeys } from "./archive-keys.ts";
-import { all, always, pendingElsewhere, canInterrupt, canReconnect, hasBranch, hasConversation, hasFilter, hasRequest, hasSession, hubUp, isRunning, notBusy } from "./availability.ts";
+import { all, always, pendingElsewhere, canInterrupt, canReconnect, hasBranch, hasConversation, hasFilter, hasRequest, hasSession, hubUp, isRunning, notBusy, onCreateMode } from "./availability.ts";
 import type { KeyBinding, KeyTable } from "./bindings.ts";
 import { conversationKeys, historyKeys, historySearchKeys } from "./history-keys.ts";
 
@@ -114,6 +114,7 @@ export const createKeys: KeyTable = {
   bindings: [
     { keys: ["tab", "down"], action: "next-field", label: "next field", help: "Go to the next field", when: always, footerKeys: "Tab" },
     { keys: ["S-tab", "up"], action: "prev-field", label: "previous field", help: "Go to the previous field", when: always, footer: false },
+    { keys: ["space", "left", "right"], action: "next-session-mode", label: "native/headless", help: "On Mode: switch between native (claude's own screen) and headless (claude -p, drawn by csm)", when: onCreateMode, footerKeys: "Space" },
     { keys: ["enter"], action: "submit", label: "create", help: "Create the session", when: all(notBusy, hubUp) },
     { keys: ["escape"], action: "back", label: "cancel", help: "Close the form", when: always },
     { keys: ["backspace"], action: "delete-char", label: "delete", help: "Delete the last character", when: always, footer: false },

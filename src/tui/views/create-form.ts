@@ -1,3 +1,4 @@
+import { DEFAULT_SESSION_MODE, SESSION_MODES, type SessionMode } from "../../config/session-mode.ts";
 import { isValidName } from "../../shared/names.ts";
 import { graphemes, printable, textWidth } from "../../shared/printable.ts";
 import { esc, fit, paint, styled, truncate } from "./markup.ts";
@@ -7,21 +8,31 @@ import { wrapText } from "./wrap.ts";
 // error to show. Errors (from checking here or from the hub) stay in the form; the form
 // stays open so the person can fix the field and submit again. A session starts from one of
 // base (a new branch off it), branch (an existing one) or PR (fetched from remote), as
-// `csm create --base/--branch/--pr` does.
+// `csm create --base/--branch/--pr` does. Mode is a choice, not text: Space switches it.
 
-export const CREATE_FIELDS = ["name", "repo", "base", "branch", "pr", "remote", "prompt"] as const;
+export const CREATE_FIELDS = ["name", "repo", "base", "branch", "pr", "remote", "mode", "prompt"] as const;
 export type CreateField = (typeof CREATE_FIELDS)[number];
+type TextField = Exclude<CreateField, "mode">;
+
+export interface CreateDefaults {
+  repo?: string | null;
+  base?: string | null;
+  /** The configured sessionMode. */
+  mode?: SessionMode;
+}
 
 export interface CreateForm {
-  values: Record<CreateField, string>;
+  values: Record<TextField, string>;
+  mode: SessionMode;
   focus: CreateField;
   error: string | null;
   /** Submitted, waiting for the hub: further submits are ignored. */
   busy: boolean;
 }
 
-const LABELS: Record<CreateField, string> = { name: "Name", repo: "Repo", base: "Base", branch: "Branch", pr: "PR number", remote: "PR remote", prompt: "First prompt" };
-const HINTS: Record<CreateField, string> = {
+const LABELS: Record<CreateField, string> = { name: "Name", repo: "Repo", base: "Base", branch: "Branch", pr: "PR number", remote: "PR remote", mode: "Mode", prompt: "First prompt" };
+const MODE_HELP: Record<SessionMode, string> = { native: "claude's own screen", headless: "claude -p, drawn by csm" };
+const HINTS: Record<TextField, string> = {
   name: "letters, digits, . _ -",
   repo: "path of a git repository",
   base: "a new branch off this ref; empty: the current branch",
@@ -33,13 +44,19 @@ const HINTS: Record<CreateField, string> = {
 /** The fields that say what the worktree starts from: one of them at most. */
 const START_FIELDS = ["base", "branch", "pr"] as const satisfies readonly CreateField[];
 
-export function newCreateForm(defaults: { repo?: string | null; base?: string | null } = {}): CreateForm {
+export function newCreateForm(defaults: CreateDefaults = {}): CreateForm {
   const values = { name: "", repo: defaults.repo ?? "", base: defaults.base ?? "", branch: "", pr: "", remote: "", prompt: "" };
-  return { values, focus: "name", error: null, busy: false };
+  return { values, mode: defaults.mode ?? DEFAULT_SESSION_MODE, focus: "name", error: null, busy: false };
 }
 
+/** Typing edits the focused text field; on Mode it does nothing (Space switches it). */
 export function editCreateField(form: CreateForm, edit: (value: string) => string): CreateForm {
+  if (form.focus === "mode") return form;
   return { ...form, values: { ...form.values, [form.focus]: edit(form.values[form.focus]) }, error: null };
+}
+
+export function nextCreateMode(form: CreateForm): CreateForm {
+  return { ...form, mode: SESSION_MODES[(SESSION_MODES.indexOf(form.mode) + 1) % SESSION_MODES.length]!, error: null };
 }
 
 export function focusCreateField(form: CreateForm, delta: number): CreateForm {
@@ -56,6 +73,7 @@ export interface CreateInput {
   pr?: number;
   remote?: string;
   prompt?: string;
+  mode: SessionMode;
 }
 
 /** What to send the hub, or the error to show (and the field to focus) instead. */
@@ -63,7 +81,7 @@ export function createInputOf(form: CreateForm): { input: CreateInput } | { erro
   const name = form.values.name.trim();
   if (name === "") return { error: "a session needs a name", field: "name" };
   if (!isValidName(name)) return { error: `"${name}" is not a valid name: use letters, digits, '.', '_' and '-', starting with a letter or digit`, field: "name" };
-  const optional = (field: CreateField) => (form.values[field].trim() === "" ? undefined : form.values[field].trim());
+  const optional = (field: TextField) => (form.values[field].trim() === "" ? undefined : form.values[field].trim());
   const starts = START_FIELDS.filter((field) => optional(field) !== undefined);
   if (starts.length > 1) return { error: `fill one of Base, Branch and PR number, not ${starts.map((field) => LABELS[field]).join(" and ")}`, field: starts[1]! };
   const pr = optional("pr");
@@ -79,6 +97,7 @@ export function createInputOf(form: CreateForm): { input: CreateInput } | { erro
       pr: pr === undefined ? undefined : Number(pr),
       remote: optional("remote"),
       prompt: form.values.prompt === "" ? undefined : form.values.prompt,
+      mode: form.mode,
     },
   };
 }
@@ -91,6 +110,10 @@ export function createFormView(form: CreateForm, width: number): string[] {
     const focused = field === form.focus;
     const label = fit(`${focused ? "›" : " "} ${LABELS[field]}`, LABEL_WIDTH);
     const valueWidth = Math.max(1, width - LABEL_WIDTH);
+    if (field === "mode") {
+      lines.push((focused ? styled("bold", label) : label) + truncate(modeChoice(form.mode, focused), valueWidth));
+      continue;
+    }
     const value = form.values[field];
     const shown = focused ? `${esc(value)}${styled("inverse", " ")}` : value === "" ? paint("gray", HINTS[field]) : esc(value);
     lines.push((focused ? styled("bold", label) : label) + truncateStart(shown, value, valueWidth, focused));
@@ -100,6 +123,11 @@ export function createFormView(form: CreateForm, width: number): string[] {
   if (form.error) lines.push(...wrapText(`✗ ${form.error}`, width).map((row) => paint("red", row)));
   lines.push(paint("gray", form.busy ? "creating…" : "Tab next field · Enter create · Esc cancel"));
   return lines.map((line) => truncate(line, width));
+}
+
+function modeChoice(chosen: SessionMode, focused: boolean): string {
+  const options = SESSION_MODES.map((mode) => (mode === chosen ? styled("inverse", ` ${mode} `) : ` ${mode} `)).join(" ");
+  return `${options} ${paint("gray", focused ? `${MODE_HELP[chosen]} · Space switches` : MODE_HELP[chosen])}`;
 }
 
 /** While typing, the end of a long value is what matters: show its tail. */
