@@ -18,3 +18,10 @@ test("only one of base, branch and PR; a PR is digits; a remote needs a PR", () 
   for (const pr of ["0", "7;x", "1e3", "-1", "1234567890"]) expect(createBodyOf(fields({ name: "a", pr }))).toMatchObject({ error: expect.stringContaining("PR must be") });
   expect(createBodyOf(fields({ name: "a", remote: "origin" }))).toMatchObject({ error: expect.stringContaining("goes with a PR number") });
 });
+
+test("mode goes as chosen, native or headless; left empty it is the hub's sessionMode", () => {
+  expect(createBodyOf(fields({ name: "a", mode: "headless" }))).toEqual({ body: { name: "a", host: "local", mode: "headless" } });
+  expect(createBodyOf(fields({ name: "a", mode: "native" }))).toEqual({ body: { name: "a", host: "local", mode: "native" } });
+  expect(createBodyOf(fields({ name: "a" }))).toEqual({ body: { name: "a", host: "local" } });
+  expect(createBodyOf(fields({ name: "a", mode: "bogus" }))).toEqual({ error: 'mode must be native or headless (got "bogus")' });
+});

@@ -1,3 +1,4 @@
+import { isSessionMode, SESSION_MODES } from "../../config/session-mode.ts";
 import type { ApiCalls } from "../../hub-client/api.ts";
 
 // The create dialog's text fields as the body of POST /api/sessions. Empty fields are left
@@ -13,11 +14,13 @@ export interface CreateFields {
   remote: string;
   host: string;
   prompt: string;
+  /** native or headless; empty: the hub's sessionMode. */
+  mode: string;
 }
 
 export type CreateBody = ApiCalls["POST /api/sessions"]["body"];
 
-export const emptyCreateFields = (host: string): CreateFields => ({ name: "", repo: "", base: "", branch: "", pr: "", remote: "", host, prompt: "" });
+export const emptyCreateFields = (host: string): CreateFields => ({ name: "", repo: "", base: "", branch: "", pr: "", remote: "", host, prompt: "", mode: "" });
 
 /** The body to send, or what to fix first. */
 export function createBodyOf(fields: CreateFields): { body: CreateBody } | { error: string } {
@@ -28,6 +31,8 @@ export function createBodyOf(fields: CreateFields): { body: CreateBody } | { err
   // As `csm create --pr` reads it: digits only.
   if (pr !== undefined && !/^[1-9][0-9]{0,8}$/.test(pr)) return { error: `PR must be a positive whole number (got "${pr}")` };
   if (given("remote") !== undefined && pr === undefined) return { error: "the PR remote goes with a PR number: fill that too, or empty the remote" };
+  const mode = given("mode");
+  if (mode !== undefined && !isSessionMode(mode)) return { error: `mode must be ${SESSION_MODES.join(" or ")} (got "${mode}")` };
   const body: CreateBody = { name: fields.name.trim() };
   for (const key of ["repo", "base", "branch", "remote", "host"] as const) {
     const value = given(key);
@@ -35,5 +40,6 @@ export function createBodyOf(fields: CreateFields): { body: CreateBody } | { err
   }
   if (pr !== undefined) body.pr = Number(pr);
   if (fields.prompt.trim() !== "") body.prompt = fields.prompt;
+  if (mode !== undefined) body.mode = mode;
   return { body };
 }

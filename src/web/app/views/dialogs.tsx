@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { SESSION_MODES } from "../../../config/session-mode.ts";
 import type { LiveSessionView } from "../../../core/live/live-view.ts";
 import { emptyCreateFields, type CreateFields } from "../create-body.ts";
 
@@ -72,6 +73,17 @@ export function CreateDialog({ hosts, busy, error, onSubmit, onClose }: CreatePr
             {hosts.map((host) => (
               <option key={host} value={host}>
                 {host}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          mode <small>(native: claude's own screen; headless: claude -p, drawn by csm)</small>
+          <select name="mode" {...field("mode")}>
+            <option value="">the hub's default (its sessionMode)</option>
+            {SESSION_MODES.map((mode) => (
+              <option key={mode} value={mode}>
+                {mode}
               </option>
             ))}
           </select>
