@@ -43,7 +43,7 @@ export const listKeys: KeyTable = {
     { keys: ["down", "C-n"], action: "select-next", label: "move", help: "Select the next session", when: always, footerKeys: "↑↓" },
     { keys: ["up", "C-p"], action: "select-prev", label: "move", help: "Select the previous session", when: always, footer: false },
     { keys: ["enter"], action: "open-detail", label: "open", help: "Open the session: info, paths, live log, pending requests", when: hasSession },
-    { keys: ["c"], action: "create", label: "create", help: "Create a session (a form: name, repo; base, existing branch or PR number; first prompt)", when: hubUp },
+    { keys: ["c"], action: "create", label: "create", help: "Create a session (a form: name, repo; base, existing branch or PR number; native or headless; first prompt)", when: hubUp },
     ...sessionActions,
     { keys: ["/"], action: "filter", label: "filter", help: "Filter the list by name, host, status, branch, repo or model", when: always },
     { keys: ["h"], action: "history", label: "history", help: "Every Claude conversation on every host: search them, see one, resume it", when: hubUp },
