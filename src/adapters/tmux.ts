@@ -45,8 +45,8 @@ export class Tmux {
     return this.socket ? ["tmux", "-L", this.socket, ...args] : ["tmux", ...args];
   }
 
-  private async call(args: readonly string[]): Promise<RunResult> {
-    const result = await this.runner.run(this.argv(args), { env: this.env });
+  private async call(args: readonly string[], input?: string): Promise<RunResult> {
+    const result = await this.runner.run(this.argv(args), { env: this.env, input });
     if (result.code !== 0) throw new TmuxError(args, result);
     return result;
   }
@@ -136,9 +136,15 @@ export class Tmux {
   /** Types text into a pane as one bracketed paste, then presses Enter. */
   async pasteText(session: string, window: string, text: string): Promise<void> {
     const buffer = `csm-paste-${process.pid}-${Date.now()}`;
-    await this.call(["set-buffer", "-b", buffer, "--", text]);
+    // From stdin, not argv: a message may be larger than one argument can be (128 KiB on Linux).
+    await this.call(["load-buffer", "-b", buffer, "-"], text);
     await this.call(["paste-buffer", "-p", "-d", "-b", buffer, "-t", `=${session}:${window}`]);
     await this.call(["send-keys", "-t", `=${session}:${window}`, "Enter"]);
+  }
+
+  /** Presses one key (tmux's name for it: Escape, Enter) in the window's pane. */
+  async pressKey(session: string, window: string, key: string): Promise<void> {
+    await this.call(["send-keys", "-t", `=${session}:${window}`, key]);
   }
 
   /** A new window running the user's default shell (no command given), with `env` added to its environment. */

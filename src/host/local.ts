@@ -66,6 +66,12 @@ export class LocalHost implements Runner {
     return spawnOrExplain(argv, options, "inherit").exited;
   }
 
+  /** Runs `argv` on this process's terminal, in the background: its pid at once, how it ended later. */
+  spawnAttached(argv: readonly string[], options: RunOptions = {}): { pid: number; exited: Promise<{ code: number | null; signal: string | null }> } {
+    const child = spawnOrExplain(argv, options, "inherit");
+    return { pid: child.pid, exited: child.exited.then(() => ({ code: child.signalCode ? null : child.exitCode, signal: child.signalCode ? String(child.signalCode) : null })) };
+  }
+
   spawnPiped(argv: readonly string[], options: RunOptions = {}): PipedProcess {
     let child: ReturnType<typeof Bun.spawn<"pipe", "pipe", "pipe">>;
     try {

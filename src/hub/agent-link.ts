@@ -32,6 +32,8 @@ type BridgeFrame =
   | { type: "csm_sent"; message: CsmToClaude; out?: string }
   | { type: "csm_delivered"; out: string }
   | { type: "csm_decision"; decision: Record<string, unknown> }
+  /** A native supervisor could not deliver a message (a request already answered on claude's screen). */
+  | { type: "csm_undeliverable"; out: string; reason: string }
   /** Not numbered, not stored: after each hello, the requests claude is still waiting on. */
   | { type: "csm_open_requests"; requests: ClaudeToCsm[] };
 
@@ -47,7 +49,7 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 
 export class AgentLinks {
   private readonly connections = new Map<string, Connection>();
-  private readonly deliveries = new Map<string, () => void>();
+  private readonly deliveries = new Map<string, (refused?: string) => void>();
 
   constructor(
     private readonly live: LiveSessions,
@@ -71,7 +73,7 @@ export class AgentLinks {
     this.connections.set(session, connection);
     this.live.setLinked(session, true);
     this.live.record(session, [{ kind: "link", at: now(), data: { event: "linked", transport } }]);
-    if (transport === "bridge") {
+    if (transport !== "sdk-url") {
       socket.send(encodeFrame({ type: "csm_hello", lastSeq: connection.lastSeq }));
       return;
     }
@@ -146,6 +148,12 @@ export class AgentLinks {
       case "csm_delivered":
         this.settle((frame as { out?: string }).out);
         return;
+      case "csm_undeliverable": {
+        const { out, reason } = frame as BridgeFrame & { type: "csm_undeliverable" };
+        events.push({ kind: "link", at, data: { event: "undeliverable", reason } });
+        this.settle(out, typeof reason === "string" ? reason : "the message could not be delivered");
+        return;
+      }
       case "csm_decision":
         // The bridge's PreToolUse hook denied a tool call by a rule, before claude ran it.
         events.push({ kind: "decision", at, data: (frame as BridgeFrame & { type: "csm_decision" }).decision });
@@ -196,18 +204,19 @@ export class AgentLinks {
         this.deliveries.delete(out);
         reject(new CsmError("NotDelivered", `${session}: the bridge did not confirm delivery within ${DELIVERY_TIMEOUT_MS / 1000} s`));
       }, DELIVERY_TIMEOUT_MS);
-      this.deliveries.set(out, () => {
+      this.deliveries.set(out, (refused) => {
         clearTimeout(timer);
-        resolve();
+        if (refused === undefined) resolve();
+        else reject(new CsmError("Undeliverable", `${session}: ${refused}`, { data: { session } }));
       });
     });
     connection.socket.send(encodeFrame({ ...message, csm_out: out }));
     return delivered;
   }
 
-  private settle(out: string | undefined): void {
+  private settle(out: string | undefined, refused?: string): void {
     if (!out) return;
-    this.deliveries.get(out)?.();
+    this.deliveries.get(out)?.(refused);
     this.deliveries.delete(out);
   }
 

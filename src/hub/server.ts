@@ -253,7 +253,8 @@ async function hookCall(ctx: Context, hub: Hub, request: Request, url: URL): Pro
 function agentUpgrade(ctx: Context, request: Request, server: Server<AgentSocketData>, url: URL): Response | undefined {
   const session = agentSession(ctx, request, url.pathname.slice("/ws/agent/".length));
   if (!session) return agentRefused();
-  const transport: Transport = url.searchParams.get("transport") === "bridge" ? "bridge" : "sdk-url";
+  const asked = url.searchParams.get("transport");
+  const transport: Transport = asked === "bridge" || asked === "native" ? asked : "sdk-url";
   if (server.upgrade(request, { data: { session, transport } })) return undefined;
   throw httpError("NotWebSocket", "this endpoint takes a WebSocket upgrade");
 }

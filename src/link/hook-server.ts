@@ -12,10 +12,12 @@ export interface HookServer {
   stop(): void;
 }
 
-export function startHookServer(secret: string, answer: (payload: unknown) => Promise<Record<string, unknown>>): HookServer {
+export function startHookServer(secret: string, answer: (payload: unknown) => Promise<Record<string, unknown>>, path = "/hooks/pre-tool-use"): HookServer {
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
+    // A native session's PermissionRequest hook stays open while a person decides.
+    idleTimeout: 0,
     maxRequestBodySize: MAX_HOOK_BODY_BYTES,
     async fetch(request) {
       if (!secretsMatch(bearer(request.headers.get("authorization")), secret)) return Response.json({ error: "hook secret refused" }, { status: 401 });
@@ -34,5 +36,5 @@ export function startHookServer(secret: string, answer: (payload: unknown) => Pr
       }
     },
   });
-  return { url: `http://127.0.0.1:${server.port}/hooks/pre-tool-use`, stop: () => void server.stop(true) };
+  return { url: `http://127.0.0.1:${server.port}${path}`, stop: () => void server.stop(true) };
 }

@@ -57,8 +57,14 @@ export interface ClaudeArgvOptions {
 
 export function claudeArgv(options: ClaudeArgvOptions): string[] {
   const session = options.resume ? ["--resume", options.claudeSessionId] : ["--session-id", options.claudeSessionId];
-  const link = options.transport === "bridge" ? STREAM_JSON_ARGS : ["--sdk-url", options.agentUrl, "--verbose"];
   const { args } = withoutSettingsArgs(options.extraArgs);
+  if (options.transport === "native") {
+    // claude's own "auto mode" asks no one (and fires no PermissionRequest hook): csm starts
+    // it in manual mode, so its rules and its people decide, unless the user chose a mode.
+    const manual = args.some((arg) => arg === "--permission-mode" || arg.startsWith("--permission-mode=") || arg === "--dangerously-skip-permissions") ? [] : ["--permission-mode", "default"];
+    return [options.claudeBin, ...session, "--settings", options.hookSettingsFile, ...manual, ...args];
+  }
+  const link = options.transport === "bridge" ? STREAM_JSON_ARGS : ["--sdk-url", options.agentUrl, "--verbose"];
   return [options.claudeBin, ...link, ...session, "--settings", options.hookSettingsFile, ...args];
 }
 
@@ -81,7 +87,7 @@ export function withoutSettingsArgs(extraArgs: readonly string[]): { args: strin
 
 /** What the agent window runs: this very csm, under this very bun, whatever PATH says. */
 export function agentPaneArgv(transport: Transport, session: string): string[] {
-  return csmSelfArgv(transport === "bridge" ? "bridge" : "run-agent", session);
+  return csmSelfArgv(transport === "bridge" ? "bridge" : transport === "native" ? "native" : "run-agent", session);
 }
 
 export const agentSocketUrl = (port: number, session: string) => `ws://127.0.0.1:${port}/ws/agent/${session}`;

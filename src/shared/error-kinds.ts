@@ -48,6 +48,7 @@ export const ERROR_KINDS = {
   /** The session's worktree was removed behind csm's back. */
   WorktreeGone: conflict,
   NotPending: conflict,
+  Undeliverable: conflict,
   NothingPending: conflict,
   SeveralPending: conflict,
   AlreadyAnswering: conflict,

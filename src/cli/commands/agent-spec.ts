@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
 import { loadSettings } from "../../config/load.ts";
+import { createContext } from "../../core/context.ts";
+import { stoppedOnPurpose } from "../../hub-client/hub-files.ts";
+import { ensureHub } from "../../hub-client/hub-start.ts";
+import type { AgentSocket } from "../../link/hub-link.ts";
 import { LocalHost } from "../../host/local.ts";
+import { claudeConfigDir } from "../../config/claude-config-dir.ts";
 import { composeSettings, parseUserSettings, preToolUseHookSettings } from "../../link/hook-settings.ts";
+import { nativeHookSettings, userStatusLineCommand } from "../../link/native-settings.ts";
 import type { LaunchSpec } from "../../link/launch.ts";
 import { openDatabase } from "../../store/db.ts";
 import { SessionStore } from "../../store/sessions.ts";
@@ -33,10 +39,66 @@ export async function recordExit(spec: LaunchSpec, status: number): Promise<void
  * PreToolUse hook added (see link/hook-settings.ts). Returns what removes it again.
  */
 export async function writeHookSettings(spec: LaunchSpec, hookUrl: string, secretVariable: string): Promise<() => Promise<void>> {
-  const files = new LocalHost().files;
   const user = spec.userSettings.map((value) => parseUserSettings(value, (path) => readFileSync(path, "utf8"), spec.cwd));
-  const settings = composeSettings(user, preToolUseHookSettings(hookUrl, secretVariable));
+  return writeSettings(spec, composeSettings(user, preToolUseHookSettings(hookUrl, secretVariable)));
+}
+
+/** Where a native session's statusLine keeps claude's status input (its cost); see link/native-settings.ts. */
+export const statusCopyPath = (spec: LaunchSpec) => spec.hookSettingsFile.replace(/\.json$/, "") + ".status.json";
+
+/**
+ * A native session's `--settings` file: every hook to the supervisor at `hookUrl`, and a
+ * statusLine that keeps claude's status input, feeding the user's own status line if they
+ * have one (read, never changed: their --settings, else claude's settings.json).
+ */
+export async function writeNativeSettings(spec: LaunchSpec, hookUrl: string, secretVariable: string): Promise<() => Promise<void>> {
+  const user = spec.userSettings.map((value) => parseUserSettings(value, (path) => readFileSync(path, "utf8"), spec.cwd));
+  const claudeOwn = readJsonObject(`${claudeConfigDir(spec.env)}/settings.json`);
+  const statusLine = { copyTo: statusCopyPath(spec), userCommand: userStatusLineCommand([...(claudeOwn ? [claudeOwn] : []), ...user]) };
+  const remove = await writeSettings(spec, composeSettings(user, nativeHookSettings(hookUrl, secretVariable, statusLine)));
+  return async () => {
+    await remove();
+    await new LocalHost().files.remove(statusLine.copyTo).catch(() => undefined);
+  };
+}
+
+function readJsonObject(path: string): Record<string, unknown> | null {
+  try {
+    const value = JSON.parse(readFileSync(path, "utf8")) as unknown;
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function writeSettings(spec: LaunchSpec, settings: Record<string, unknown>): Promise<() => Promise<void>> {
+  const files = new LocalHost().files;
   await files.mkdirp(spec.hookSettingsFile.slice(0, spec.hookSettingsFile.lastIndexOf("/")), 0o700);
   await files.writeAtomic(spec.hookSettingsFile, JSON.stringify(settings), 0o600);
   return () => files.remove(spec.hookSettingsFile).catch(() => undefined);
+}
+
+/** The pane's end of the agent socket, for link/hub-link.ts: the session's secret as its bearer. */
+export function connectAgentSocket(url: string, secret: string, handlers: { open(): void; message(text: string): void; close(): void }): AgentSocket {
+  const socket = new WebSocket(url, { headers: { authorization: `Bearer ${secret}` } } as unknown as string[]);
+  socket.onopen = () => handlers.open();
+  socket.onmessage = (event) => handlers.message(typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data as ArrayBuffer));
+  socket.onclose = () => handlers.close();
+  socket.onerror = () => {};
+  return { send: (text) => socket.send(text), close: () => socket.close(1000) };
+}
+
+/**
+ * A hub for a pane whose hub is gone: with the session's own environment (its state dir
+ * and config) and on the port its agent URL names, so the link can relink to it.
+ */
+export async function startHubFor(spec: LaunchSpec): Promise<"running" | "stopped-on-purpose"> {
+  const ctx = await createContext(spec.env);
+  try {
+    if (await stoppedOnPurpose(ctx.settings.paths.stateDir)) return "stopped-on-purpose";
+    await ensureHub(ctx, { port: Number(new URL(spec.agentUrl).port) });
+    return "running";
+  } finally {
+    ctx.close();
+  }
 }

@@ -185,6 +185,13 @@ export const COMMANDS: CommandInfo[] = [
     load: () => import("./bridge.ts"),
   },
   {
+    name: "native",
+    usage: "native NAME",
+    summary: "internal: what a native session's agent window runs (claude's own screen, its hooks relayed to the hub)",
+    hidden: true,
+    load: () => import("./native.ts"),
+  },
+  {
     name: "pane-log",
     usage: "pane-log FILE",
     summary: "internal: what tmux pipes a session's agent pane into (keeps the newest 1 MB in FILE)",

@@ -40,7 +40,16 @@ export interface LiveState {
 export type LinkEvent =
   | { event: "linked"; transport: Transport }
   | { event: "unlinked" }
-  | { event: "claude_started"; pid?: number; claudeSessionId?: string }
+  /** `starting`: a native claude that is not yet ready for a prompt (native_ready says when it is). */
+  | { event: "claude_started"; pid?: number; claudeSessionId?: string; starting?: boolean }
+  /** A native claude is up and ready for a prompt. */
+  | { event: "native_ready" }
+  /** A native claude's state, from its hooks or (for an Esc, which fires none) its status file. */
+  | { event: "native_state"; status: "working" | "idle" | "waiting"; reason: string | null; permissionMode?: string | null }
+  /** claude's permission mode as its hooks report it (a native claude; shift-tab changes it). */
+  | { event: "permission_mode"; permissionMode: string }
+  /** claude's own total cost for this process, as its statusLine input says (a native claude). */
+  | { event: "cost"; processCostUsd: number }
   | { event: "claude_exited"; code: number | null; signal?: string | null }
   | { event: "gone"; reason: string }
   /** claude no longer waits for this request (the bridge's report after a relink says so). */
@@ -102,11 +111,13 @@ export function applyClaudeMessage(state: LiveState, message: ClaudeToCsm, at: s
       return next;
     case "assistant": {
       const text = textOf(message.message.content);
-      return { ...next, status: afterActivity(state), model: message.message.model === "<synthetic>" ? state.model : message.message.model, lastMessage: text ?? state.lastMessage };
+      // Read from a native claude's transcript, maybe after the turn's end: news, not a state.
+      const status = fromTranscript(message) ? state.status : afterActivity(state);
+      return { ...next, status, model: message.message.model === "<synthetic>" ? state.model : message.message.model, lastMessage: text ?? state.lastMessage };
     }
     case "user":
     case "stream_event":
-      return { ...next, status: afterActivity(state) };
+      return { ...next, status: fromTranscript(message) ? state.status : afterActivity(state) };
     case "result":
       return applyResult(next, message);
     case "control_request": {
@@ -131,6 +142,8 @@ export function applyClaudeMessage(state: LiveState, message: ClaudeToCsm, at: s
       return next;
   }
 }
+
+const fromTranscript = (message: ClaudeToCsm) => (message as { csm_from_transcript?: boolean }).csm_from_transcript === true;
 
 function applyResult(state: LiveState, result: ResultMessage): LiveState {
   // The turn is over: whatever it asked and was not answered (an interrupt, a deny that
@@ -177,7 +190,7 @@ export function applyLinkEvent(state: LiveState, linkEvent: LinkEvent | OtherLin
       // A new claude process, waiting for input; its total_cost_usd starts again from zero.
       return {
         ...state,
-        status: "idle",
+        status: event.starting ? "starting" : "idle",
         statusReason: null,
         pending: [],
         earlierProcessesCostUsd: costUsd(state),
@@ -197,6 +210,21 @@ export function applyLinkEvent(state: LiveState, linkEvent: LinkEvent | OtherLin
       return { ...state, status: "dead", statusReason: event.reason, pending: [], linked: false, lastActivityAt: at };
     case "request_withdrawn":
       return withoutPending(state, event.requestId);
+    case "native_ready":
+      return state.status === "starting" ? { ...state, status: "idle", lastActivityAt: at } : state;
+    case "native_state":
+      if (state.status === "dead") return state;
+      return {
+        ...state,
+        status: event.status === "working" ? afterActivity(state) : event.status,
+        statusReason: event.reason,
+        permissionMode: event.permissionMode ?? state.permissionMode,
+        lastActivityAt: at,
+      };
+    case "permission_mode":
+      return { ...state, permissionMode: event.permissionMode };
+    case "cost":
+      return typeof event.processCostUsd === "number" ? { ...state, processCostUsd: event.processCostUsd } : state;
     default:
       // Other link events (favourite, protocol errors, notes from the hub) are for the log only.
       return state;

@@ -18,6 +18,7 @@ import { withRepoLock } from "./repo-lock.ts";
 import { Rollback } from "./rollback.ts";
 import { mergeSessions, type SessionView } from "./session-view.ts";
 import type { SessionMode } from "../../config/session-mode.ts";
+import { trustFolder } from "./claude-trust.ts";
 
 export interface CreateRequest {
   name: string;
@@ -147,6 +148,10 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
     }
     rollback.onFailure("forget session", () => ctx.sessions().remove(record.host, name));
 
+    if (transport === "native") {
+      const untrusted = await trustFolder(ctx, worktree);
+      if (untrusted) warnings.push(untrusted);
+    }
     const specFile = await writeLaunchSpec(ctx, record, claudeBin, { resume: resume !== undefined, prompt: resume ? undefined : request.prompt, hubPort });
     rollback.onFailure("remove launch spec", () => ctx.host.files.remove(specFile));
 

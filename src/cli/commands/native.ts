@@ -1,0 +1,120 @@
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { claudeConfigDir } from "../../config/claude-config-dir.ts";
+import { csmPaths } from "../../config/paths.ts";
+import { createContext, AGENT_WINDOW, tmuxSessionName } from "../../core/context.ts";
+import { preToolUseVerdict } from "../../core/rules/pre-tool-use.ts";
+import { RuleSource } from "../../core/rules/rule-source.ts";
+import { LocalHost } from "../../host/local.ts";
+import { resolveRealPath } from "../../host/real-path.ts";
+import { startHookServer } from "../../link/hook-server.ts";
+import { BRIDGE_HOOK_SECRET_VARIABLE } from "../../link/hook-settings.ts";
+import { newSecret, type LaunchSpec } from "../../link/launch.ts";
+import { runNative, type ClaudeStatus } from "../../link/native.ts";
+import { plain } from "../../link/render.ts";
+import { pasteableText } from "../../link/typed-text.ts";
+import type { Output } from "../io.ts";
+import { connectAgentSocket, recordExit, startHubFor, statusCopyPath, takeLaunchSpec, writeNativeSettings } from "./agent-spec.ts";
+
+// What a native session's agent window runs: `csm native NAME`, the supervisor of claude's
+// own screen (see link/native.ts). claude has the pane's terminal; this process prints
+// nothing while claude runs.
+
+export async function run(argv: string[], io: Output): Promise<number> {
+  if (!argv[0]) {
+    io.err("csm: native needs a session name");
+    return 2;
+  }
+  const spec = await takeLaunchSpec(argv[0]);
+  const host = new LocalHost();
+  const ctx = await createContext(spec.env);
+  const rules = new RuleSource(csmPaths(spec.env).configFile);
+  const tmuxSession = tmuxSessionName(spec.session);
+  const sessionsDir = `${claudeConfigDir(spec.env)}/sessions`;
+  const statusCopy = statusCopyPath(spec);
+  let status: number;
+  try {
+    status = await runNative(spec, {
+      spawnClaude: (claudeArgv, env) => host.spawnAttached(claudeArgv, { cwd: spec.cwd, env }),
+      connect: connectAgentSocket,
+      // claude owns the screen: what the link has to say goes to stderr only once claude is gone.
+      print: () => {},
+      palette: plain,
+      sleep: (ms) => Bun.sleep(ms),
+      serveHooks: async (answer) => {
+        const secret = newSecret();
+        const server = startHookServer(secret, answer, "/hooks/native");
+        const removeSettings = await writeNativeSettings(spec, server.url, BRIDGE_HOOK_SECRET_VARIABLE);
+        return {
+          env: { [BRIDGE_HOOK_SECRET_VARIABLE]: secret },
+          stop() {
+            server.stop();
+            void removeSettings();
+          },
+        };
+      },
+      judgeToolUse: async (call) => preToolUseVerdict(await rules.get(), call, { worktree: spec.cwd, realPath: resolveRealPath }),
+      typeText: (text) => ctx.tmux.pasteText(tmuxSession, AGENT_WINDOW, pasteableText(text)),
+      pressEscape: () => ctx.tmux.pressKey(tmuxSession, AGENT_WINDOW, "Escape"),
+      claudeStatus: (pid) => readClaudeStatus(`${sessionsDir}/${pid}.json`),
+      costUsd: () => readCost(statusCopy),
+      readFrom,
+      fileSize: (path) => statSync(path, { throwIfNoEntry: false })?.size ?? 0,
+      transcriptPath: `${claudeConfigDir(spec.env)}/projects/${spec.cwd.replace(/[^a-zA-Z0-9]/g, "-")}/${sessionIdArg(spec)}.jsonl`,
+      startHub: () => startHubFor(spec),
+    });
+  } catch (error) {
+    io.err(`csm: ${(error as Error).message}`);
+    status = 127;
+  } finally {
+    ctx.close();
+  }
+  await recordExit(spec, status);
+  await io.flush();
+  process.exit(status);
+}
+
+function readClaudeStatus(path: string): ClaudeStatus | null {
+  try {
+    const file = JSON.parse(readFileSync(path, "utf8")) as { status?: unknown; statusUpdatedAt?: unknown; waitingFor?: unknown };
+    if (typeof file.status !== "string") return null;
+    return { status: file.status, updatedAt: typeof file.statusUpdatedAt === "number" ? file.statusUpdatedAt : 0, waitingFor: typeof file.waitingFor === "string" ? file.waitingFor : null };
+  } catch {
+    return null;
+  }
+}
+
+let costSeen: { mtimeMs: number; cost: number | null } = { mtimeMs: -1, cost: null };
+function readCost(path: string): number | null {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat || stat.mtimeMs === costSeen.mtimeMs) return costSeen.cost;
+  try {
+    const cost = (JSON.parse(readFileSync(path, "utf8")) as { cost?: { total_cost_usd?: unknown } }).cost?.total_cost_usd;
+    costSeen = { mtimeMs: stat.mtimeMs, cost: typeof cost === "number" ? cost : costSeen.cost };
+  } catch {
+    // Half-written by claude's statusLine command: read it next time.
+  }
+  return costSeen.cost;
+}
+
+function readFrom(path: string, offset: number): Uint8Array | null {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return null;
+  }
+  try {
+    const size = statSync(path).size;
+    if (size <= offset) return null;
+    const bytes = new Uint8Array(size - offset);
+    const read = readSync(fd, bytes, 0, bytes.length, offset);
+    return bytes.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const sessionIdArg = (spec: LaunchSpec) => {
+  const at = spec.argv.findIndex((arg) => arg === "--session-id" || arg === "--resume");
+  return at >= 0 ? spec.argv[at + 1] : "";
+};

@@ -1,0 +1,298 @@
+import { parsePreToolUse, preToolUseResponse, type PreToolUseCall, type PreToolUseVerdict } from "../core/rules/pre-tool-use.ts";
+import { openHubLink, type HubLinkDeps } from "./hub-link.ts";
+import type { LaunchSpec } from "./launch.ts";
+import { permissionHookAnswer, readHookEvent, resultFrame, toolCallKey, toolRequestFrame, type HookEvent } from "./native-hooks.ts";
+import type { ClaudeToCsm, CsmToClaude } from "./protocol.ts";
+import { transcriptFrame, TranscriptTail, type ReadFrom } from "./transcript-tail.ts";
+import { oneLine } from "./typed-text.ts";
+
+// The native supervisor: what a native session's agent pane runs (`csm native NAME`). claude
+// runs in the pane on the pane's own terminal, so a person who attaches sees claude's own
+// screen; the supervisor only listens. It learns the state from claude's hooks (HTTP hooks
+// to its own 127.0.0.1 endpoint, see native-settings.ts), the replies from the transcript
+// (read as claude appends to it), and an interrupt from claude's own status file
+// (`sessions/<pid>.json`: an Esc fires no hook). It relays all of it to the hub over the same
+// numbered, acknowledged link as the bridge (hub-link.ts), in the frames the hub already folds:
+// a PermissionRequest becomes a can_use_tool request, a Stop a result.
+//
+// A tool request waits in two places at once: csm's pending list and claude's own dialog.
+// The hook's connection stays open while it waits (no time limit), and whichever answer
+// comes first wins: csm's answer becomes the hook's answer; an answer on the screen shows as
+// the tool's PostToolUse (or the turn's end), which withdraws the request from csm, and a
+// later answer from csm is refused as already answered. The supervisor outlives a hub that
+// goes away: the request stays open, and the next hub learns it from the link's report.
+
+export interface NativeClaude {
+  pid: number;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+}
+
+export interface ClaudeStatus {
+  status: string;
+  /** When claude last changed `status`, in ms since the epoch (claude's statusUpdatedAt). */
+  updatedAt: number;
+  waitingFor: string | null;
+}
+
+export interface NativeDeps extends HubLinkDeps {
+  /** Runs claude on the pane's terminal with `argv` and the hooks' variables added to the spec's environment. */
+  spawnClaude(argv: string[], env: Record<string, string>): NativeClaude;
+  /** Serves claude's hooks with `answer` and writes the spec's settings file; returns the variables claude needs. */
+  serveHooks(answer: (payload: unknown) => Promise<Record<string, unknown>>): Promise<{ env: Record<string, string>; stop(): void }>;
+  judgeToolUse(call: PreToolUseCall): Promise<PreToolUseVerdict>;
+  /** Types text into claude's input as one bracketed paste, then Enter. */
+  typeText(text: string): Promise<void>;
+  pressEscape(): Promise<void>;
+  /** claude's own status file for process `pid`, or null while there is none. */
+  claudeStatus(pid: number): ClaudeStatus | null;
+  /** claude's own total cost, as its statusLine input last said; null until it has. */
+  costUsd(): number | null;
+  readFrom: ReadFrom;
+  fileSize(path: string): number;
+  /** Where claude is expected to write this conversation's transcript (its hooks say where it does). */
+  transcriptPath: string;
+  /** How long to wait for the hub to store the last frames after claude exits (default: until it has). */
+  flushTimeoutMs?: number;
+  /** How often the status file, the transcript and the cost are looked at (default 250 ms). */
+  pollMs?: number;
+  /** How long a typed message may take to show as UserPromptSubmit (default 8 s). */
+  promptConfirmMs?: number;
+}
+
+/** A first prompt up to this size goes on claude's command line; a longer one is typed once claude is ready. */
+const PROMPT_ARG_MAX = 32 * 1024;
+/** claude's status says a permission dialog this long without any hook saying so: the hooks are silent. */
+const SILENT_HOOK_MS = 3000;
+
+interface OpenRequest {
+  frame: ClaudeToCsm;
+  toolName: string;
+  toolUseId: string | null;
+  answer(body: Record<string, unknown>): void;
+}
+
+export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<number> {
+  const claudeSessionId = sessionIdOf(spec.argv);
+  const open = new Map<string, OpenRequest>();
+  const toolUseIds = new Map<string, string>();
+  const promptWaiters: (() => void)[] = [];
+  const readyWaiters: (() => void)[] = [];
+  let ready = false;
+  let busySince: number | null = null;
+  let permissionMode: string | null = null;
+  let silentSince: number | null = null;
+  let saidSilent = false;
+  let lastCost: number | null = null;
+  let deliveries = Promise.resolve();
+
+  const link = openHubLink({ agentUrl: spec.agentUrl, secret: spec.secret, transport: "native" }, deps, {
+    openRequests: () => [...open.values()].map((request) => request.frame),
+    deliver: (message, out) => {
+      deliveries = deliveries.then(() => deliver(message, out)).catch(() => undefined);
+    },
+  });
+  const emit = link.emit;
+  const linkEvent = (event: Record<string, unknown>) => emit({ type: "csm_bridge", event });
+  const nativeState = (status: "working" | "idle" | "waiting", reason: string | null) => linkEvent({ event: "native_state", status, reason, permissionMode });
+
+  // The transcript's path is in every hook's payload; a resumed conversation's earlier records are not news.
+  const sizeAtStart = deps.fileSize(deps.transcriptPath);
+  let tail: TranscriptTail | null = null;
+  const follow = (path: string | null) => {
+    if (path && tail?.path !== path) tail = new TranscriptTail(path, deps.readFrom, path === deps.transcriptPath ? sizeAtStart : 0);
+  };
+  const forwardTranscript = () => {
+    for (const record of tail?.poll() ?? []) emit(transcriptFrame(record));
+  };
+
+  const withdraw = (requestId: string, reason: string, answeredOnScreen: boolean) => {
+    const request = open.get(requestId);
+    if (!request) return;
+    open.delete(requestId);
+    request.answer({});
+    if (answeredOnScreen) {
+      emit({ type: "csm_decision", decision: { event: "decision", requestId, toolName: request.toolName, action: "allow", by: "screen", ruleIndex: null, rule: null, reason } });
+    } else {
+      emit({ type: "control_cancel_request", request_id: requestId, csm_reason: reason });
+    }
+  };
+  const withdrawAll = (reason: string) => {
+    for (const requestId of [...open.keys()]) withdraw(requestId, reason, false);
+  };
+
+  const markBusy = () => {
+    busySince = Date.now();
+    silentSince = null;
+  };
+
+  const onHook = async (payload: unknown): Promise<Record<string, unknown>> => {
+    const event = readHookEvent(payload);
+    if (!event) return {};
+    const mode = (payload as { permission_mode?: unknown }).permission_mode;
+    if (typeof mode === "string" && mode !== permissionMode) {
+      permissionMode = mode;
+      linkEvent({ event: "permission_mode", permissionMode: mode });
+    }
+    follow(event.transcriptPath);
+    forwardTranscript();
+    return handle(event, payload);
+  };
+
+  const handle = async (event: HookEvent, payload: unknown): Promise<Record<string, unknown>> => {
+    switch (event.name) {
+      case "UserPromptSubmit":
+        markBusy();
+        nativeState("working", null);
+        promptWaiters.splice(0).forEach((confirm) => confirm());
+        return {};
+      case "PreToolUse": {
+        markBusy();
+        if (event.toolUseId) toolUseIds.set(toolCallKey(event.toolName, event.toolInput), event.toolUseId);
+        const call = parsePreToolUse(payload);
+        if (!call) return {};
+        const verdict = await deps.judgeToolUse(call);
+        if (verdict.kind === "deny") emit({ type: "csm_decision", decision: verdict.decision });
+        return preToolUseResponse(verdict);
+      }
+      case "PermissionRequest": {
+        markBusy();
+        const requestId = `native-${crypto.randomUUID()}`;
+        const toolUseId = toolUseIds.get(toolCallKey(event.toolName, event.toolInput)) ?? null;
+        const frame = toolRequestFrame(requestId, event, toolUseId);
+        return new Promise((answer) => {
+          open.set(requestId, { frame, toolName: event.toolName, toolUseId, answer });
+          emit(frame as unknown as Record<string, unknown>);
+        });
+      }
+      case "PostToolUse":
+        for (const [requestId, request] of open) {
+          if (event.toolUseId && request.toolUseId === event.toolUseId) withdraw(requestId, "answered on claude's own screen", true);
+        }
+        return {};
+      case "Stop":
+        busySince = null;
+        withdrawAll("the turn ended");
+        emit(resultFrame(event, claudeSessionId, deps.costUsd()) as unknown as Record<string, unknown>);
+        return {};
+      case "SessionEnd":
+        linkEvent({ event: "session_end", reason: event.reason });
+        return {};
+      default:
+        return {};
+    }
+  };
+
+  const whenReady = () => (ready ? Promise.resolve() : new Promise<void>((resolve) => readyWaiters.push(resolve)));
+
+  const typeAndConfirm = async (text: string): Promise<boolean> => {
+    await whenReady();
+    const confirmed = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), deps.promptConfirmMs ?? 8000);
+      promptWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    await deps.typeText(text);
+    return confirmed;
+  };
+
+  const sent = (message: CsmToClaude, out: string, extra: Record<string, unknown> = {}) => emit({ type: "csm_sent", message, out, ...extra });
+  const refused = (out: string, reason: string) => emit({ type: "csm_undeliverable", out, reason });
+
+  async function deliver(message: CsmToClaude, out: string): Promise<void> {
+    const hookAnswer = permissionHookAnswer(message);
+    if (hookAnswer) {
+      const request = open.get(hookAnswer.requestId);
+      if (!request) return refused(out, "already answered on claude's own screen, or withdrawn");
+      open.delete(hookAnswer.requestId);
+      request.answer(hookAnswer.body);
+      return sent(message, out);
+    }
+    if (message.type === "user") {
+      const text = typeof message.message.content === "string" ? message.message.content : message.message.content.map((block) => ("text" in block ? block.text : "")).join("");
+      // While claude works, what is typed waits in its input for the turn to end: delivered, not yet submitted.
+      if (busySince !== null) {
+        await deps.typeText(text);
+        return sent(message, out, { queued: true });
+      }
+      if (await typeAndConfirm(text)) return sent(message, out);
+      return refused(out, "typed into claude's input, but claude did not take it as a prompt (is a dialog open? see `csm attach`)");
+    }
+    if (message.type === "control_request") {
+      const request = message.request as { subtype: string; title?: string; model?: string };
+      if (request.subtype === "interrupt") {
+        await deps.pressEscape();
+        return sent(message, out);
+      }
+      if (request.subtype === "rename_session" && request.title) {
+        await whenReady();
+        await deps.typeText(`/rename ${oneLine(request.title)}`);
+        return sent(message, out);
+      }
+      if (request.subtype === "set_model" && request.model) {
+        await whenReady();
+        await deps.typeText(`/model ${oneLine(request.model)}`);
+        return sent(message, out);
+      }
+      return refused(out, `a native session does not take ${request.subtype} (use claude's own screen: csm attach)`);
+    }
+    return refused(out, "a native session does not take this message");
+  }
+
+  const hooks = await deps.serveHooks(onHook);
+  const prompt = spec.prompt;
+  const promptOnCommandLine = prompt !== undefined && prompt.length <= PROMPT_ARG_MAX && !prompt.startsWith("-");
+  const claude = deps.spawnClaude(promptOnCommandLine ? [...spec.argv, prompt] : spec.argv, { ...spec.env, ...hooks.env });
+  linkEvent({ event: "claude_started", pid: claude.pid, claudeSessionId, starting: true });
+  if (prompt !== undefined && !promptOnCommandLine) void typeAndConfirm(prompt);
+
+  const watch = setInterval(() => {
+    forwardTranscript();
+    const status = deps.claudeStatus(claude.pid);
+    if (status && !ready) {
+      ready = true;
+      linkEvent({ event: "native_ready" });
+      readyWaiters.splice(0).forEach((resolve) => resolve());
+    }
+    // An Esc interrupt fires no hook: claude's own status going idle after the last hook says it.
+    if (status?.status === "idle" && busySince !== null && status.updatedAt > busySince) {
+      busySince = null;
+      withdrawAll("interrupted");
+      nativeState("idle", "interrupted");
+    }
+    // A dialog no hook reported (a claude that dropped the PermissionRequest hook): say so, from claude's status.
+    if (status?.status === "waiting" && open.size === 0) {
+      silentSince ??= Date.now();
+      if (!saidSilent && Date.now() - silentSince > SILENT_HOOK_MS) {
+        saidSilent = true;
+        nativeState("waiting", `claude shows ${status.waitingFor ?? "a dialog"}, but no hook reported it (seen in claude's status file; answer it with csm attach)`);
+      }
+    } else if (saidSilent && status?.status !== "waiting") {
+      saidSilent = false;
+      silentSince = null;
+      nativeState(status?.status === "busy" ? "working" : "idle", null);
+    }
+    const cost = deps.costUsd();
+    if (cost !== null && cost !== lastCost) {
+      lastCost = cost;
+      linkEvent({ event: "cost", processCostUsd: cost });
+    }
+  }, deps.pollMs ?? 250);
+
+  const exit = await claude.exited;
+  clearInterval(watch);
+  forwardTranscript();
+  withdrawAll("claude exited");
+  linkEvent({ event: "claude_exited", code: exit.code, signal: exit.signal });
+  await link.flush(deps.flushTimeoutMs ?? Number.POSITIVE_INFINITY);
+  hooks.stop();
+  link.close();
+  return exit.code ?? 1;
+}
+
+/** The conversation id claude runs under: its `--session-id` or `--resume` argument. */
+function sessionIdOf(argv: readonly string[]): string {
+  const at = argv.findIndex((arg) => arg === "--session-id" || arg === "--resume");
+  return at >= 0 ? (argv[at + 1] ?? "") : "";
+}
