@@ -35,6 +35,8 @@ export async function makeRemoteSandbox(options: { extraHosts?: Record<string, u
     CSM_PORT: String(freePort()),
     CSM_CLAUDE_BIN: FAKE_CLAUDE,
     FAKE_CLAUDE_LOG: join(remoteRoot, "fake-claude.log"),
+    // Like the local sandbox: the fake claude speaks stream-json only.
+    CSM_SESSION_MODE: "headless",
     PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
     ...options.remoteEnv,
   };
