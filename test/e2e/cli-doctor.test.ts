@@ -58,3 +58,11 @@ test("doctor says how long claude itself keeps transcripts, and where that is se
   const unset = await sb.csm(["doctor"], { env: { ...sb.env, CLAUDE_CONFIG_DIR: `${sb.paths.root}/none` } });
   expect(unset.stdout).toContain("30 days (claude's default; set cleanupPeriodDays");
 });
+
+test("doctor says how sessions run, and in native mode the one write to claude's own config", async () => {
+  await using sb = await makeSandbox();
+  const native = await sb.csm(["doctor"], { env: { CSM_SESSION_MODE: "native", CLAUDE_CONFIG_DIR: "/cfg/claude" } });
+  expect(native.stdout).toContain("native: claude's own screen");
+  expect(native.stdout).toContain("folder-trust flag for each new worktree, in /cfg/claude/.claude.json");
+  expect((await sb.csm(["doctor"])).stdout).toContain("headless: claude -p");
+});

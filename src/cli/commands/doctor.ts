@@ -13,6 +13,7 @@ import { liveHubInfo } from "../../hub-client/hub-files.ts";
 import { chooseTransport } from "../../link/transport.ts";
 import { checkDatabase, damagedStores, LOST_WITH_STORE } from "../../store/db-damage.ts";
 import type { Output } from "../io.ts";
+import { claudeJsonPath } from "../../core/sessions/claude-trust.ts";
 import { oneLine } from "../../shared/printable.ts";
 
 interface Check {
@@ -65,6 +66,7 @@ export async function run(_argv: string[], io: Output): Promise<number> {
     const decision = await chooseTransport(host, claude.path, choice, `${settings?.paths.stateDir ?? csmPaths().stateDir}/claude-versions.json`);
     checks.push({ name: "link", ok: true, detail: `${decision.transport} (${choice === "auto" ? decision.reason : `configured: ${choice}`})` });
   }
+  if (settings) checks.push(modeCheck(settings));
   const hub = settings ? await liveHubInfo(settings.paths.stateDir) : null;
   checks.push({ name: "hub", ok: true, detail: hub ? `running: pid ${hub.pid}, 127.0.0.1:${hub.port}` : "not running (csm starts it when needed)" });
 
@@ -147,4 +149,14 @@ async function checkClaude(host: LocalHost, bin: string): Promise<Check> {
   const result = await host.run([path, "--version"], { timeoutMs: 15_000 }).catch((error: Error) => ({ code: -1, stdout: "", stderr: error.message }));
   if (result.code !== 0) return { name: "claude", ok: false, detail: `${path} --version failed: ${result.stderr.trim() || `exit ${result.code}`}`, fix };
   return { name: "claude", ok: true, detail: `${result.stdout.trim()} at ${path}`, path };
+}
+
+/** How new sessions run claude, and what native mode writes outside csm's own files. */
+function modeCheck(settings: Settings): Check {
+  if (settings.sessionMode === "headless") return { name: "mode", ok: true, detail: "headless: claude -p with stream-json, csm draws the pane" };
+  return {
+    name: "mode",
+    ok: true,
+    detail: `native: claude's own screen, with csm's hooks from a per-session --settings file; the one write to claude's config is the folder-trust flag for each new worktree, in ${claudeJsonPath(process.env)}`,
+  };
 }
