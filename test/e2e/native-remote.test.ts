@@ -1,0 +1,76 @@
+import { expect, test, setDefaultTimeout } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { bashReply, FAKE_API_KEY, prepareClaudeEnv, startFakeAnthropic, textReply } from "../fixtures/fake-anthropic.ts";
+import { startTestHub } from "../helpers/hub.ts";
+import { REAL_CLAUDE } from "../helpers/live.ts";
+import { makeRemoteSandbox } from "../helpers/remote.ts";
+import { startTui } from "../helpers/tui.ts";
+
+// A native session on a remote host behind the real sshd: the remote csm runs claude's own
+// screen there with hooks to its own supervisor; the local hub and dashboard see its state
+// and answer its tool requests, the banner included.
+
+setDefaultTimeout(120_000);
+
+interface Listed {
+  name: string;
+  host: string;
+  status: string;
+  mode?: string;
+  turns?: number;
+  lastMessage?: string;
+}
+
+test("a native session on a remote host: live state, and requests answered from the local API and the dashboard banner", async () => {
+  await using fake = await startFakeAnthropic();
+  await using remote = await makeRemoteSandbox({ remoteEnv: { CSM_SESSION_MODE: "native" } });
+  const { sb } = remote;
+  const claudeEnv = prepareClaudeEnv({ root: join(sb.paths.root, "devbox-claude"), apiUrl: fake.url, projectDir: remote.remoteRepo });
+  const config = JSON.parse(await Bun.file(sb.paths.configFile).text());
+  const { HOME: _home, ...claudeVars } = claudeEnv;
+  Object.assign(config.hosts.devbox.env, claudeVars, { CSM_CLAUDE_BIN: REAL_CLAUDE, CLAUDE_CODE_MAX_RETRIES: "0", ANTHROPIC_API_KEY: FAKE_API_KEY });
+  await sb.writeConfig(config);
+
+  const first = join(sb.paths.root, "approved-over-the-api");
+  const second = join(sb.paths.root, "approved-on-the-dashboard");
+  fake.reply(bashReply(`touch ${first}`));
+  fake.reply(textReply("first done"));
+  expect(await sb.csm(["create", "far", "--host", "devbox", "--prompt", "touch the first file"])).toMatchObject({ code: 0 });
+
+  await using hub = await startTestHub(sb);
+  const session = async () => ((await (await hub.fetch("/api/sessions")).json()) as Listed[]).find((s) => s.name === "far" && s.host === "devbox");
+  const waiting = await sb.waitFor(async () => {
+    const found = await session();
+    return found?.status === "waiting" ? found : undefined;
+  }, { what: "the remote native session waiting, seen by the local hub", timeoutMs: 45_000 });
+  expect(waiting.mode).toBe("native");
+  // The dialog is on claude's own screen there too, for whoever attaches.
+  await sb.waitFor(async () => (await remote.remoteTmux(["capture-pane", "-p", "-t", "=csm-far:agent"])).stdout.includes("Do you want to proceed?"), {
+    what: "claude's own dialog on the remote screen",
+  });
+
+  const pending = (await (await hub.fetch("/api/pending")).json()) as { session: string; host: string; requestId: string; input: { command: string } }[];
+  expect(pending).toEqual([expect.objectContaining({ session: "far", host: "devbox", input: expect.objectContaining({ command: `touch ${first}` }) })]);
+  const answer = await hub.fetch("/api/sessions/far/approve-tool", { method: "POST", body: JSON.stringify({ requestId: pending[0]!.requestId, action: "allow" }) });
+  expect(answer.status).toBe(200);
+  await sb.waitFor(() => existsSync(first), { what: "the remote tool to run" });
+  const idle = await sb.waitFor(async () => {
+    const found = await session();
+    return found?.status === "idle" && found.turns === 1 ? found : undefined;
+  }, { what: "the remote session idle after its turn", timeoutMs: 30_000 });
+  expect(idle.lastMessage).toBe("first done");
+
+  // The same from the local dashboard: a message typed into claude's input there, the banner, Space, y.
+  fake.reply(bashReply(`touch ${second}`));
+  fake.reply(textReply("second done"));
+  const tui = await startTui(sb, { width: 120, height: 30 });
+  await tui.waitFor("far", "the remote session on the dashboard");
+  expect(await sb.csm(["send", "far", "touch the second file"])).toMatchObject({ code: 0 });
+  await tui.waitFor(/1 request waiting.*far/s, "the banner for the remote native session", 30_000);
+  await tui.keys("Space");
+  await tui.waitFor("far asks to use Bash", "the remote request in the session view");
+  await tui.keys("y");
+  await sb.waitFor(() => existsSync(second), { what: "the second remote tool to run", timeoutMs: 30_000 });
+  await sb.waitFor(async () => (await session())?.turns === 2, { what: "the second turn counted" });
+});
