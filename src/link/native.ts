@@ -4,7 +4,8 @@ import type { LaunchSpec } from "./launch.ts";
 import { permissionHookAnswer, readHookEvent, resultFrame, toolCallKey, toolRequestFrame, type HookEvent } from "./native-hooks.ts";
 import type { ClaudeToCsm, CsmToClaude } from "./protocol.ts";
 import { transcriptFrame, TranscriptTail, type ReadFrom } from "./transcript-tail.ts";
-import { oneLine } from "./typed-text.ts";
+import { userMessage } from "./protocol.ts";
+import { oneLine, pasteableText } from "./typed-text.ts";
 
 // The native supervisor: what a native session's agent pane runs (`csm native NAME`). claude
 // runs in the pane on the pane's own terminal, so a person who attaches sees claude's own
@@ -63,6 +64,8 @@ export interface NativeDeps extends HubLinkDeps {
 const PROMPT_ARG_MAX = 32 * 1024;
 /** claude's status says a permission dialog this long without any hook saying so: the hooks are silent. */
 const SILENT_HOOK_MS = 3000;
+/** How long a Stop waits for the turn's last reply to reach the transcript. */
+const TRANSCRIPT_LAG_MS = 500;
 
 interface OpenRequest {
   frame: ClaudeToCsm;
@@ -101,8 +104,33 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   const follow = (path: string | null) => {
     if (path && tail?.path !== path) tail = new TranscriptTail(path, deps.readFrom, path === deps.transcriptPath ? sizeAtStart : 0);
   };
+  // Prompts csm typed are in the log already (as what csm sent): their transcript echo is not news.
+  const typedPrompts: string[] = [];
+  let lastAssistantText: string | null = null;
   const forwardTranscript = () => {
-    for (const record of tail?.poll() ?? []) emit(transcriptFrame(record));
+    for (const record of tail?.poll() ?? []) {
+      const content = (record.message as { content?: unknown } | undefined)?.content;
+      if (record.type === "user" && typeof content === "string") {
+        const at = typedPrompts.indexOf(content);
+        if (at >= 0) {
+          typedPrompts.splice(at, 1);
+          continue;
+        }
+      }
+      if (record.type === "assistant" && Array.isArray(content)) {
+        const text = content.filter((block: { type?: string }) => block.type === "text").map((block: { text?: string }) => block.text ?? "").join("");
+        if (text !== "") lastAssistantText = text;
+      }
+      emit(transcriptFrame(record));
+    }
+  };
+  /** claude may write the turn's last reply to its transcript just after its Stop hook: wait for it, briefly. */
+  const catchUpWith = async (reply: string | null) => {
+    if (!reply || !tail) return;
+    for (let waited = 0; lastAssistantText !== reply && waited < TRANSCRIPT_LAG_MS; waited += 20) {
+      await Bun.sleep(20);
+      forwardTranscript();
+    }
   };
 
   const withdraw = (requestId: string, reason: string, answeredOnScreen: boolean) => {
@@ -170,9 +198,11 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
         }
         return {};
       case "Stop":
+        await catchUpWith(event.lastAssistantMessage);
         busySince = null;
         withdrawAll("the turn ended");
-        emit(resultFrame(event, claudeSessionId, deps.costUsd()) as unknown as Record<string, unknown>);
+        // No cost here: claude's statusLine reports the turn's cost just after; the cost event follows.
+        emit(resultFrame(event, claudeSessionId, null) as unknown as Record<string, unknown>);
         return {};
       case "SessionEnd":
         linkEvent({ event: "session_end", reason: event.reason });
@@ -211,6 +241,7 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
     }
     if (message.type === "user") {
       const text = typeof message.message.content === "string" ? message.message.content : message.message.content.map((block) => ("text" in block ? block.text : "")).join("");
+      typedPrompts.push(pasteableText(text));
       // While claude works, what is typed waits in its input for the turn to end: delivered, not yet submitted.
       if (busySince !== null) {
         await deps.typeText(text);
@@ -245,7 +276,12 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   const promptOnCommandLine = prompt !== undefined && prompt.length <= PROMPT_ARG_MAX && !prompt.startsWith("-");
   const claude = deps.spawnClaude(promptOnCommandLine ? [...spec.argv, prompt] : spec.argv, { ...spec.env, ...hooks.env });
   linkEvent({ event: "claude_started", pid: claude.pid, claudeSessionId, starting: true });
-  if (prompt !== undefined && !promptOnCommandLine) void typeAndConfirm(prompt);
+  if (prompt !== undefined) {
+    // The first prompt is in the log as what csm sent, whichever way it reaches claude.
+    typedPrompts.push(promptOnCommandLine ? prompt : pasteableText(prompt));
+    emit({ type: "csm_sent", message: userMessage(prompt) });
+    if (!promptOnCommandLine) void typeAndConfirm(prompt);
+  }
 
   const watch = setInterval(() => {
     forwardTranscript();

@@ -85,3 +85,68 @@ export function renderSent(message: { type: string; message?: { content: string 
   if (message.type === "control_response") return [p.dim(`  (${message.response?.response?.behavior ?? "answered"} from csm)`)];
   return [];
 }
+
+interface LinkData {
+  event?: string;
+  transport?: string;
+  code?: number | null;
+  signal?: string | null;
+  reason?: string | null;
+  message?: string;
+  pid?: number;
+  status?: string;
+  permissionMode?: string;
+}
+
+/** A link event (the link, claude's process, a native claude's state) as log lines; some show nothing. */
+export function renderLinkEvent(data: LinkData, p: Palette): string[] {
+  switch (data.event) {
+    case "linked":
+      return [p.dim(`linked (${data.transport ?? "?"})`)];
+    case "unlinked":
+      return [p.dim("link closed")];
+    case "claude_started":
+      return [p.dim(data.pid ? `claude started (pid ${data.pid})` : "claude started")];
+    case "claude_exited":
+      return [p.warn(data.signal ? `claude was killed by ${data.signal}` : `claude exited with status ${data.code}`)];
+    case "gone":
+      return [p.warn(`gone: ${data.reason ?? ""}`)];
+    case "hub_error":
+      return [p.warn(`hub error: ${data.message ?? ""}`)];
+    case "native_ready":
+      return [p.dim("claude is ready")];
+    case "native_state":
+      // Working and idle show in the messages around them; an interrupt or a silent hook needs saying.
+      return data.reason ? [p.dim(`${data.status ?? "?"}: ${data.reason}`)] : [];
+    case "permission_mode":
+      return [p.dim(`permission mode ${data.permissionMode ?? "?"}`)];
+    case "cost":
+    case "session_end":
+      return [];
+    case "undeliverable":
+      return [p.warn(`not delivered: ${data.reason ?? ""}`)];
+    default:
+      return [p.dim(data.event ?? "link event")];
+  }
+}
+
+interface DecisionData {
+  event?: string;
+  action?: string;
+  toolName?: string;
+  by?: string;
+  ruleIndex?: number | null;
+  reason?: string;
+  error?: string;
+}
+
+/** A decision on a tool request (a rule's, a person's in csm, or one made on claude's own screen) as log lines. */
+export function renderDecision(data: DecisionData, p: Palette): string[] {
+  if (data.event === "decision") {
+    const verb = data.action === "allow" ? "allowed" : "denied";
+    const by = data.by === "rule" ? `by rule #${(data.ruleIndex ?? 0) + 1}` : data.by === "screen" ? "on claude's own screen" : "by a person";
+    return [p.dim(`${verb} ${data.toolName ?? "tool"} ${by}${data.reason && data.by !== "screen" ? ` (${data.reason})` : ""}`)];
+  }
+  if (data.event === "rules_unusable") return [p.warn(`approval rules unusable: ${data.error ?? ""}`)];
+  return [p.dim(data.event ?? "decision")];
+}

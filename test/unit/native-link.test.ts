@@ -167,7 +167,7 @@ test("a hub that relinks is told which requests still wait; a deny rule holds at
   await done;
 });
 
-test("Stop ends the turn with claude's last message and its own cost; an Esc (no hook) shows as idle from the status file", async () => {
+test("Stop ends the turn with claude's last message, after the transcript's reply; cost is claude's own; an Esc (no hook) shows as idle from the status file", async () => {
   const world = fakeClaudeWorld();
   const done = runNative({ ...spec, prompt: undefined }, world.deps);
   world.hub.hello(0);
@@ -181,7 +181,9 @@ test("Stop ends the turn with claude's last message and its own cost; an Esc (no
   expect(assistant).toBeGreaterThanOrEqual(0);
   expect(assistant).toBeLessThan(result);
   expect(frames[assistant]).toMatchObject({ csm_from_transcript: true, message: { model: "claude-x" } });
-  expect(frames[result]).toMatchObject({ result: "hi", total_cost_usd: 0.25, session_id: "id" });
+  expect(frames[result]).toMatchObject({ result: "hi", session_id: "id" });
+  // claude's own figure, from its statusLine input: never summed per turn.
+  await until("cost", () => world.hub.frames().some((f) => f.type === "csm_bridge" && (f.event as { event: string; processCostUsd?: number }).processCostUsd === 0.25));
 
   await world.hook("UserPromptSubmit", { prompt: "long job" });
   await Bun.sleep(2);
@@ -216,6 +218,35 @@ test("a message is typed and confirmed by UserPromptSubmit; interrupt is Esc; re
   expect(world.state.typed[2]).toBe("/rename a new\u241b title");
   world.hub.say({ type: "control_request", request_id: "r3", request: { subtype: "set_permission_mode", mode: "plan" }, csm_out: "p1" });
   await until("refused", () => world.hub.frames().some((f) => f.type === "csm_undeliverable" && f.out === "p1"));
+  world.exit(0);
+  await done;
+});
+
+test("a reply claude writes to its transcript just after its Stop hook still comes before the turn's end", async () => {
+  const world = fakeClaudeWorld();
+  const done = runNative({ ...spec, prompt: undefined }, world.deps);
+  world.hub.hello(0);
+  await world.hook("UserPromptSubmit", { prompt: "hello" });
+  setTimeout(() => world.transcript.push(`${JSON.stringify({ type: "assistant", uuid: "u9", sessionId: "id", message: { model: "m", content: [{ type: "text", text: "late reply" }] } })}\n`), 60);
+  await world.hook("Stop", { last_assistant_message: "late reply" });
+  const types = world.hub.frames().map((f) => f.type);
+  expect(types.indexOf("assistant")).toBeGreaterThanOrEqual(0);
+  expect(types.indexOf("assistant")).toBeLessThan(types.indexOf("result"));
+  world.exit(0);
+  await done;
+});
+
+test("the first prompt is logged as sent by csm, and its echo in the transcript is not forwarded again", async () => {
+  const world = fakeClaudeWorld();
+  const done = runNative(spec, world.deps);
+  world.hub.hello(0);
+  await until("claude started", () => world.state.argv.length > 0);
+  world.transcript.push(`${JSON.stringify({ type: "user", uuid: "p1", sessionId: "id", message: { role: "user", content: "first" } })}\n`);
+  world.transcript.push(`${JSON.stringify({ type: "user", uuid: "p2", sessionId: "id", message: { role: "user", content: "typed by a person" } })}\n`);
+  await world.hook("UserPromptSubmit", { prompt: "first" });
+  const frames = world.hub.frames();
+  expect(frames.filter((f) => f.type === "csm_sent")).toEqual([expect.objectContaining({ message: { type: "user", message: { role: "user", content: "first" }, parent_tool_use_id: null, session_id: "" } })]);
+  expect(frames.filter((f) => f.type === "user").map((f) => (f.message as { content: string }).content)).toEqual(["typed by a person"]);
   world.exit(0);
   await done;
 });

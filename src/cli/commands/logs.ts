@@ -3,7 +3,7 @@ import { ensureHub } from "../../hub-client/hub-start.ts";
 import type { HubEvent as PublishedEvent } from "../../core/live/hub-event.ts";
 import { sessionPath } from "../../hub-client/client.ts";
 import { readEventStream } from "../../hub-client/sse-reader.ts";
-import { renderClaudeMessage, renderSent, colours, plain } from "../../link/render.ts";
+import { renderClaudeMessage, renderDecision, renderLinkEvent, renderSent, colours, plain } from "../../link/render.ts";
 import type { ClaudeToCsm } from "../../link/protocol.ts";
 import { notFoundError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
@@ -33,7 +33,11 @@ export async function run(argv: string[], io: Output): Promise<number> {
         ? renderClaudeMessage(event.data as ClaudeToCsm, palette)
         : event.kind === "sent"
           ? renderSent(event.data as never, palette)
-          : [palette.dim(`[${(event.data as { event?: string }).event ?? event.kind}]`)];
+          : event.kind === "link"
+            ? renderLinkEvent(event.data as never, palette)
+            : event.kind === "decision"
+              ? renderDecision(event.data as never, palette)
+              : [palette.dim(`[${event.kind}]`)];
     for (const line of lines) io.out(`${palette.dim(time)} ${line}`);
   };
   const events = new EventStore(ctx.database());

@@ -1,5 +1,5 @@
 import type { HubEvent as PublishedEvent } from "../../core/live/hub-event.ts";
-import { renderClaudeMessage, renderSent } from "../../link/render.ts";
+import { renderClaudeMessage, renderDecision, renderLinkEvent, renderSent } from "../../link/render.ts";
 import type { ClaudeToCsm } from "../../link/protocol.ts";
 import { paint, truncate } from "./markup.ts";
 import { markupPalette, toMarkupLines } from "./render-palette.ts";
@@ -20,55 +20,6 @@ export function timeOfDay(iso: string): string {
   return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
 
-interface LinkData {
-  event?: string;
-  transport?: string;
-  code?: number | null;
-  signal?: string | null;
-  reason?: string;
-  message?: string;
-  pid?: number;
-}
-
-function describeLink(data: LinkData): string {
-  switch (data.event) {
-    case "linked":
-      return `linked (${data.transport ?? "?"})`;
-    case "unlinked":
-      return "link closed";
-    case "claude_started":
-      return data.pid ? `claude started (pid ${data.pid})` : "claude started";
-    case "claude_exited":
-      return data.signal ? `claude was killed by ${data.signal}` : `claude exited with status ${data.code}`;
-    case "gone":
-      return `gone: ${data.reason ?? ""}`;
-    case "hub_error":
-      return `hub error: ${data.message ?? ""}`;
-    default:
-      return data.event ?? "link event";
-  }
-}
-
-interface DecisionData {
-  event?: string;
-  action?: string;
-  toolName?: string;
-  by?: string;
-  ruleIndex?: number | null;
-  reason?: string;
-  error?: string;
-}
-
-function describeDecision(data: DecisionData): string {
-  if (data.event === "decision") {
-    const verb = data.action === "allow" ? "allowed" : "denied";
-    const by = data.by === "rule" ? `by rule #${(data.ruleIndex ?? 0) + 1}` : "by a person";
-    return `${verb} ${data.toolName ?? "tool"} ${by}${data.reason ? ` (${data.reason})` : ""}`;
-  }
-  if (data.event === "rules_unusable") return `approval rules unusable: ${data.error ?? ""}`;
-  return data.event ?? "decision";
-}
-
 // The bridge pane starts claude's text with "claude"; here the kind column says so already.
 const SPEAKER = `${markupPalette.accent("claude")} `;
 const withoutSpeaker = (text: string) => (text.startsWith(SPEAKER) ? text.slice(SPEAKER.length) : text);
@@ -78,8 +29,8 @@ export function eventText(event: PublishedEvent): string[] {
   const data = (event.data ?? {}) as Record<string, unknown>;
   if (event.kind === "claude") return toMarkupLines(renderClaudeMessage(data as ClaudeToCsm, markupPalette).map(withoutSpeaker));
   if (event.kind === "sent") return toMarkupLines(renderSent(data as Parameters<typeof renderSent>[0], markupPalette));
-  if (event.kind === "link") return toMarkupLines([describeLink(data as LinkData)]);
-  if (event.kind === "decision") return toMarkupLines([describeDecision(data as DecisionData)]);
+  if (event.kind === "link") return toMarkupLines(renderLinkEvent(data, markupPalette));
+  if (event.kind === "decision") return toMarkupLines(renderDecision(data, markupPalette));
   return [];
 }
 
