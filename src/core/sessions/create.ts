@@ -148,7 +148,8 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
     }
     rollback.onFailure("forget session", () => ctx.sessions().remove(record.host, name));
 
-    if (transport === "native") {
+    // Only a worktree csm made: the user's own folders (--no-worktree, a resumed conversation's) are theirs to trust.
+    if (transport === "native" && start) {
       const untrusted = await trustFolder(ctx, worktree);
       if (untrusted) warnings.push(untrusted);
     }
