@@ -84,7 +84,8 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   let busySince: number | null = null;
   let permissionMode: string | null = null;
   let silentSince: number | null = null;
-  let saidSilent = false;
+  let saidSilent: string | null = null;
+  let lastHookAt: number | null = null;
   let lastCost: number | null = null;
   let deliveries = Promise.resolve();
 
@@ -156,6 +157,7 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   const onHook = async (payload: unknown): Promise<Record<string, unknown>> => {
     const event = readHookEvent(payload);
     if (!event) return {};
+    lastHookAt = Date.now();
     const mode = (payload as { permission_mode?: unknown }).permission_mode;
     if (typeof mode === "string" && mode !== permissionMode) {
       permissionMode = mode;
@@ -297,17 +299,23 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
       withdrawAll("interrupted");
       nativeState("idle", "interrupted");
     }
-    // A dialog no hook reported (a claude that dropped the PermissionRequest hook): say so, from claude's status.
-    if (status?.status === "waiting" && open.size === 0) {
+    // Hooks that went silent (a claude release that dropped one): claude's own status file
+    // disagreeing with what the hooks said, for a while, is shown, and says where it came from.
+    const heard = open.size > 0 ? "waiting" : busySince !== null ? "busy" : "idle";
+    const seen = status?.status === "busy" || status?.status === "waiting" || status?.status === "idle" ? status.status : heard;
+    if (seen !== heard && status!.updatedAt > (lastHookAt ?? 0)) {
       silentSince ??= Date.now();
-      if (!saidSilent && Date.now() - silentSince > SILENT_HOOK_MS) {
-        saidSilent = true;
-        nativeState("waiting", `claude shows ${status.waitingFor ?? "a dialog"}, but no hook reported it (seen in claude's status file; answer it with csm attach)`);
+      if (saidSilent !== seen && Date.now() - silentSince > SILENT_HOOK_MS) {
+        saidSilent = seen;
+        const what = seen === "waiting" ? `claude shows ${status!.waitingFor ?? "a dialog"} (answer it with csm attach)` : seen === "busy" ? "claude is working" : "claude is idle";
+        nativeState(seen === "busy" ? "working" : seen, `${what}, but no hook said so: from claude's status file`);
       }
-    } else if (saidSilent && status?.status !== "waiting") {
-      saidSilent = false;
+    } else {
       silentSince = null;
-      nativeState(status?.status === "busy" ? "working" : "idle", null);
+      if (saidSilent !== null) {
+        saidSilent = null;
+        nativeState(heard === "busy" ? "working" : heard, null);
+      }
     }
     const cost = deps.costUsd();
     if (cost !== null && cost !== lastCost) {

@@ -250,3 +250,21 @@ test("the first prompt is logged as sent by csm, and its echo in the transcript 
   world.exit(0);
   await done;
 });
+
+test("hooks that went silent: claude's status file shows the state after a while, and says it is the fallback", async () => {
+  const world = fakeClaudeWorld();
+  const done = runNative({ ...spec, prompt: undefined }, { ...world.deps, pollMs: 20 });
+  world.hub.hello(0);
+  world.state.status = { status: "idle", updatedAt: Date.now(), waitingFor: null };
+  await until("ready", () => world.events().includes("native_ready"));
+  world.state.status = { status: "waiting", updatedAt: Date.now() + 1, waitingFor: "permission prompt" };
+  const fallback = () => world.hub.frames().find((f) => f.type === "csm_bridge" && (f.event as { reason?: string }).reason?.includes("from claude's status file"));
+  await Bun.sleep(300);
+  expect(fallback()).toBeUndefined();
+  for (let i = 0; i < 250 && !fallback(); i++) await Bun.sleep(20);
+  expect(fallback()!.event).toMatchObject({ status: "waiting", reason: expect.stringContaining("permission prompt") });
+  world.state.status = { status: "idle", updatedAt: Date.now() + 2, waitingFor: null };
+  await until("back", () => (world.hub.frames().at(-1)?.event as { status?: string; reason?: string | null })?.reason === null);
+  world.exit(0);
+  await done;
+});
