@@ -181,7 +181,7 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
         const call = parsePreToolUse(payload);
         if (!call) return {};
         const verdict = await deps.judgeToolUse(call);
-        if (verdict.kind === "deny") emit({ type: "csm_decision", decision: verdict.decision });
+        if (verdict.kind === "deny" || verdict.kind === "allow") emit({ type: "csm_decision", decision: verdict.decision });
         return preToolUseResponse(verdict);
       }
       case "PermissionRequest": {

@@ -90,3 +90,16 @@ test("a --settings value is JSON or a file path relative to claude's cwd", () =>
   expect(parseUserSettings('{"b":2}', read, "/w")).toEqual({ b: 2 });
   expect(() => parseUserSettings("[1]", () => "[1]", "/w")).toThrow(/not a JSON object/);
 });
+
+test("settleAllows (a native session): an allow rule answers allow at PreToolUse, named; without it the call passes on", () => {
+  const rules: ToolRule[] = [{ tool: "Bash", pattern: "touch *", action: "allow" }];
+  const call = { toolName: "Bash", toolInput: { command: "touch x" }, toolUseId: "toolu_1" };
+  expect(preToolUseVerdict({ rules, error: null }, call, { worktree })).toEqual({ kind: "pass" });
+  const settled = preToolUseVerdict({ rules, error: null }, call, { worktree, settleAllows: true });
+  expect(settled).toMatchObject({ kind: "allow", decision: { event: "decision", action: "allow", by: "rule", via: "PreToolUse", ruleIndex: 0, requestId: "toolu_1", toolName: "Bash" } });
+  expect(preToolUseResponse(settled)).toEqual({
+    hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision: "allow", permissionDecisionReason: expect.stringContaining("Allowed by csm rule") },
+  });
+  // A call no rule covers is still claude's to ask about.
+  expect(preToolUseVerdict({ rules, error: null }, { ...call, toolInput: { command: "rm x" } }, { worktree, settleAllows: true })).toEqual({ kind: "pass" });
+});

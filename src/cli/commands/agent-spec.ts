@@ -56,6 +56,8 @@ export async function writeNativeSettings(spec: LaunchSpec, hookUrl: string, sec
   const claudeOwn = readJsonObject(`${claudeConfigDir(spec.env)}/settings.json`);
   const statusLine = { copyTo: statusCopyPath(spec), userCommand: userStatusLineCommand([...(claudeOwn ? [claudeOwn] : []), ...user]) };
   const remove = await writeSettings(spec, composeSettings(user, nativeHookSettings(hookUrl, secretVariable, statusLine)));
+  // Made private before claude writes to it: `cat >` keeps the mode of the file it truncates.
+  await new LocalHost().files.writeAtomic(statusLine.copyTo, "", 0o600);
   return async () => {
     await remove();
     await new LocalHost().files.remove(statusLine.copyTo).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, rmSync, statSync } from "node:fs";
 import { claudeConfigDir } from "../../config/claude-config-dir.ts";
 import { csmPaths } from "../../config/paths.ts";
 import { createContext, AGENT_WINDOW, tmuxSessionName } from "../../core/context.ts";
@@ -31,6 +31,13 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const tmuxSession = tmuxSessionName(spec.session);
   const sessionsDir = `${claudeConfigDir(spec.env)}/sessions`;
   const statusCopy = statusCopyPath(spec);
+  // Killed with its tmux session (SIGHUP) or stopped: the settings file and status copy go with it.
+  for (const signal of ["SIGHUP", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      for (const file of [spec.hookSettingsFile, statusCopy]) rmSync(file, { force: true });
+      process.exit(128 + (signal === "SIGHUP" ? 1 : 15));
+    });
+  }
   let status: number;
   try {
     status = await runNative(spec, {
@@ -43,16 +50,17 @@ export async function run(argv: string[], io: Output): Promise<number> {
       serveHooks: async (answer) => {
         const secret = newSecret();
         const server = startHookServer(secret, answer, "/hooks/native");
-        const removeSettings = await writeNativeSettings(spec, server.url, BRIDGE_HOOK_SECRET_VARIABLE);
+        await writeNativeSettings(spec, server.url, BRIDGE_HOOK_SECRET_VARIABLE);
         return {
           env: { [BRIDGE_HOOK_SECRET_VARIABLE]: secret },
           stop() {
             server.stop();
-            void removeSettings();
+            // At once: the process exits right after.
+            for (const file of [spec.hookSettingsFile, statusCopy]) rmSync(file, { force: true });
           },
         };
       },
-      judgeToolUse: async (call) => preToolUseVerdict(await rules.get(), call, { worktree: spec.cwd, realPath: resolveRealPath }),
+      judgeToolUse: async (call) => preToolUseVerdict(await rules.get(), call, { worktree: spec.cwd, realPath: resolveRealPath, settleAllows: true }),
       typeText: (text) => ctx.tmux.pasteText(tmuxSession, AGENT_WINDOW, pasteableText(text)),
       pressEscape: () => ctx.tmux.pressKey(tmuxSession, AGENT_WINDOW, "Escape"),
       claudeStatus: (pid) => readClaudeStatus(`${sessionsDir}/${pid}.json`),

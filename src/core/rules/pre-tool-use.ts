@@ -27,7 +27,9 @@ export interface RulesAtHand {
 export type PreToolUseVerdict =
   | { kind: "pass" }
   | { kind: "ask"; reason: string }
-  | { kind: "deny"; decision: HookDenyDecision };
+  | { kind: "deny"; decision: HookDenyDecision }
+  /** Only with `settleAllows` (a native session): an allow rule answers here, so claude shows no dialog. */
+  | { kind: "allow"; decision: HookAllowDecision };
 
 /** Recorded in the session's event log like the hub's own decisions (`csm logs`). */
 export interface HookDenyDecision {
@@ -44,15 +46,23 @@ export interface HookDenyDecision {
   message: string;
 }
 
+export type HookAllowDecision = Omit<HookDenyDecision, "action"> & { action: "allow" };
+
+/**
+ * `settleAllows`: a native session's claude asks through its own dialog, which a rule's
+ * answer at PermissionRequest time would only close after it showed; an allow rule answers
+ * at PreToolUse instead. claude's own deny rules still hold over a hook's allow (checked
+ * against claude 2.1.330), so this never lets through what the user's claude settings refuse.
+ */
 export function preToolUseVerdict(
   available: RulesAtHand,
   call: PreToolUseCall,
-  context: { worktree: string; realPath?: (path: string) => string },
+  context: { worktree: string; realPath?: (path: string) => string; settleAllows?: boolean },
 ): PreToolUseVerdict {
   if (available.error) return { kind: "ask", reason: `csm's rule list is unusable, so a person decides: ${available.error}` };
   const decision = evaluateRules(available.rules, { toolName: call.toolName, input: call.toolInput, worktree: context.worktree, realPath: context.realPath });
-  if (decision.action === "deny") return { kind: "deny", decision: denyDecision(call, decision) };
-  if (decision.action === "allow") return { kind: "pass" };
+  if (decision.action === "deny") return { kind: "deny", decision: { ...ruleDecision(call, decision), action: "deny" } };
+  if (decision.action === "allow") return context.settleAllows ? { kind: "allow", decision: { ...ruleDecision(call, decision), action: "allow" } } : { kind: "pass" };
   if (decision.ruleIndex !== null) return { kind: "ask", reason: `${decision.reason}: a person decides` };
   // An input csm could not split (parts is empty) might hide a part a deny rule names.
   if (decision.parts.length === 0 && mightBeDenied(available.rules, call.toolName)) {
@@ -65,20 +75,21 @@ function mightBeDenied(rules: readonly ToolRule[], toolName: string): boolean {
   return compileRules(rules).some((compiled) => compiled.rule.action === "deny" && compiled.appliesTo(toolName));
 }
 
-function denyDecision(call: PreToolUseCall, decision: RuleDecision): HookDenyDecision {
+/** What a rule decided at PreToolUse, for the log; its message is what claude (and the model) is told. */
+function ruleDecision(call: PreToolUseCall, decision: RuleDecision): Omit<HookDenyDecision, "action"> {
   const rule = decision.rule!;
   const ruleIndex = decision.ruleIndex!;
+  const verb = decision.action === "allow" ? "Allowed" : "Denied";
   return {
     event: "decision",
     requestId: call.toolUseId ?? "",
     toolName: call.toolName,
-    action: "deny",
     by: "rule",
     via: "PreToolUse",
     ruleIndex,
     rule,
     reason: decision.reason,
-    message: `Denied by csm rule ${describeRule(rule, ruleIndex)}: ${decision.reason}`,
+    message: `${verb} by csm rule ${describeRule(rule, ruleIndex)}: ${decision.reason}`,
   };
 }
 
@@ -86,7 +97,7 @@ function denyDecision(call: PreToolUseCall, decision: RuleDecision): HookDenyDec
 export function preToolUseResponse(verdict: PreToolUseVerdict): Record<string, unknown> {
   if (verdict.kind === "pass") return {};
   const permissionDecision = verdict.kind;
-  const permissionDecisionReason = verdict.kind === "deny" ? verdict.decision.message : verdict.reason;
+  const permissionDecisionReason = verdict.kind === "ask" ? verdict.reason : verdict.decision.message;
   return { hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision, permissionDecisionReason } };
 }
 

@@ -95,6 +95,9 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
     archiveOnKill(ctx, record, view?.status === "dead" ? view.statusReason : null);
     ctx.sessions().remove(record.host, name);
     await ctx.host.files.remove(join(ctx.settings.paths.launchDir, `${name}.json`));
+    // The pane's program removes its --settings file (and a native session's status copy) as
+    // it ends; one killed with its tmux session may not have got to it.
+    for (const file of [`${name}.json`, `${name}.status.json`]) await ctx.host.files.remove(join(ctx.settings.paths.hooksDir, file));
   }
   return done;
 }
