@@ -57,7 +57,7 @@ test("native: the hooks settings file is csm's own and private; the user's claud
 
 // Product bug (reported): claude's statusLine runs `cat > FILE` (link/native-settings.ts,
 // statusLineCommand) under claude's umask, so the copy is 0644, not 0600.
-test.todo("native: claude's status copy is 0600", async () => {
+test("native: claude's status copy is 0600", async () => {
   await using live = await makeLiveSandbox();
   const { statusCopy } = await readySession(live, "private");
   expect(modeOf(statusCopy)).toBe("600");
@@ -65,7 +65,7 @@ test.todo("native: claude's status copy is 0600", async () => {
 
 // Product bug (reported): `csm kill` ends the pane (SIGHUP) before `csm native` can clean
 // up, and killSession (core/sessions/kill.ts) removes the launch spec only.
-test.todo("native: csm kill removes the hooks settings file and the status copy", async () => {
+test("native: csm kill removes the hooks settings file and the status copy", async () => {
   await using live = await makeLiveSandbox();
   const { settingsFile, statusCopy } = await readySession(live, "killed");
   expect(await live.sb.csm(["kill", "killed"])).toMatchObject({ code: 0 });
@@ -75,7 +75,7 @@ test.todo("native: csm kill removes the hooks settings file and the status copy"
 
 // Product bug (reported): the supervisor's cleanup (cli/commands/native.ts, serveHooks' stop)
 // starts the removal without awaiting it and the process exits: the status copy stays.
-test.todo("native: claude exiting on its own (/exit) removes the hooks settings file and the status copy", async () => {
+test("native: claude exiting on its own (/exit) removes the hooks settings file and the status copy", async () => {
   await using live = await makeLiveSandbox();
   const { settingsFile, statusCopy } = await readySession(live, "leaver");
   await live.sb.tmux(["send-keys", "-t", "=csm-leaver:agent", "-l", "/exit"]);

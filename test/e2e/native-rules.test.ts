@@ -33,7 +33,7 @@ test("native: an allow rule runs the tool without asking csm's people or claude'
 // Product bug (reported): PreToolUse passes a rule-allowed call (core/rules/pre-tool-use.ts:
 // "allow" → pass), so claude opens its dialog and the allow only lands through the
 // PermissionRequest hook, ~150 ms later. Meanwhile a key typed into the pane answers it.
-test.todo("native: an allow rule never opens claude's dialog, not even for a moment", async () => {
+test("native: an allow rule never opens claude's dialog, not even for a moment", async () => {
   await using live = await makeLiveSandbox();
   await live.sb.writeConfig({ apiPort: Number(live.sb.env.CSM_PORT), toolApprovalRules: [{ tool: "Bash", pattern: "touch *", action: "allow" }] });
   live.fake.reply(bashReply(`touch ${join(live.sb.paths.root, "allowed")}`));
