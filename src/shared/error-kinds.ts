@@ -82,6 +82,7 @@ export const ERROR_KINDS = {
   // Something else failed or is out of reach.
   NotDelivered: { exit: 1, http: 504 },
   HostUnreachable: unavailable,
+  RemoteRefused: conflict,
   HubUnreachable: unavailable,
   HubNotStarted: unavailable,
   HubNotAnswering: unavailable,

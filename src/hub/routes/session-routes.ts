@@ -6,6 +6,8 @@ import type { PublishedEvent } from "../live-sessions.ts";
 import { sseResponse } from "../sse.ts";
 import { BODIES, QUERIES } from "../../hub-client/api.ts";
 import type { Hub } from "../hub.ts";
+import { createOnHost } from "../remote-create.ts";
+import { hostsFor } from "./host-questions.ts";
 import { afterParam, toPublished, type HandlerContext, type RouteSpec } from "./route.ts";
 
 // /api/sessions: the same operations as the CLI, on every host's sessions. Bodies are
@@ -35,17 +37,17 @@ export const SESSION_ROUTES: RouteSpec[] = [
   {
     method: "POST",
     path: "/api/sessions",
-    summary: "create a session: worktree (on a new branch off base, an existing branch, or a fetched pr), tmux session, claude (mode native or headless; absent: the hub's sessionMode)",
+    summary: "create a session on this host or an SSH host: worktree (on a new branch off base, an existing branch, or a fetched pr), tmux session, claude (mode native or headless; absent: the hub's sessionMode)",
     body: BODIES.createSession,
     errors: [400, 409],
     handle: async ({ hub, body }) => {
       const name = checkName("session", body.name as string);
-      const host = body.host as string | undefined;
-      if (host !== undefined && host !== hub.ctx.host.hostName) throw httpError("BadField", `unknown host ${JSON.stringify(host)} (see GET /api/hosts)`, { field: "host" });
+      const [host] = hostsFor(hub, body.host as string | undefined ?? "local", "host");
       const from = { base: body.base as string | undefined, branch: body.branch as string | undefined, pr: body.pr as number | undefined, remote: body.remote as string | undefined };
       // As the CLI refuses its flags, naming the body's fields instead.
       checkStartFrom(from, false, (field) => field);
-      const session = await hub.create({ name, repo: body.repo as string | undefined, ...from, prompt: body.prompt as string | undefined, mode: body.mode as SessionMode | undefined });
+      const request = { name, repo: body.repo as string | undefined, ...from, prompt: body.prompt as string | undefined, mode: body.mode as SessionMode | undefined };
+      const session = host === "local" ? await hub.create(request) : await createOnHost(hub.ctx, host!, request);
       return json(session, 201);
     },
   },
