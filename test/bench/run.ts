@@ -4,6 +4,7 @@ import { diffSection } from "./diff.ts";
 import { hubSection } from "./hub.ts";
 import { listSection } from "./list.ts";
 import { moveSection } from "./move.ts";
+import { nativeSection } from "./native.ts";
 import { rulesSection } from "./rules.ts";
 import { sshSection } from "./ssh.ts";
 import { statusLineSection } from "./status-line.ts";
@@ -14,7 +15,7 @@ import type { BenchSection } from "./section.ts";
 // `bun run bench [SECTION…]`: runs every section, or only the named ones, one after
 // another so they never compete for the machine.
 
-const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection, sshSection, diffSection, conversationsSection, syncSection, moveSection, statusLineSection, webSection];
+const SECTIONS: BenchSection[] = [listSection, hubSection, rulesSection, dashboardSection, sshSection, diffSection, conversationsSection, syncSection, moveSection, statusLineSection, webSection, nativeSection];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));
