@@ -187,7 +187,9 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
       case "PermissionRequest": {
         markBusy();
         const requestId = `native-${crypto.randomUUID()}`;
-        const toolUseId = toolUseIds.get(toolCallKey(event.toolName, event.toolInput)) ?? null;
+        const key = toolCallKey(event.toolName, event.toolInput);
+        const toolUseId = toolUseIds.get(key) ?? null;
+        toolUseIds.delete(key);
         const frame = toolRequestFrame(requestId, event, toolUseId);
         return new Promise((answer) => {
           open.set(requestId, { frame, toolName: event.toolName, toolUseId, answer });
@@ -202,6 +204,8 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
       case "Stop":
         await catchUpWith(event.lastAssistantMessage);
         busySince = null;
+        // The turn's tool calls are over: what they were called is not needed again.
+        toolUseIds.clear();
         withdrawAll("the turn ended");
         // No cost here: claude's statusLine reports the turn's cost just after; the cost event follows.
         emit(resultFrame(event, claudeSessionId, null) as unknown as Record<string, unknown>);

@@ -16,7 +16,7 @@ import { LAST_REFRESH_KEY, refreshIndex, type RefreshReport } from "./refresh-in
 /** The hub's watcher writes this while it keeps the index fresh. */
 export const WATCHER_HEARTBEAT_KEY = "watcher_heartbeat";
 /** A heartbeat older than this means nobody is watching. */
-export const HEARTBEAT_FRESH_MS = 10_000;
+export const HEARTBEAT_FRESH_MS = 30_000;
 
 export interface HistoryFilter {
   /** Only conversations whose cwd is this directory or below it. */
