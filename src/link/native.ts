@@ -64,6 +64,8 @@ export interface NativeDeps extends HubLinkDeps {
 const PROMPT_ARG_MAX = 32 * 1024;
 /** claude's status says a permission dialog this long without any hook saying so: the hooks are silent. */
 const SILENT_HOOK_MS = 3000;
+/** An idle claude's status file is looked at this many times less often. */
+const IDLE_POLL_FACTOR = 4;
 /** How long a Stop waits for the turn's last reply to reach the transcript. */
 const TRANSCRIPT_LAG_MS = 500;
 
@@ -289,7 +291,8 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
     if (!promptOnCommandLine) void typeAndConfirm(prompt);
   }
 
-  const watch = setInterval(() => {
+  let watch: ReturnType<typeof setTimeout> | undefined;
+  const look = () => {
     forwardTranscript();
     const status = deps.claudeStatus(claude.pid);
     if (status && !ready) {
@@ -326,10 +329,15 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
       lastCost = cost;
       linkEvent({ event: "cost", processCostUsd: cost });
     }
-  }, deps.pollMs ?? 250);
+    // While claude works, an Esc must show soon; an idle claude changes only through hooks, or
+    // the fallback, which can take its time. Fewer wake-ups for the many sessions that sit idle.
+    const every = deps.pollMs ?? 250;
+    watch = setTimeout(look, busySince !== null || open.size > 0 || !ready ? every : every * IDLE_POLL_FACTOR);
+  };
+  look();
 
   const exit = await claude.exited;
-  clearInterval(watch);
+  clearTimeout(watch);
   forwardTranscript();
   withdrawAll("claude exited");
   linkEvent({ event: "claude_exited", code: exit.code, signal: exit.signal });
