@@ -88,6 +88,8 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   let silentSince: number | null = null;
   let saidSilent: string | null = null;
   let lastHookAt: number | null = null;
+  /** Why claude said its session ended (SessionEnd: `prompt_input_exit`, `clear`, `logout`…), for the dead state's reason. */
+  let endReason: string | null = null;
   let lastCost: number | null = null;
   let deliveries = Promise.resolve();
 
@@ -213,6 +215,7 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
         emit(resultFrame(event, claudeSessionId, null) as unknown as Record<string, unknown>);
         return {};
       case "SessionEnd":
+        endReason = event.reason;
         linkEvent({ event: "session_end", reason: event.reason });
         return {};
       default:
@@ -340,7 +343,7 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   clearTimeout(watch);
   forwardTranscript();
   withdrawAll("claude exited");
-  linkEvent({ event: "claude_exited", code: exit.code, signal: exit.signal });
+  linkEvent({ event: "claude_exited", code: exit.code, signal: exit.signal, ...(endReason ? { sessionEnd: endReason } : {}) });
   await link.flush(deps.flushTimeoutMs ?? Number.POSITIVE_INFINITY);
   hooks.stop();
   link.close();

@@ -102,6 +102,7 @@ test("the fold: starting until ready; hooks set the state; transcript records ne
   expect(state.status).toBe("idle");
   state = fold(state, "link", { event: "permission_mode", permissionMode: "auto" });
   expect(state.permissionMode).toBe("auto");
+  expect(fold(state, "link", { event: "claude_exited", code: 0, sessionEnd: "prompt_input_exit" })).toMatchObject({ status: "dead", statusReason: "claude exited with status 0 (its session ended: prompt_input_exit)" });
   state = fold(state, "link", { event: "claude_exited", code: null, signal: "SIGKILL" });
   expect(fold(state, "link", { event: "native_state", status: "working", reason: null })).toMatchObject({ status: "dead", statusReason: "claude was killed by SIGKILL" });
 });

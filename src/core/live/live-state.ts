@@ -50,7 +50,7 @@ export type LinkEvent =
   | { event: "permission_mode"; permissionMode: string }
   /** claude's own total cost for this process, as its statusLine input says (a native claude). */
   | { event: "cost"; processCostUsd: number }
-  | { event: "claude_exited"; code: number | null; signal?: string | null }
+  | { event: "claude_exited"; code: number | null; signal?: string | null; sessionEnd?: string }
   | { event: "gone"; reason: string }
   /** claude no longer waits for this request (the bridge's report after a relink says so). */
   | { event: "request_withdrawn"; requestId: string; reason: string };
@@ -202,7 +202,7 @@ export function applyLinkEvent(state: LiveState, linkEvent: LinkEvent | OtherLin
       return {
         ...state,
         status: "dead",
-        statusReason: event.signal ? `claude was killed by ${event.signal}` : `claude exited with status ${event.code}`,
+        statusReason: `${event.signal ? `claude was killed by ${event.signal}` : `claude exited with status ${event.code}`}${event.sessionEnd ? ` (its session ended: ${event.sessionEnd})` : ""}`,
         pending: [],
         lastActivityAt: at,
       };
