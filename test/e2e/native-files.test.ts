@@ -81,7 +81,7 @@ test("native: claude exiting on its own (/exit) removes the hooks settings file 
   await live.sb.tmux(["send-keys", "-t", "=csm-leaver:agent", "-l", "/exit"]);
   await waitForScreen(live, "leaver", "/exit");
   await press(live, "leaver", "Enter");
-  await live.waitForSession("leaver", "dead", (s) => s.status === "dead" && s.statusReason === "claude exited with status 0", 10_000);
+  await live.waitForSession("leaver", "dead", (s) => s.status === "dead" && s.statusReason === "claude exited with status 0 (its session ended: prompt_input_exit)", 10_000);
   await waitGone(live, [settingsFile, statusCopy]);
   expect([settingsFile, statusCopy].filter((path) => existsSync(path))).toEqual([]);
 });
