@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 
 /** Bytes `[from, to)` of a file (fewer when it is shorter now), or null when it vanished or cannot be read. */
 export function readRange(path: string, from: number, to: number): Buffer | null {
@@ -22,4 +22,15 @@ export function readRange(path: string, from: number, to: number): Buffer | null
   } finally {
     closeSync(fd);
   }
+}
+
+/** Bytes from `from` to the file's end as it is now; null when there are none, or it cannot be read. */
+export function readFrom(path: string, from: number): Buffer | null {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return null;
+  }
+  return size > from ? readRange(path, from, size) : null;
 }

@@ -1,4 +1,5 @@
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { readFrom } from "../../src/host/read-range.ts";
+import { appendFileSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { connectAgentSocket } from "../../src/cli/commands/agent-spec.ts";
 import { claudeConfigDir } from "../../src/config/claude-config-dir.ts";
@@ -159,21 +160,6 @@ function startSupervisor(sb: Sandbox, port: number, name: string, secret: string
     flushTimeoutMs: 2000,
   });
   return supervisor;
-}
-
-function readFrom(path: string, offset: number): Uint8Array | null {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    const bytes = new Uint8Array(Math.max(0, statSync(path).size - offset));
-    return bytes.length === 0 ? null : bytes.subarray(0, readSync(fd, bytes, 0, bytes.length, offset));
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** What claude writes to its transcript for a prompt or a reply. */

@@ -1,10 +1,9 @@
 import { expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { bashReply, FAKE_API_KEY, prepareClaudeEnv, startFakeAnthropic, textReply } from "../fixtures/fake-anthropic.ts";
+import { bashReply, startFakeAnthropic, textReply } from "../fixtures/fake-anthropic.ts";
 import { startTestHub } from "../helpers/hub.ts";
-import { REAL_CLAUDE } from "../helpers/live.ts";
-import { makeRemoteSandbox } from "../helpers/remote.ts";
+import { makeRemoteSandbox, useRealClaudeOnDevbox } from "../helpers/remote.ts";
 import { startTui } from "../helpers/tui.ts";
 
 // A native session on a remote host behind the real sshd: the remote csm runs claude's own
@@ -26,11 +25,7 @@ test("a native session on a remote host: live state, and requests answered from 
   await using fake = await startFakeAnthropic();
   await using remote = await makeRemoteSandbox({ remoteEnv: { CSM_SESSION_MODE: "native" } });
   const { sb } = remote;
-  const claudeEnv = prepareClaudeEnv({ root: join(sb.paths.root, "devbox-claude"), apiUrl: fake.url, projectDir: remote.remoteRepo });
-  const config = JSON.parse(await Bun.file(sb.paths.configFile).text());
-  const { HOME: _home, ...claudeVars } = claudeEnv;
-  Object.assign(config.hosts.devbox.env, claudeVars, { CSM_CLAUDE_BIN: REAL_CLAUDE, CLAUDE_CODE_MAX_RETRIES: "0", ANTHROPIC_API_KEY: FAKE_API_KEY });
-  await sb.writeConfig(config);
+  await useRealClaudeOnDevbox(remote, fake.url);
 
   const first = join(sb.paths.root, "approved-over-the-api");
   const second = join(sb.paths.root, "approved-on-the-dashboard");

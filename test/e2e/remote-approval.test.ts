@@ -1,10 +1,9 @@
 import { expect, test, setDefaultTimeout } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { bashReply, FAKE_API_KEY, prepareClaudeEnv, startFakeAnthropic, textReply } from "../fixtures/fake-anthropic.ts";
+import { bashReply, startFakeAnthropic, textReply } from "../fixtures/fake-anthropic.ts";
 import { startTestHub } from "../helpers/hub.ts";
-import { REAL_CLAUDE } from "../helpers/live.ts";
-import { makeRemoteSandbox } from "../helpers/remote.ts";
+import { makeRemoteSandbox, useRealClaudeOnDevbox } from "../helpers/remote.ts";
 import { startTui } from "../helpers/tui.ts";
 
 // Real tmux, git, sshd and claude: slower than bun's 5 s default on a loaded 2-core machine.
@@ -23,11 +22,7 @@ test("a remote claude's tool request is seen and approved from the local hub's A
     remoteEnv: {} as Record<string, string>,
   });
   const { sb } = remote;
-  const claudeEnv = prepareClaudeEnv({ root: join(sb.paths.root, "devbox-claude"), apiUrl: fake.url, projectDir: remote.remoteRepo });
-  const config = JSON.parse(await Bun.file(sb.paths.configFile).text());
-  const { HOME: _home, ...claudeVars } = claudeEnv;
-  Object.assign(config.hosts.devbox.env, claudeVars, { CSM_CLAUDE_BIN: REAL_CLAUDE, CLAUDE_CODE_MAX_RETRIES: "0", ANTHROPIC_API_KEY: FAKE_API_KEY });
-  await sb.writeConfig(config);
+  await useRealClaudeOnDevbox(remote, fake.url);
 
   const first = join(sb.paths.root, "approved-over-the-api");
   const second = join(sb.paths.root, "approved-on-the-dashboard");

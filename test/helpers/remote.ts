@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { FAKE_API_KEY, prepareClaudeEnv } from "../fixtures/fake-anthropic.ts";
 import { REAL_CLAUDE } from "./live.ts";
 import { makeSandbox, CSM_ENTRY, FAKE_CLAUDE, freePort, stopHubOf, type Sandbox } from "./sandbox.ts";
 import { startSshd, type Sshd } from "./sshd.ts";
@@ -79,4 +80,17 @@ export function realClaudeRemoteEnv(claudeEnv: Record<string, string>): Record<s
     DISABLE_AUTOUPDATER: "1",
     CSM_CLAUDE_BIN: REAL_CLAUDE,
   };
+}
+
+/**
+ * Makes devbox run the real claude against the fake API: a claude config dir of its own
+ * (trusting the remote repo), its variables in the host's env in the local config.
+ */
+export async function useRealClaudeOnDevbox(remote: RemoteSandbox, apiUrl: string): Promise<void> {
+  const { sb } = remote;
+  const claudeEnv = prepareClaudeEnv({ root: join(sb.paths.root, "devbox-claude"), apiUrl, projectDir: remote.remoteRepo });
+  const config = JSON.parse(await Bun.file(sb.paths.configFile).text());
+  const { HOME: _home, ...claudeVars } = claudeEnv;
+  Object.assign(config.hosts.devbox.env, claudeVars, { CSM_CLAUDE_BIN: REAL_CLAUDE, CLAUDE_CODE_MAX_RETRIES: "0", ANTHROPIC_API_KEY: FAKE_API_KEY });
+  await sb.writeConfig(config);
 }

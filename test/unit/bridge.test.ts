@@ -1,8 +1,9 @@
 import { expect, test } from "bun:test";
 import type { PipedProcess } from "../../src/host/runner.ts";
-import { runBridge, type AgentSocket } from "../../src/link/bridge.ts";
+import { runBridge } from "../../src/link/bridge.ts";
 import { plain } from "../../src/link/render.ts";
 import { launchSpec } from "../helpers/launch-spec.ts";
+import { scriptedHub } from "../helpers/scripted-hub.ts";
 
 // The bridge's bookkeeping with a scripted hub socket and a scripted claude: what is sent,
 // when, with which seq, and what reaches claude's stdin.
@@ -31,17 +32,11 @@ function fakeClaude() {
 }
 
 function fakeHub() {
-  const sockets: { sent: string[]; handlers: { open(): void; message(text: string): void; close(): void } }[] = [];
-  const connect = (_url: string, _secret: string, handlers: (typeof sockets)[number]["handlers"]): AgentSocket => {
-    const socket = { sent: [] as string[], handlers };
-    sockets.push(socket);
-    return { send: (text) => void socket.sent.push(text), close: () => {} };
-  };
-  const all = (i: number) => sockets[i]!.sent.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const hub = scriptedHub();
   // The relayed frames; the bridge's report of open requests after each hello is `reports`.
-  const frames = (i: number) => all(i).filter((f) => f.type !== "csm_open_requests");
-  const reports = (i: number) => all(i).filter((f) => f.type === "csm_open_requests").map((f) => f.requests as { request_id: string }[]);
-  return { sockets, connect, frames, reports, hello: (i: number, lastSeq: number) => sockets[i]!.handlers.message(`${JSON.stringify({ type: "csm_hello", lastSeq })}\n`) };
+  const frames = (i: number) => hub.all(i).filter((f) => f.type !== "csm_open_requests");
+  const reports = (i: number) => hub.all(i).filter((f) => f.type === "csm_open_requests").map((f) => f.requests as { request_id: string }[]);
+  return { sockets: hub.sockets, connect: hub.connect, frames, reports, hello: hub.hello };
 }
 
 const spec = launchSpec({ prompt: "first", agentUrl: "ws://x/ws/agent/s" });

@@ -1,24 +1,19 @@
 import { expect, test } from "bun:test";
-import type { AgentSocket } from "../../src/link/hub-link.ts";
 import { runNative, type ClaudeStatus, type NativeDeps } from "../../src/link/native.ts";
 import { plain } from "../../src/link/render.ts";
 import { launchSpec } from "../helpers/launch-spec.ts";
+import { scriptedHub } from "../helpers/scripted-hub.ts";
 
 // The native supervisor's bookkeeping with a scripted hub socket, a scripted claude (its
 // hooks called directly, its status file and transcript in memory): what reaches the hub,
 // what the hooks answer, what is typed into claude's input.
 
 function fakeHub() {
-  const sockets: { sent: string[]; handlers: { open(): void; message(text: string): void; close(): void } }[] = [];
-  const connect = (_url: string, _secret: string, handlers: (typeof sockets)[number]["handlers"]): AgentSocket => {
-    const socket = { sent: [] as string[], handlers };
-    sockets.push(socket);
-    return { send: (text) => void socket.sent.push(text), close: () => {} };
-  };
-  const frames = () => sockets.flatMap((s) => s.sent.map((line) => JSON.parse(line) as Record<string, unknown>)).filter((f) => f.type !== "csm_open_requests");
-  const reports = () => sockets.flatMap((s) => s.sent.map((line) => JSON.parse(line) as Record<string, unknown>)).filter((f) => f.type === "csm_open_requests");
-  const say = (frame: object, i = sockets.length - 1) => sockets[i]!.handlers.message(`${JSON.stringify(frame)}\n`);
-  return { sockets, connect, frames, reports, say, hello: (lastSeq: number) => say({ type: "csm_hello", lastSeq }) };
+  const hub = scriptedHub();
+  const every = () => hub.sockets.flatMap((_, i) => hub.all(i));
+  const frames = () => every().filter((f) => f.type !== "csm_open_requests");
+  const reports = () => every().filter((f) => f.type === "csm_open_requests");
+  return { sockets: hub.sockets, connect: hub.connect, frames, reports, say: hub.say, hello: (lastSeq: number) => hub.hello(hub.sockets.length - 1, lastSeq) };
 }
 
 function fakeClaudeWorld() {

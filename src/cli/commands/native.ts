@@ -1,10 +1,11 @@
-import { closeSync, openSync, readFileSync, readSync, rmSync, statSync } from "node:fs";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { claudeConfigDir } from "../../config/claude-config-dir.ts";
 import { csmPaths } from "../../config/paths.ts";
 import { createContext, AGENT_WINDOW, tmuxSessionName } from "../../core/context.ts";
 import { preToolUseVerdict } from "../../core/rules/pre-tool-use.ts";
 import { RuleSource } from "../../core/rules/rule-source.ts";
 import { LocalHost } from "../../host/local.ts";
+import { readFrom } from "../../host/read-range.ts";
 import { resolveRealPath } from "../../host/real-path.ts";
 import { startHookServer } from "../../link/hook-server.ts";
 import { BRIDGE_HOOK_SECRET_VARIABLE } from "../../link/hook-settings.ts";
@@ -102,24 +103,6 @@ function readCost(path: string): number | null {
     // Half-written by claude's statusLine command: read it next time.
   }
   return costSeen.cost;
-}
-
-function readFrom(path: string, offset: number): Uint8Array | null {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    const size = statSync(path).size;
-    if (size <= offset) return null;
-    const bytes = new Uint8Array(size - offset);
-    const read = readSync(fd, bytes, 0, bytes.length, offset);
-    return bytes.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 const sessionIdArg = (spec: LaunchSpec) => {
