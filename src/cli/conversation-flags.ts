@@ -27,4 +27,4 @@ export function checkRef(ref: string): string {
 }
 
 /** The project as a person names it: the last part of the cwd. */
-export const projectName = (record: { cwd: string | null; project: string }) => (record.cwd ? record.cwd.replace(/\/+$/, "").split("/").pop() || record.cwd : record.project);
+export { projectName } from "../core/conversations/search-text.ts";

@@ -65,8 +65,8 @@ export const QUERIES = {
   stream: objectSchema({ after: nonNegativeIntegerSchema, ticket: stringSchema }),
   /** ?stat=1 (or neither): the stat; ?file=PATH: that file's diff. */
   diff: objectSchema({ stat: stringSchema, file: stringSchema }),
-  /** No ?search: newest first; with it, ranked hits with snippets. No ?host: every configured host. */
-  conversations: objectSchema({ search: stringSchema, host: stringSchema, project: stringSchema, since: stringSchema, limit: { type: "integer", minimum: 1 } }),
+  /** No ?search: newest first; with it, ranked hits with snippets (?text=1: also as `csm search` prints them). No ?host: every configured host. */
+  conversations: objectSchema({ search: stringSchema, host: stringSchema, project: stringSchema, since: stringSchema, limit: { type: "integer", minimum: 1 }, text: stringSchema }),
   conversation: objectSchema({ host: stringSchema }),
   trash: objectSchema({ host: stringSchema }),
   archive: objectSchema({ host: stringSchema }),
@@ -102,6 +102,8 @@ export interface ConversationsReply {
   conversations: ListedConversation[];
   /** Every host asked; `error` says why one gave no answer (null: it answered). */
   hosts: { host: string; error: string | null }[];
+  /** With ?search and ?text=1: what `csm search` prints, on stdout and stderr (its fast path in bin/csm prints these). */
+  printed?: { out: string; err: string };
 }
 
 type Ok = { ok: true };

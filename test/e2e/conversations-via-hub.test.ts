@@ -44,3 +44,25 @@ test("search and history go through the hub for its own claude config dir, and n
   expect((JSON.parse(other.stdout) as { title: string }[]).map((hit) => hit.title)).toEqual(["remember the heron"]);
   expect((await live.sb.csm(["search", "osprey", "--json"], { env: otherEnv })).code).toBe(1);
 });
+
+test("the plain `csm search WORDS` through a hub prints what the command prints, made printable, without loading csm", async () => {
+  await using live = await makeLiveSandbox();
+  await conversationByHand(live, "notes", "remember the \u001b]0;pwned\u0007 kestrel", "Noted the kestrel.");
+  expect((await live.sb.csm(["server", "start"], { env: live.claudeEnv })).code).toBe(0);
+  await live.sb.waitFor(async () => (await live.sb.csm(["search", "kestrel", "--json"], { env: live.claudeEnv })).code === 0, { what: "the hub's answer" });
+
+  const plain = await live.sb.csm(["search", "kestrel"], { env: live.claudeEnv });
+  const flagged = await live.sb.csm(["search", "kestrel", "--limit", "20"], { env: live.claudeEnv });
+  expect(plain).toMatchObject({ code: 0, stderr: "" });
+  expect(plain.stdout).toBe(flagged.stdout);
+  expect(plain.stdout).toContain("[kestrel]");
+  expect(plain.stdout).toContain("␛]0;pwned␇");
+  expect(plain.stdout).not.toContain("\u001b");
+  expect(await live.sb.csm(["search", "nothingcalledthis"], { env: live.claudeEnv })).toMatchObject({ code: 1, stdout: "no conversation matches\n" });
+
+  // The plain form needs neither the config nor a module of csm: with a broken config only
+  // the hub could have answered it, while the flagged form (csm's own path) reports the config.
+  await live.sb.writeConfig("{ broken");
+  expect(await live.sb.csm(["search", "kestrel"], { env: live.claudeEnv })).toMatchObject({ code: 0, stdout: plain.stdout });
+  expect((await live.sb.csm(["search", "kestrel", "--limit", "20"], { env: live.claudeEnv })).code).not.toBe(0);
+});

@@ -1,3 +1,5 @@
+import type { SearchHit } from "../../core/conversations/conversation-record.ts";
+import { searchPrinted } from "../../core/conversations/search-text.ts";
 import { interleave, newestFirst } from "../../core/conversations/merge-answers.ts";
 import { isAbsolute } from "node:path";
 import { expandHome } from "../../config/paths.ts";
@@ -50,7 +52,8 @@ async function listConversations(hub: Hub, url: URL): Promise<Response> {
     await hub.conversations.indexed();
     const answers = await askFrom(hub, hosts, () => hub.conversations.local().search(search, limit), ["search", "--limit", String(limit), "--", search]);
     const conversations: ListedConversation[] = interleave(answers.map((answer) => answer.items), limit);
-    return json({ conversations, hosts: hostsOf(answers) });
+    const printed = params.get("text") === "1" ? { printed: searchPrinted(conversations as SearchHit[], hostsOf(answers)) } : {};
+    return json({ conversations, hosts: hostsOf(answers), ...printed });
   }
   const limit = limitOf(params.get("limit"), DEFAULT_LIST_LIMIT);
   const sinceText = params.get("since") ?? undefined;
@@ -145,7 +148,7 @@ export const CONVERSATION_ROUTES: RouteSpec[] = [
     path: "/api/conversations",
     summary:
       "every claude conversation ({conversations, hosts}): without ?search newest first (like `csm history`; ?project=DIR, ?since=7d|12h|DATE), " +
-      `with ?search ranked hits with a snippet (like \`csm search\`); ?host=NAME asks that host only, none asks every configured host; ` +
+      `with ?search ranked hits with a snippet (like \`csm search\`; ?text=1 adds them as it prints them); ?host=NAME asks that host only, none asks every configured host; ` +
       `?limit default ${DEFAULT_LIST_LIMIT} (search ${DEFAULT_SEARCH_LIMIT}), at most ${MAX_LIMIT}. hosts[].error says why a host gave no answer`,
     query: QUERIES.conversations,
     errors: [400],
