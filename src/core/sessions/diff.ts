@@ -129,8 +129,13 @@ export async function diffStat(ctx: Context, name: string): Promise<DiffStat> {
   const there = checkWorktree(ctx, record);
   const base = baseOf(ctx, record);
   const uncommitted = ctx.git.uncommitted(worktree);
-  const untracked = ctx.git.untrackedFiles(worktree).then((paths) => mapPooled(paths, READ_CONCURRENCY, (path) => untrackedEntry(ctx, worktree, path)));
-  const diffs = Promise.all([base.then(({ baseCommit }) => ctx.git.committedSince(worktree, baseCommit)), uncommitted]);
+  const committed = base.then(({ baseCommit }) => ctx.git.committedSince(worktree, baseCommit));
+  // Read once the commits' diff has started: hundreds of reads at once would hold up its
+  // start by as long as it runs (the two git diffs are the stat's critical path).
+  const untracked = Promise.all([ctx.git.untrackedFiles(worktree), base.catch(() => undefined)]).then(([paths]) =>
+    mapPooled(paths, READ_CONCURRENCY, (path) => untrackedEntry(ctx, worktree, path)),
+  );
+  const diffs = Promise.all([committed, uncommitted]);
   // Handled here too, so a failure below does not leave them rejected unobserved; awaited below.
   untracked.catch(() => undefined);
   diffs.catch(() => undefined);
