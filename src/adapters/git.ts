@@ -164,8 +164,8 @@ export class Git {
    * in the working tree is looked at. `base...HEAD` finds the merge base in the same call
    * (the one `git merge-base base HEAD` prints, also when there are several).
    */
-  async committedSince(worktree: string, base: string): Promise<ChangedPath[]> {
-    return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", `${base}...HEAD`, "--"]));
+  async committedSince(worktree: string, base: string, head = "HEAD"): Promise<ChangedPath[]> {
+    return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", `${base}...${head}`, "--"]));
   }
 
   /** What is not committed yet, staged or not: the working tree against HEAD (the same work as `git diff --stat`). */

@@ -155,3 +155,27 @@ test("an unknown session is not found", async () => {
   expect(result.code).toBe(1);
   expect(result.stderr).toContain("nobody");
 });
+
+test("the commits' diff is kept between stats only while its commits stay: a new commit, a moved base and a kill are seen", async () => {
+  await using sb = await makeSandbox();
+  const { repo, worktree } = await session(sb, "kept");
+  await writeFile(join(worktree, "first.txt"), "1\n");
+  await sb.git(worktree, ["add", "."]);
+  await sb.git(worktree, ["commit", "-q", "-m", "first"]);
+  expect((await stat(sb, "kept")).files.map((f) => f.path)).toEqual(["first.txt"]);
+  const cache = join(sb.paths.stateHome, "csm", "diff-cache", "kept.json");
+  expect(await Bun.file(cache).exists()).toBe(true);
+
+  await writeFile(join(worktree, "second.txt"), "2\n2\n");
+  await sb.git(worktree, ["add", "."]);
+  await sb.git(worktree, ["commit", "-q", "-m", "second"]);
+  expect((await stat(sb, "kept")).files.map((f) => [f.path, f.added])).toEqual([["first.txt", 1], ["second.txt", 2]]);
+
+  // The base gets the first file's very change: against the new merge base it is no change of the session's.
+  await sb.git(repo, ["cherry-pick", (await sb.git(worktree, ["rev-parse", "HEAD~1"])).trim()]);
+  await sb.git(worktree, ["rebase", "-q", "main"]);
+  expect((await stat(sb, "kept")).files.map((f) => f.path)).toEqual(["second.txt"]);
+
+  expect((await sb.csm(["kill", "kept", "--force"])).code).toBe(0);
+  expect(await Bun.file(cache).exists()).toBe(false);
+});

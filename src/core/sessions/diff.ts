@@ -4,6 +4,7 @@ import { CsmError, notFoundError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import type { Context } from "../context.ts";
+import { committedChanges } from "./committed-diff-cache.ts";
 import { combineChanges, pathsToRecount } from "./diff-combine.ts";
 import type { DiffFile, DiffStat, FileDiff } from "./diff-types.ts";
 
@@ -129,10 +130,13 @@ export async function diffStat(ctx: Context, name: string): Promise<DiffStat> {
   const there = checkWorktree(ctx, record);
   const base = baseOf(ctx, record);
   const uncommitted = ctx.git.uncommitted(worktree);
-  const committed = base.then(({ baseCommit }) => ctx.git.committedSince(worktree, baseCommit));
+  const head = ctx.git.resolveCommit(worktree, "HEAD");
+  const committed = Promise.all([base, head]).then(([{ baseCommit }, headCommit]) =>
+    headCommit ? committedChanges(ctx, name, worktree, baseCommit, headCommit) : ctx.git.committedSince(worktree, baseCommit),
+  );
   // Read once the commits' diff has started: hundreds of reads at once would hold up its
   // start by as long as it runs (the two git diffs are the stat's critical path).
-  const untracked = Promise.all([ctx.git.untrackedFiles(worktree), base.catch(() => undefined)]).then(([paths]) =>
+  const untracked = Promise.all([ctx.git.untrackedFiles(worktree), base.catch(() => undefined), head.catch(() => undefined)]).then(([paths]) =>
     mapPooled(paths, READ_CONCURRENCY, (path) => untrackedEntry(ctx, worktree, path)),
   );
   const diffs = Promise.all([committed, uncommitted]);
@@ -140,6 +144,7 @@ export async function diffStat(ctx: Context, name: string): Promise<DiffStat> {
   untracked.catch(() => undefined);
   diffs.catch(() => undefined);
   base.catch(() => undefined);
+  committed.catch(() => undefined);
   await there;
   const resolved = await base;
   const [mergeBase, counts] = await Promise.all([mergeBaseOf(ctx, record, resolved), ctx.git.aheadBehind(worktree, resolved.baseCommit)]);

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { committedDiffCachePath } from "./committed-diff-cache.ts";
 import { CsmError, notFoundError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
@@ -98,6 +99,7 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
     // The pane's program removes its --settings file (and a native session's status copy) as
     // it ends; one killed with its tmux session may not have got to it.
     for (const file of [`${name}.json`, `${name}.status.json`]) await ctx.host.files.remove(join(ctx.settings.paths.hooksDir, file));
+    await ctx.host.files.remove(committedDiffCachePath(ctx, name));
   }
   return done;
 }
