@@ -91,6 +91,26 @@ export interface Sandbox extends AsyncDisposable {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** Every process below `pids` (children, theirs, …), from /proc; none where there is no /proc. */
+function descendantsOf(pids: readonly number[]): number[] {
+  const children = new Map<number, number[]>();
+  if (!existsSync("/proc/self/stat")) return [];
+  for (const entry of readdirSync("/proc", { withFileTypes: true })) {
+    if (!entry.isDirectory() || !/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry.name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry.name)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const found: number[] = [];
+  const queue = [...pids];
+  while (queue.length > 0) for (const child of children.get(queue.shift()!) ?? []) found.push(child), queue.push(child);
+  return found;
+}
+
 function randomSuffix(): string {
   return crypto.randomUUID().replaceAll("-", "").slice(0, 12);
 }
@@ -306,11 +326,14 @@ export async function makeSandbox(): Promise<Sandbox> {
         for (const pid of controls?.code === 0 ? controls.stdout.split("\n").filter(Boolean).map(Number) : []) {
           if (isAlive(pid)) process.kill(pid, "SIGKILL");
         }
-        await tmuxOn(name, ["kill-server"]).catch(() => undefined);
       }
-      // Let the panes' processes (run-agent, the stand-in) finish exiting so none of them
-      // writes into the directory after it is removed.
-      await waitFor(() => panePids.every((pid) => !isAlive(pid)), { timeoutMs: 3_000, what: "tmux panes to exit" }).catch(() => undefined);
+      // claude runs under the pane's process (the bridge, the native supervisor) and may
+      // outlive it by a moment, writing its config and transcript as it exits.
+      const paneProcesses = [...panePids, ...descendantsOf(panePids)];
+      for (const name of sockets) await tmuxOn(name, ["kill-server"]).catch(() => undefined);
+      // Let the panes' processes (run-agent, the stand-in, claude) finish exiting so none of
+      // them writes into the directory after it is removed.
+      await waitFor(() => paneProcesses.every((pid) => !isAlive(pid)), { timeoutMs: 5_000, what: "tmux panes to exit" }).catch(() => undefined);
       // A bridge whose hub went away starts one (see src/link/bridge.ts): one may have come
       // up, or be coming up, while the sandbox was torn down.
       await stopHubOf(paths.stateHome);
