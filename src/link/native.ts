@@ -223,6 +223,9 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
     }
   };
 
+  let claudePid: number | null = null;
+  const dialogOpen = () => open.size > 0 || (claudePid !== null && deps.claudeStatus(claudePid)?.status === "waiting");
+
   const whenReady = () => (ready ? Promise.resolve() : new Promise<void>((resolve) => readyWaiters.push(resolve)));
 
   const typeAndConfirm = async (text: string): Promise<boolean> => {
@@ -250,6 +253,9 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
       request.answer(hookAnswer.body);
       return sent(message, out);
     }
+    // Keys typed into an open dialog answer it ("1", Enter: yes): nothing is typed then.
+    const typing = message.type === "user" || (message.type === "control_request" && ["rename_session", "set_model"].includes((message.request as { subtype: string }).subtype));
+    if (typing && dialogOpen()) return refused(out, "claude shows a dialog on its screen (a tool request?): typing now would answer it; answer it first (csm approve / deny, or csm attach)");
     if (message.type === "user") {
       const text = typeof message.message.content === "string" ? message.message.content : message.message.content.map((block) => ("text" in block ? block.text : "")).join("");
       typedPrompts.push(pasteableText(text));
@@ -286,6 +292,7 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   const prompt = spec.prompt;
   const promptOnCommandLine = prompt !== undefined && prompt.length <= PROMPT_ARG_MAX && !prompt.startsWith("-");
   const claude = deps.spawnClaude(promptOnCommandLine ? [...spec.argv, prompt] : spec.argv, { ...spec.env, ...hooks.env });
+  claudePid = claude.pid;
   linkEvent({ event: "claude_started", pid: claude.pid, claudeSessionId, starting: true });
   if (prompt !== undefined) {
     // The first prompt is in the log as what csm sent, whichever way it reaches claude.

@@ -263,3 +263,26 @@ test("hooks that went silent: claude's status file shows the state after a while
   world.exit(0);
   await done;
 });
+
+test("nothing is typed while claude shows a dialog: a message, a rename would answer it", async () => {
+  const world = fakeClaudeWorld();
+  const done = runNative({ ...spec, prompt: undefined }, world.deps);
+  world.hub.hello(0);
+  world.state.status = { status: "idle", updatedAt: Date.now(), waitingFor: null };
+  await until("ready", () => world.events().includes("native_ready"));
+  void world.hook("PermissionRequest", { tool_name: "Bash", tool_input: { command: "rm -rf x" } });
+  await until("request relayed", () => world.hub.frames().some((f) => f.type === "control_request"));
+  world.hub.say({ type: "user", message: { role: "user", content: "1" }, csm_out: "m1" });
+  world.hub.say({ type: "control_request", request_id: "r", request: { subtype: "rename_session", title: "x" }, csm_out: "n1" });
+  await until("both refused", () => world.hub.frames().filter((f) => f.type === "csm_undeliverable").length === 2);
+  expect(world.state.typed).toEqual([]);
+  // A dialog no hook reported (claude's status file says so) holds typing back too.
+  world.hub.say({ type: "control_response", response: { subtype: "success", request_id: (world.hub.frames().find((f) => f.type === "control_request") as { request_id: string }).request_id, response: { behavior: "deny", message: "no" } }, csm_out: "a1" });
+  await until("answered", () => world.hub.frames().some((f) => f.type === "csm_sent" && f.out === "a1"));
+  world.state.status = { status: "waiting", updatedAt: Date.now(), waitingFor: "plan approval" };
+  world.hub.say({ type: "user", message: { role: "user", content: "go on" }, csm_out: "m2" });
+  await until("refused", () => world.hub.frames().some((f) => f.type === "csm_undeliverable" && f.out === "m2"));
+  expect(world.state.typed).toEqual([]);
+  world.exit(0);
+  await done;
+});
