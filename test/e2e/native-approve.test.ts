@@ -84,3 +84,17 @@ test("native: the hub killed while a request waits; `csm pending` shows it again
   expect(readFileSync(target, "utf8")).toBe("ran\n");
   expect(await decisions(live, "survivor")).toEqual([expect.objectContaining({ requestId: request.requestId, by: "person", action: "allow" })]);
 });
+
+test("native: a message sent while claude's dialog is open is refused, never typed into the dialog", async () => {
+  await using live = await makeLiveSandbox();
+  const target = join(live.sb.paths.root, "never-by-typing");
+  await askedToRun(live, "guarded", `touch ${target}`);
+  // "1" then Enter would pick "1. Yes" in claude's dialog.
+  const sent = await live.sb.csm(["send", "guarded", "1"]);
+  expect(sent.code).toBe(1);
+  expect(sent.stderr).toContain("claude shows a dialog");
+  await Bun.sleep(500);
+  expect(existsSync(target)).toBe(false);
+  expect(await screen(live, "guarded")).toContain(DIALOG);
+  expect(await pendingList(live)).toHaveLength(1);
+});
