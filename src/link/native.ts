@@ -5,7 +5,10 @@ import { permissionHookAnswer, readHookEvent, resultFrame, toolCallKey, toolRequ
 import type { ClaudeToCsm, CsmToClaude } from "./protocol.ts";
 import { transcriptFrame, TranscriptTail, type ReadFrom } from "./transcript-tail.ts";
 import { userMessage } from "./protocol.ts";
+import { freshMemory, judgeStatus, type ClaudeStatus, type HeardState } from "./status-fallback.ts";
 import { oneLine, pasteableText } from "./typed-text.ts";
+
+export type { ClaudeStatus } from "./status-fallback.ts";
 
 // The native supervisor: what a native session's agent pane runs (`csm native NAME`). claude
 // runs in the pane on the pane's own terminal, so a person who attaches sees claude's own
@@ -28,12 +31,6 @@ export interface NativeClaude {
   exited: Promise<{ code: number | null; signal: string | null }>;
 }
 
-export interface ClaudeStatus {
-  status: string;
-  /** When claude last changed `status`, in ms since the epoch (claude's statusUpdatedAt). */
-  updatedAt: number;
-  waitingFor: string | null;
-}
 
 export interface NativeDeps extends HubLinkDeps {
   /** Runs claude on the pane's terminal with `argv` and the hooks' variables added to the spec's environment. */
@@ -62,8 +59,6 @@ export interface NativeDeps extends HubLinkDeps {
 
 /** A first prompt up to this size goes on claude's command line; a longer one is typed once claude is ready. */
 const PROMPT_ARG_MAX = 32 * 1024;
-/** claude's status says a permission dialog this long without any hook saying so: the hooks are silent. */
-const SILENT_HOOK_MS = 3000;
 /** An idle claude's status file is looked at this many times less often. */
 const IDLE_POLL_FACTOR = 4;
 /** How long a Stop waits for the turn's last reply to reach the transcript. */
@@ -85,8 +80,7 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   let ready = false;
   let busySince: number | null = null;
   let permissionMode: string | null = null;
-  let silentSince: number | null = null;
-  let saidSilent: string | null = null;
+  const fallback = freshMemory();
   let lastHookAt: number | null = null;
   /** Why claude said its session ended (SessionEnd: `prompt_input_exit`, `clear`, `logout`…), for the dead state's reason. */
   let endReason: string | null = null;
@@ -155,7 +149,7 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
 
   const markBusy = () => {
     busySince = Date.now();
-    silentSince = null;
+    fallback.disagreeingSince = null;
   };
 
   const onHook = async (payload: unknown): Promise<Record<string, unknown>> => {
@@ -310,29 +304,16 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
       linkEvent({ event: "native_ready" });
       readyWaiters.splice(0).forEach((resolve) => resolve());
     }
-    // An Esc interrupt fires no hook: claude's own status going idle after the last hook says it.
-    if (status?.status === "idle" && busySince !== null && status.updatedAt > busySince) {
+    const heard = { state: (open.size > 0 ? "waiting" : busySince !== null ? "busy" : "idle") as HeardState, busySince, lastHookAt };
+    const verdict = judgeStatus(status, heard, fallback, Date.now());
+    if (verdict.kind === "interrupted") {
       busySince = null;
       withdrawAll("interrupted");
       nativeState("idle", "interrupted");
-    }
-    // Hooks that went silent (a claude release that dropped one): claude's own status file
-    // disagreeing with what the hooks said, for a while, is shown, and says where it came from.
-    const heard = open.size > 0 ? "waiting" : busySince !== null ? "busy" : "idle";
-    const seen = status?.status === "busy" || status?.status === "waiting" || status?.status === "idle" ? status.status : heard;
-    if (seen !== heard && status!.updatedAt > (lastHookAt ?? 0)) {
-      silentSince ??= Date.now();
-      if (saidSilent !== seen && Date.now() - silentSince > SILENT_HOOK_MS) {
-        saidSilent = seen;
-        const what = seen === "waiting" ? `claude shows ${status!.waitingFor ?? "a dialog"} (answer it with csm attach)` : seen === "busy" ? "claude is working" : "claude is idle";
-        nativeState(seen === "busy" ? "working" : seen, `${what}, but no hook said so: from claude's status file`);
-      }
-    } else {
-      silentSince = null;
-      if (saidSilent !== null) {
-        saidSilent = null;
-        nativeState(heard === "busy" ? "working" : heard, null);
-      }
+    } else if (verdict.kind === "fallback") {
+      nativeState(verdict.state === "busy" ? "working" : verdict.state, verdict.reason);
+    } else if (verdict.kind === "agreed") {
+      nativeState(verdict.state === "busy" ? "working" : verdict.state, null);
     }
     const cost = deps.costUsd();
     if (cost !== null && cost !== lastCost) {
