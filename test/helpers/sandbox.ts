@@ -341,6 +341,9 @@ export async function makeSandbox(): Promise<Sandbox> {
       for (const pid of strays) process.kill(pid, "SIGTERM");
       await waitFor(() => strays.every((pid) => !isAlive(pid)), { timeoutMs: 3_000, what: "stray hubs to exit" }).catch(() => undefined);
       await rm(root, { recursive: true, force: true });
+      // A process that outlived all of the above (claude's own detached helpers) can still
+      // write its config once more on its way out: look again a little later, without waiting.
+      setTimeout(() => void rm(root, { recursive: true, force: true }).catch(() => undefined), 1000).unref();
     },
     [Symbol.asyncDispose]() {
       return sandbox.dispose();
