@@ -61,6 +61,8 @@ export interface NativeDeps extends HubLinkDeps {
 const PROMPT_ARG_MAX = 32 * 1024;
 /** An idle claude's status file is looked at this many times less often. */
 const IDLE_POLL_FACTOR = 4;
+/** Prompts csm typed and has not yet seen in the transcript, at most. */
+const REMEMBERED_PROMPTS = 20;
 /** How long a Stop waits for the turn's last reply to reach the transcript. */
 const TRANSCRIPT_LAG_MS = 500;
 
@@ -127,7 +129,7 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   const catchUpWith = async (reply: string | null) => {
     if (!reply || !tail) return;
     for (let waited = 0; lastAssistantText !== reply && waited < TRANSCRIPT_LAG_MS; waited += 20) {
-      await Bun.sleep(20);
+      await deps.sleep(20);
       forwardTranscript();
     }
   };
@@ -253,6 +255,8 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
     if (message.type === "user") {
       const text = typeof message.message.content === "string" ? message.message.content : message.message.content.map((block) => ("text" in block ? block.text : "")).join("");
       typedPrompts.push(pasteableText(text));
+      // One that claude never took (refused below) must not hide a person's same prompt for good.
+      if (typedPrompts.length > REMEMBERED_PROMPTS) typedPrompts.shift();
       // While claude works, what is typed waits in its input for the turn to end: delivered, not yet submitted.
       if (busySince !== null) {
         await deps.typeText(text);
