@@ -58,6 +58,7 @@ export function SessionView(props: Props) {
         {view.statusReason && <span> · {view.statusReason}</span>}
         {view.branch && <span> · {view.branch}</span>}
         {view.model && <span> · {view.model}</span>}
+        {view.mode === "native" && <span title="claude's own screen: csm attach shows it"> · native</span>}
         <span>
           {" "}
           · {view.turns} {view.turns === 1 ? "turn" : "turns"}{cost}
