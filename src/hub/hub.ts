@@ -87,12 +87,13 @@ export class Hub {
     );
     this.approvals = new Approvals(ctx, this.live, this.links, new RuleSource(ctx.settings.paths.configFile));
     this.remotes = new RemoteHubs(ctx, (event) => this.live.publishRemote(event));
+    // The conversation claude is in now, for reconnect to resume: a headless claude's init says
+    // it; a native claude's supervisor says when `/clear` moved it to another.
     this.live.subscribe((event) => {
-      if (event.kind !== "claude") return;
-      const data = event.data as { type?: string; subtype?: string; session_id?: string };
-      if (data.type === "system" && data.subtype === "init" && data.session_id) {
-        ctx.sessions().setClaudeSessionId(ctx.host.hostName, event.session, data.session_id);
-      }
+      const data = event.data as { type?: string; subtype?: string; session_id?: string; event?: string; claudeSessionId?: string };
+      const id =
+        event.kind === "claude" && data.type === "system" && data.subtype === "init" ? data.session_id : event.kind === "link" && data.event === "conversation" ? data.claudeSessionId : undefined;
+      if (id) ctx.sessions().setClaudeSessionId(ctx.host.hostName, event.session, id);
     });
     // A session found dead (claude's exit from its link, tmux gone from checkGone) is archived
     // at once, with the live state that saw it die.

@@ -74,7 +74,7 @@ interface OpenRequest {
 }
 
 export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<number> {
-  const claudeSessionId = sessionIdOf(spec.argv);
+  let claudeSessionId = sessionIdOf(spec.argv);
   const open = new Map<string, OpenRequest>();
   const toolUseIds = new Map<string, string>();
   const promptWaiters: (() => void)[] = [];
@@ -158,6 +158,13 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
     const event = readHookEvent(payload);
     if (!event) return {};
     lastHookAt = Date.now();
+    // `/clear` starts a new conversation in the same claude: its hooks name the new id.
+    const sessionId = (payload as { session_id?: unknown }).session_id;
+    if (typeof sessionId === "string" && sessionId !== "" && sessionId !== claudeSessionId) {
+      claudeSessionId = sessionId;
+      endReason = null;
+      linkEvent({ event: "conversation", claudeSessionId });
+    }
     const mode = (payload as { permission_mode?: unknown }).permission_mode;
     if (typeof mode === "string" && mode !== permissionMode) {
       permissionMode = mode;
@@ -211,7 +218,8 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
         emit(resultFrame(event, claudeSessionId, null) as unknown as Record<string, unknown>);
         return {};
       case "SessionEnd":
-        endReason = event.reason;
+        // `clear` ends a conversation, not claude: the next one follows in the same process.
+        if (event.reason !== "clear") endReason = event.reason;
         linkEvent({ event: "session_end", reason: event.reason });
         return {};
       default:

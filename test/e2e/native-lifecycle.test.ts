@@ -2,7 +2,7 @@ import { expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { slowTextReply, textReply } from "../fixtures/fake-anthropic.ts";
 import { makeLiveSandbox } from "../helpers/live.ts";
-import { createNative, sessionEvents, waitForScreen } from "../helpers/native.ts";
+import { createNative, press, sessionEvents, waitForScreen } from "../helpers/native.ts";
 
 // A native claude's life as csm drives it: an interrupt (an Esc on claude's screen, which
 // fires no hook), a kill -9 and a reconnect that resumes the same conversation, a rename.
@@ -80,4 +80,25 @@ test("native: csm rename has claude write the title into its own transcript", as
       .filter((record) => record.type === "custom-title");
   await live.sb.waitFor(() => titles().some((record) => record.customTitle === "new title"), { what: "a custom-title record in claude's transcript", timeoutMs: 15_000 });
   expect(titles()).toEqual([expect.objectContaining({ customTitle: "new title", sessionId: idle.claudeSessionId })]);
+});
+
+test("native: /clear on claude's screen moves the session to the new conversation, which csm follows", async () => {
+  await using live = await makeLiveSandbox();
+  live.fake.reply(textReply("before the clear"));
+  await createNative(live, "fresh", "hello");
+  const before = await live.waitForSession("fresh", "idle", (s) => s.status === "idle" && s.turns === 1, 30_000);
+  await live.sb.tmux(["send-keys", "-t", "=csm-fresh:agent", "-l", "/clear"]);
+  await waitForScreen(live, "fresh", "/clear");
+  await press(live, "fresh", "Enter");
+  await Bun.sleep(500);
+
+  live.fake.reply(textReply("after the clear"));
+  expect(await live.sb.csm(["send", "fresh", "start over"])).toMatchObject({ code: 0 });
+  const after = await live.waitForSession("fresh", "the reply in the new conversation", (s) => s.status === "idle" && s.lastMessage === "after the clear", 30_000);
+  expect(after.claudeSessionId).not.toBe(before.claudeSessionId);
+  expect(after).toMatchObject({ statusReason: null, turns: 2 });
+  // The store follows too (it is what a reconnect resumes): read with no hub running.
+  expect((await live.sb.csm(["server", "stop"])).code).toBe(0);
+  const listed = JSON.parse((await live.sb.csm(["list", "--json"])).stdout) as { name: string; claudeSessionId: string }[];
+  expect(listed.find((s) => s.name === "fresh")!.claudeSessionId).toBe(after.claudeSessionId!);
 });

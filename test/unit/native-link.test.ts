@@ -286,3 +286,21 @@ test("nothing is typed while claude shows a dialog: a message, a rename would an
   world.exit(0);
   await done;
 });
+
+test("/clear: the hooks name a new conversation; it is reported, its turns carry its id, and its SessionEnd is no death", async () => {
+  const world = fakeClaudeWorld();
+  const done = runNative({ ...spec, prompt: undefined }, world.deps);
+  world.hub.hello(0);
+  await world.hook("UserPromptSubmit", { prompt: "one" });
+  await world.hook("Stop", { last_assistant_message: "first" });
+  await world.hook("SessionEnd", { reason: "clear" });
+  await world.hook("UserPromptSubmit", { prompt: "two", session_id: "id-2", transcript_path: "/c/projects/-w/id-2.jsonl" });
+  await world.hook("Stop", { last_assistant_message: "second", session_id: "id-2", transcript_path: "/c/projects/-w/id-2.jsonl" });
+  const frames = world.hub.frames();
+  expect(frames.filter((f) => f.type === "csm_bridge" && (f.event as { event: string }).event === "conversation")).toEqual([expect.objectContaining({ event: { event: "conversation", claudeSessionId: "id-2" } })]);
+  expect(frames.filter((f) => f.type === "result").map((f) => f.session_id)).toEqual(["id", "id-2"]);
+  world.exit(0);
+  await done;
+  expect(world.hub.frames().at(-1)).toMatchObject({ event: { event: "claude_exited", code: 0 } });
+  expect((world.hub.frames().at(-1)!.event as { sessionEnd?: string }).sessionEnd).toBeUndefined();
+});

@@ -100,6 +100,8 @@ test("the fold: starting until ready; hooks set the state; transcript records ne
   expect(state.processCostUsd).toBe(0.75);
   state = fold(state, "link", { event: "native_ready" });
   expect(state.status).toBe("idle");
+  state = fold(state, "link", { event: "conversation", claudeSessionId: "after-clear" });
+  expect(state.claudeSessionId).toBe("after-clear");
   state = fold(state, "link", { event: "permission_mode", permissionMode: "auto" });
   expect(state.permissionMode).toBe("auto");
   expect(fold(state, "link", { event: "claude_exited", code: 0, sessionEnd: "prompt_input_exit" })).toMatchObject({ status: "dead", statusReason: "claude exited with status 0 (its session ended: prompt_input_exit)" });

@@ -48,6 +48,8 @@ export type LinkEvent =
   | { event: "native_state"; status: "working" | "idle" | "waiting"; reason: string | null; permissionMode?: string | null }
   /** claude's permission mode as its hooks report it (a native claude; shift-tab changes it). */
   | { event: "permission_mode"; permissionMode: string }
+  /** A native claude went on in a new conversation (`/clear`): its id from now on. */
+  | { event: "conversation"; claudeSessionId: string }
   /** claude's own total cost for this process, as its statusLine input says (a native claude). */
   | { event: "cost"; processCostUsd: number }
   | { event: "claude_exited"; code: number | null; signal?: string | null; sessionEnd?: string }
@@ -221,6 +223,8 @@ export function applyLinkEvent(state: LiveState, linkEvent: LinkEvent | OtherLin
         permissionMode: event.permissionMode ?? state.permissionMode,
         lastActivityAt: at,
       };
+    case "conversation":
+      return { ...state, claudeSessionId: event.claudeSessionId };
     case "permission_mode":
       return { ...state, permissionMode: event.permissionMode };
     case "cost":
