@@ -36,15 +36,15 @@ test("native: csm send with two lines and escape sequences is one prompt of plai
   expect(received).not.toContain("\u001b");
 });
 
-test("native: a 200 KB message reaches the model whole", async () => {
+test("native: a 1 MB message reaches the model whole", async () => {
   await using live = await makeLiveSandbox();
   await readySession(live, "bulk");
   const before = live.fake.requests.length;
 
   live.fake.reply(textReply("that was long"));
-  const filler = "lorem ipsum dolor sit amet ".repeat(Math.ceil(200_000 / 27));
+  const filler = "lorem ipsum dolor sit amet ".repeat(Math.ceil(1_000_000 / 27));
   const text = `BEGIN-OF-BULK ${filler}END-OF-BULK`;
-  expect(text.length).toBeGreaterThan(200_000);
+  expect(text.length).toBeGreaterThan(1_000_000);
   // Longer than one argv string may be (128 KiB on Linux): the API `csm send` calls.
   const sent = await live.api<{ delivered?: string }>("POST", "/api/sessions/bulk/message", { text });
   expect(sent).toEqual({ status: 200, body: { delivered: "link" } });
