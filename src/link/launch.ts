@@ -68,6 +68,12 @@ export function claudeArgv(options: ClaudeArgvOptions): string[] {
   return [options.claudeBin, ...link, ...session, "--settings", options.hookSettingsFile, ...args];
 }
 
+/** The conversation claude's argv starts: its `--session-id` or `--resume` argument ("" when neither). */
+export function conversationIdOf(argv: readonly string[]): string {
+  const at = argv.findIndex((arg) => arg === "--session-id" || arg === "--resume");
+  return at >= 0 ? (argv[at + 1] ?? "") : "";
+}
+
 /**
  * Takes `--settings X` and `--settings=X` out of the user's claudeArgs: a second
  * --settings would replace csm's (and with it the hook that enforces deny rules), so the

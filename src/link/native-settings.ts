@@ -6,6 +6,9 @@ import { shellQuote } from "../host/remote-command.ts";
 // file (hook-settings.ts) it is csm's own, under its state dir, merged with the user's
 // --settings: the user's ~/.claude/settings.json is never touched.
 
+/** Where a session's statusLine keeps claude's status input, beside its settings file (`NAME.json` → `NAME.status.json`). */
+export const statusCopyOf = (settingsFile: string) => `${settingsFile.replace(/\.json$/, "")}.status.json`;
+
 /** A person has no time limit: the PermissionRequest hook stays open while the request waits (a week). */
 const PERMISSION_TIMEOUT_S = 7 * 24 * 3600;
 /** Every other hook is answered at once. */

@@ -1,6 +1,6 @@
 import { parsePreToolUse, preToolUseResponse, type PreToolUseCall, type PreToolUseVerdict } from "../core/rules/pre-tool-use.ts";
 import { openHubLink, type HubLinkDeps } from "./hub-link.ts";
-import type { LaunchSpec } from "./launch.ts";
+import { conversationIdOf, type LaunchSpec } from "./launch.ts";
 import { permissionHookAnswer, readHookEvent, resultFrame, toolCallKey, toolRequestFrame, type HookEvent } from "./native-hooks.ts";
 import type { ClaudeToCsm, CsmToClaude } from "./protocol.ts";
 import { transcriptFrame, TranscriptTail, type ReadFrom } from "./transcript-tail.ts";
@@ -74,7 +74,7 @@ interface OpenRequest {
 }
 
 export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<number> {
-  let claudeSessionId = sessionIdOf(spec.argv);
+  let claudeSessionId = conversationIdOf(spec.argv);
   const open = new Map<string, OpenRequest>();
   const toolUseIds = new Map<string, string>();
   const promptWaiters: (() => void)[] = [];
@@ -348,10 +348,4 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   hooks.stop();
   link.close();
   return exit.code ?? 1;
-}
-
-/** The conversation id claude runs under: its `--session-id` or `--resume` argument. */
-function sessionIdOf(argv: readonly string[]): string {
-  const at = argv.findIndex((arg) => arg === "--session-id" || arg === "--resume");
-  return at >= 0 ? (argv[at + 1] ?? "") : "";
 }

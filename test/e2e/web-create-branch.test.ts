@@ -1,5 +1,5 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
-import { launchBrowser, openDashboard, sandboxLoginUrl, sessionRow } from "../helpers/browser.ts";
+import { launchBrowser, openDashboard, sandboxLoginUrl, sessionRow, openCreateForm } from "../helpers/browser.ts";
 import { makeLiveSandbox } from "../helpers/live.ts";
 
 // The page's create dialog takes an existing branch, as `csm create --branch` does; a form
@@ -15,9 +15,7 @@ test("the create dialog starts a session on an existing branch", async () => {
   const { page } = browser;
   await openDashboard(page, await sandboxLoginUrl(live.sb));
   await sessionRow(page, "plain").waitFor();
-  await page.keyboard.press("c");
-  const form = page.locator("form.create");
-  await form.waitFor();
+  const form = await openCreateForm(page);
   expect(await form.locator("legend").textContent()).toContain("fill one at most");
 
   await form.locator("input[name=name]").fill("on-branch");

@@ -1,5 +1,5 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
-import { launchBrowser, loginUrl, openDashboard, sessionRow } from "../helpers/browser.ts";
+import { launchBrowser, loginUrl, openDashboard, sessionRow, openCreateForm } from "../helpers/browser.ts";
 import { startTestHub } from "../helpers/hub.ts";
 import { makeSandbox } from "../helpers/sandbox.ts";
 
@@ -16,9 +16,7 @@ test("the create dialog's mode makes a headless session where the hub's default 
   await using browser = await launchBrowser();
   const { page } = browser;
   await openDashboard(page, await loginUrl(hub.port, hub.token()));
-  await page.keyboard.press("c");
-  const form = page.locator("form.create");
-  await form.waitFor();
+  const form = await openCreateForm(page);
   const mode = form.locator("select[name=mode]");
   expect(await mode.inputValue()).toBe("");
   expect(await mode.locator("option").allTextContents()).toEqual(["the hub's default (its sessionMode)", "native", "headless"]);

@@ -1,7 +1,7 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { bashReply, textReply } from "../fixtures/fake-anthropic.ts";
-import { launchBrowser, openDashboard, PHONE, sandboxLoginUrl, sessionRow } from "../helpers/browser.ts";
+import { launchBrowser, openDashboard, PHONE, sandboxLoginUrl, sessionRow, openCreateForm } from "../helpers/browser.ts";
 import { makeLiveSandbox } from "../helpers/live.ts";
 
 // On a phone-sized screen (390×844): the list, then a session with a pending request whose
@@ -63,9 +63,7 @@ test("a session name with markup is refused by the create form with the hub's me
   const { page } = browser;
   await openDashboard(page, await sandboxLoginUrl(live.sb));
   await sessionRow(page, "plain").waitFor();
-  await page.keyboard.press("c");
-  const form = page.locator("form.create");
-  await form.waitFor();
+  const form = await openCreateForm(page);
   // The browser's own pattern check would stop it first; the hub's refusal is the one that counts.
   await page.evaluate(`document.querySelector("form.create input[name=name]").removeAttribute("pattern")`);
   await form.locator("input[name=name]").fill(`x${IMG}`);

@@ -90,6 +90,14 @@ export async function openDashboard(page: Page, url: string): Promise<void> {
 /** The row of a session in the list. */
 export const sessionRow = (page: Page, name: string) => page.locator(`li.session[data-session="${name}"]`);
 
+/** Opens the create dialog as a person does (`c`), and returns its form once it shows. */
+export async function openCreateForm(page: Page) {
+  await page.keyboard.press("c");
+  const form = page.locator("form.create");
+  await form.waitFor();
+  return form;
+}
+
 /** A notification the page showed: what `new Notification(title, {body, tag})` was given. */
 export interface ShownNotification {
   title: string;

@@ -7,7 +7,7 @@ import type { AgentSocket } from "../../link/hub-link.ts";
 import { LocalHost } from "../../host/local.ts";
 import { claudeConfigDir } from "../../config/claude-config-dir.ts";
 import { composeSettings, parseUserSettings, preToolUseHookSettings } from "../../link/hook-settings.ts";
-import { nativeHookSettings, userStatusLineCommand } from "../../link/native-settings.ts";
+import { nativeHookSettings, statusCopyOf, userStatusLineCommand } from "../../link/native-settings.ts";
 import type { LaunchSpec } from "../../link/launch.ts";
 import { openDatabase } from "../../store/db.ts";
 import { SessionStore } from "../../store/sessions.ts";
@@ -43,25 +43,19 @@ export async function writeHookSettings(spec: LaunchSpec, hookUrl: string, secre
   return writeSettings(spec, composeSettings(user, preToolUseHookSettings(hookUrl, secretVariable)));
 }
 
-/** Where a native session's statusLine keeps claude's status input (its cost); see link/native-settings.ts. */
-export const statusCopyPath = (spec: LaunchSpec) => spec.hookSettingsFile.replace(/\.json$/, "") + ".status.json";
-
 /**
  * A native session's `--settings` file: every hook to the supervisor at `hookUrl`, and a
  * statusLine that keeps claude's status input, feeding the user's own status line if they
- * have one (read, never changed: their --settings, else claude's settings.json).
+ * have one (read, never changed: their --settings, else claude's settings.json). The
+ * supervisor removes both files as it ends (see commands/native.ts).
  */
-export async function writeNativeSettings(spec: LaunchSpec, hookUrl: string, secretVariable: string): Promise<() => Promise<void>> {
+export async function writeNativeSettings(spec: LaunchSpec, hookUrl: string, secretVariable: string): Promise<void> {
   const user = spec.userSettings.map((value) => parseUserSettings(value, (path) => readFileSync(path, "utf8"), spec.cwd));
   const claudeOwn = readJsonObject(`${claudeConfigDir(spec.env)}/settings.json`);
-  const statusLine = { copyTo: statusCopyPath(spec), userCommand: userStatusLineCommand([...(claudeOwn ? [claudeOwn] : []), ...user]) };
-  const remove = await writeSettings(spec, composeSettings(user, nativeHookSettings(hookUrl, secretVariable, statusLine)));
+  const statusLine = { copyTo: statusCopyOf(spec.hookSettingsFile), userCommand: userStatusLineCommand([...(claudeOwn ? [claudeOwn] : []), ...user]) };
+  await writeSettings(spec, composeSettings(user, nativeHookSettings(hookUrl, secretVariable, statusLine)));
   // Made private before claude writes to it: `cat >` keeps the mode of the file it truncates.
   await new LocalHost().files.writeAtomic(statusLine.copyTo, "", 0o600);
-  return async () => {
-    await remove();
-    await new LocalHost().files.remove(statusLine.copyTo).catch(() => undefined);
-  };
 }
 
 function readJsonObject(path: string): Record<string, unknown> | null {

@@ -9,12 +9,14 @@ import { readFrom } from "../../host/read-range.ts";
 import { resolveRealPath } from "../../host/real-path.ts";
 import { startHookServer } from "../../link/hook-server.ts";
 import { BRIDGE_HOOK_SECRET_VARIABLE } from "../../link/hook-settings.ts";
-import { newSecret, type LaunchSpec } from "../../link/launch.ts";
+import { conversationIdOf, newSecret } from "../../link/launch.ts";
 import { runNative, type ClaudeStatus } from "../../link/native.ts";
+import { statusCopyOf } from "../../link/native-settings.ts";
+import { projectSlug } from "../../core/carry/path-map.ts";
 import { plain } from "../../link/render.ts";
 import { pasteableText } from "../../link/typed-text.ts";
 import type { Output } from "../io.ts";
-import { connectAgentSocket, recordExit, startHubFor, statusCopyPath, takeLaunchSpec, writeNativeSettings } from "./agent-spec.ts";
+import { connectAgentSocket, recordExit, startHubFor, takeLaunchSpec, writeNativeSettings } from "./agent-spec.ts";
 
 // What a native session's agent window runs: `csm native NAME`, the supervisor of claude's
 // own screen (see link/native.ts). claude has the pane's terminal; this process prints
@@ -31,7 +33,8 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const rules = new RuleSource(csmPaths(spec.env).configFile);
   const tmuxSession = tmuxSessionName(spec.session);
   const sessionsDir = `${claudeConfigDir(spec.env)}/sessions`;
-  const statusCopy = statusCopyPath(spec);
+  const statusCopy = statusCopyOf(spec.hookSettingsFile);
+  const costUsd = costReader(statusCopy);
   // Killed with its tmux session (SIGHUP) or stopped: the settings file and status copy go with it.
   for (const signal of ["SIGHUP", "SIGTERM"] as const) {
     process.on(signal, () => {
@@ -65,10 +68,10 @@ export async function run(argv: string[], io: Output): Promise<number> {
       typeText: (text) => ctx.tmux.pasteText(tmuxSession, AGENT_WINDOW, pasteableText(text)),
       pressEscape: () => ctx.tmux.pressKey(tmuxSession, AGENT_WINDOW, "Escape"),
       claudeStatus: (pid) => readClaudeStatus(`${sessionsDir}/${pid}.json`),
-      costUsd: () => readCost(statusCopy),
+      costUsd,
       readFrom,
       fileSize: (path) => statSync(path, { throwIfNoEntry: false })?.size ?? 0,
-      transcriptPath: `${claudeConfigDir(spec.env)}/projects/${spec.cwd.replace(/[^a-zA-Z0-9]/g, "-")}/${sessionIdArg(spec)}.jsonl`,
+      transcriptPath: `${claudeConfigDir(spec.env)}/projects/${projectSlug(spec.cwd)}/${conversationIdOf(spec.argv)}.jsonl`,
       startHub: () => startHubFor(spec),
     });
   } catch (error) {
@@ -92,20 +95,18 @@ function readClaudeStatus(path: string): ClaudeStatus | null {
   }
 }
 
-let costSeen: { mtimeMs: number; cost: number | null } = { mtimeMs: -1, cost: null };
-function readCost(path: string): number | null {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat || stat.mtimeMs === costSeen.mtimeMs) return costSeen.cost;
-  try {
-    const cost = (JSON.parse(readFileSync(path, "utf8")) as { cost?: { total_cost_usd?: unknown } }).cost?.total_cost_usd;
-    costSeen = { mtimeMs: stat.mtimeMs, cost: typeof cost === "number" ? cost : costSeen.cost };
-  } catch {
-    // Half-written by claude's statusLine command: read it next time.
-  }
-  return costSeen.cost;
+/** claude's total cost as its statusLine input last said, read again only when the copy changed. */
+function costReader(path: string): () => number | null {
+  let seen: { mtimeMs: number; cost: number | null } = { mtimeMs: -1, cost: null };
+  return () => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat || stat.mtimeMs === seen.mtimeMs) return seen.cost;
+    try {
+      const cost = (JSON.parse(readFileSync(path, "utf8")) as { cost?: { total_cost_usd?: unknown } }).cost?.total_cost_usd;
+      seen = { mtimeMs: stat.mtimeMs, cost: typeof cost === "number" ? cost : seen.cost };
+    } catch {
+      // Half-written by claude's statusLine command: read it next time.
+    }
+    return seen.cost;
+  };
 }
-
-const sessionIdArg = (spec: LaunchSpec) => {
-  const at = spec.argv.findIndex((arg) => arg === "--session-id" || arg === "--resume");
-  return at >= 0 ? spec.argv[at + 1] : "";
-};

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { statusCopyOf } from "../../link/native-settings.ts";
 import { committedDiffCachePath } from "./committed-diff-cache.ts";
 import { CsmError, notFoundError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
@@ -98,7 +99,8 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
     await ctx.host.files.remove(join(ctx.settings.paths.launchDir, `${name}.json`));
     // The pane's program removes its --settings file (and a native session's status copy) as
     // it ends; one killed with its tmux session may not have got to it.
-    for (const file of [`${name}.json`, `${name}.status.json`]) await ctx.host.files.remove(join(ctx.settings.paths.hooksDir, file));
+    const settingsFile = join(ctx.settings.paths.hooksDir, `${name}.json`);
+    for (const file of [settingsFile, statusCopyOf(settingsFile)]) await ctx.host.files.remove(file);
     await ctx.host.files.remove(committedDiffCachePath(ctx, name));
   }
   return done;
