@@ -9,6 +9,9 @@ setDefaultTimeout(30_000);
 
 test("sdk-url: a dead claude comes back alive on reconnect, and gets its undelivered first prompt", async () => {
   await using live = await makeLiveSandbox();
+  // The hub starts first, so the claude it starts again on reconnect does not inherit the
+  // failure below: a hub started by this create would, and the second claude would die too.
+  expect(await live.sb.csm(["server", "start"])).toMatchObject({ code: 0 });
   // The stand-in exits at once, as a claude that failed to start would.
   await live.sb.csm(["create", "phoenix", "--repo", live.repo, "--transport", "sdk-url", "--prompt", "first words"], { env: { FAKE_CLAUDE_EXIT: "1" } });
   await live.waitForSession("phoenix", "dead", (s) => s.status === "dead");
@@ -22,6 +25,9 @@ test("sdk-url: a dead claude comes back alive on reconnect, and gets its undeliv
   expect(await claude.opened).toBe(true);
   await live.sb.waitFor(() => claude.frames.length > 0, { what: "the first prompt" });
   expect(JSON.parse(claude.frames[0]!)).toMatchObject({ type: "user", message: { content: "first words" } });
+  // The claude started again is still running: the session stays alive, not only for a moment.
+  await Bun.sleep(1_000);
+  expect((await live.session("phoenix")).status).not.toBe("dead");
 });
 
 test("reconnect refuses while claude still runs; a refused kill leaves an sdk-url claude linked", async () => {
