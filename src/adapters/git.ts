@@ -169,8 +169,17 @@ export class Git {
   }
 
   /** What is not committed yet, staged or not: the working tree against HEAD (the same work as `git diff --stat`). */
-  async uncommitted(worktree: string): Promise<ChangedPath[]> {
-    return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", "HEAD", "--"]));
+  async uncommitted(worktree: string, paths: readonly string[] = []): Promise<ChangedPath[]> {
+    return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", "HEAD", "--", ...literal(paths)]));
+  }
+
+  /**
+   * `git status --porcelain=v1 -z` of tracked files only, renames not paired: which paths
+   * differ from HEAD or the index, and how. It never writes the index (claude may be running
+   * git in the same worktree), and compares file stats, not contents, where it can.
+   */
+  async trackedStatus(worktree: string): Promise<string> {
+    return this.call(worktree, ["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames"]);
   }
 
   /** The same paths and statuses without line counts: git compares object ids and reads no content (but for renames), so it is several times cheaper. */

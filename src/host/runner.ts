@@ -55,6 +55,18 @@ export interface HostFiles {
   copy(from: string, to: string): Promise<void>;
   remove(path: string): Promise<void>;
   realpath(path: string): Promise<string | null>;
+  /**
+   * What each path is on disk now, without following a symlink: a key that changes when the
+   * file does (device, inode, size, modification and change times) and its change time.
+   * Null where the path is gone, or where this host cannot say (so nothing is trusted).
+   */
+  stamps(paths: readonly string[]): Promise<(FileStamp | null)[]>;
+}
+
+export interface FileStamp {
+  key: string;
+  /** The change time (ctime): no tool sets it back, so what changed since is seen. */
+  changedMs: number;
 }
 
 /** Thrown when argv[0] cannot be started at all (not found, not executable). */

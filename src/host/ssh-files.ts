@@ -68,5 +68,9 @@ export function remoteFiles(hostName: string, run: Run): HostFiles {
       // Strip only the newline realpath adds: a path may itself end in one.
       return result.code === 0 ? result.stdout.replace(/\n$/, "") : null;
     },
+    async stamps(paths) {
+      // Not asked of a remote host: its own csm keeps its caches (see core/sessions/diff.ts).
+      return paths.map(() => null);
+    },
   };
 }

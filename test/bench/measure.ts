@@ -29,13 +29,15 @@ export const p90 = (samples: number[]) => percentile(samples, 0.9);
  * of the machine hurts all of them alike, after `warmup` untimed rounds.
  */
 export async function timeInterleaved(
-  commands: { label: string; argv: string[]; env?: Record<string, string> }[],
+  /** `before` runs ahead of each of the command's runs, untimed (a cache emptied, a file edited). */
+  commands: { label: string; argv: string[]; env?: Record<string, string>; before?: () => Promise<unknown> }[],
   env: Record<string, string>,
   options: { runs: number; warmup: number },
 ): Promise<Timing[]> {
   const timings = commands.map(({ label }) => ({ label, samplesMs: [] as number[] }));
   for (let round = 0; round < options.warmup + options.runs; round++) {
     for (const [i, command] of commands.entries()) {
+      await command.before?.();
       const elapsed = await timeProcess(command.argv, command.env ? { ...env, ...command.env } : env);
       if (round >= options.warmup) timings[i]!.samplesMs.push(elapsed);
     }

@@ -1,20 +1,19 @@
-import { join } from "node:path";
-import { countLines, looksBinary, type ChangedPath } from "../../adapters/git-diff-format.ts";
+import type { ChangedPath } from "../../adapters/git-diff-format.ts";
 import { CsmError, notFoundError } from "../../shared/errors.ts";
+import { mapPooled } from "../../shared/map-pooled.ts";
 import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import type { Context } from "../context.ts";
 import { committedChanges } from "./committed-diff-cache.ts";
 import { combineChanges, pathsToRecount } from "./diff-combine.ts";
 import type { DiffFile, DiffStat, FileDiff } from "./diff-types.ts";
+import { untrackedEntry, workingTreeChanges } from "./working-tree-changes.ts";
 
 // What a session changed against its base, as a reviewer needs it before merging: its
 // commits, its uncommitted work and its untracked files, all against the merge base of
 // the session's HEAD with its base. The stat takes a fixed handful of git calls however
 // many files changed; a file's hunks are read only when that file is asked for.
 
-/** Untracked files read at once: enough to hide latency, few enough to stay clear of the fd limit. */
-const READ_CONCURRENCY = 32;
 /** git processes at once for the full listing: the machine has other work (claude) too. */
 const PATCH_CONCURRENCY = 4;
 /** Paths counted again in one call at most (their total length): well inside any argv limit. */
@@ -83,26 +82,6 @@ async function target(ctx: Context, name: string): Promise<Target> {
   return { ...base, worktree: record.worktree, mergeBase: await mergeBaseOf(ctx, record, base) };
 }
 
-/** An untracked file counted the way numstat counts a new file. Unreadable (a nested repository's directory): named only. */
-async function untrackedEntry(ctx: Context, worktree: string, path: string): Promise<DiffFile> {
-  const content = await ctx.host.files.read(join(worktree, path)).catch(() => null);
-  const binary = content === null || looksBinary(content);
-  return { path, oldPath: null, status: "untracked", binary, added: binary ? 0 : countLines(content), removed: 0 };
-}
-
-async function mapPooled<T, R>(items: readonly T[], limit: number, each: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await each(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 const byPath = (a: DiffFile, b: DiffFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 /**
@@ -129,26 +108,23 @@ export async function diffStat(ctx: Context, name: string): Promise<DiffStat> {
   // A worktree that is gone makes git fail too; the check says why, so it is awaited first.
   const there = checkWorktree(ctx, record);
   const base = baseOf(ctx, record);
-  const uncommitted = ctx.git.uncommitted(worktree);
   const head = ctx.git.resolveCommit(worktree, "HEAD");
   const committed = Promise.all([base, head]).then(([{ baseCommit }, headCommit]) =>
     headCommit ? committedChanges(ctx, name, worktree, baseCommit, headCommit) : ctx.git.committedSince(worktree, baseCommit),
   );
-  // Read once the commits' diff has started: hundreds of reads at once would hold up its
-  // start by as long as it runs (the two git diffs are the stat's critical path).
-  const untracked = Promise.all([ctx.git.untrackedFiles(worktree), base.catch(() => undefined), head.catch(() => undefined)]).then(([paths]) =>
-    mapPooled(paths, READ_CONCURRENCY, (path) => untrackedEntry(ctx, worktree, path)),
-  );
-  const diffs = Promise.all([committed, uncommitted]);
+  // Untracked files are read once the commits' diff has started: hundreds of reads at once
+  // would hold up its start by as long as it runs (the git diffs are the stat's critical path).
+  const working = workingTreeChanges(ctx, name, worktree, head, Promise.all([base, head]));
+  const diffs = Promise.all([committed, working.then((changes) => changes.uncommitted)]);
   // Handled here too, so a failure below does not leave them rejected unobserved; awaited below.
-  untracked.catch(() => undefined);
+  working.catch(() => undefined);
   diffs.catch(() => undefined);
   base.catch(() => undefined);
   committed.catch(() => undefined);
   await there;
   const resolved = await base;
   const [mergeBase, counts] = await Promise.all([mergeBaseOf(ctx, record, resolved), ctx.git.aheadBehind(worktree, resolved.baseCommit)]);
-  const files = [...(await trackedChanges(ctx, worktree, mergeBase, diffs)), ...(await untracked)].sort(byPath);
+  const files = [...(await trackedChanges(ctx, worktree, mergeBase, diffs)), ...(await working).untracked].sort(byPath);
   return {
     session: name,
     baseRef: resolved.baseRef,

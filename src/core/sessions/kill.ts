@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { statusCopyOf } from "../../link/native-settings.ts";
 import { committedDiffCachePath } from "./committed-diff-cache.ts";
+import { workingTreeCachePath } from "./working-tree-changes.ts";
 import { CsmError, notFoundError } from "../../shared/errors.ts";
 import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
@@ -101,7 +102,7 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
     // it ends; one killed with its tmux session may not have got to it.
     const settingsFile = join(ctx.settings.paths.hooksDir, `${name}.json`);
     for (const file of [settingsFile, statusCopyOf(settingsFile)]) await ctx.host.files.remove(file);
-    await ctx.host.files.remove(committedDiffCachePath(ctx, name));
+    for (const cache of [committedDiffCachePath(ctx, name), workingTreeCachePath(ctx, name)]) await ctx.host.files.remove(cache);
   }
   return done;
 }
