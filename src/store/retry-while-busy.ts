@@ -4,7 +4,7 @@
 
 const BUSY_RETRY_MS = 10_000;
 
-const isBusy = (error: unknown) =>
+export const isBusy = (error: unknown) =>
   (error as { code?: string }).code === "SQLITE_BUSY" || /database is locked|SQLITE_BUSY/i.test(String((error as Error).message));
 
 /** Runs `work`, again after a short random pause while SQLite answers BUSY, for up to 10 s. */

@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
-import { refreshIndex } from "../../src/core/conversations/refresh-index.ts";
+import { LAST_OPTIMIZE_KEY, refreshIndex } from "../../src/core/conversations/refresh-index.ts";
 import { ConversationIndex, INDEX_SCHEMA } from "../../src/store/conversation-index.ts";
 
 // The index against real files on disk: incremental passes, files that change under it,
@@ -186,5 +186,28 @@ test("two processes indexing at once: every file once, no text twice", async () 
     expect(index.totals()).toMatchObject({ files: 300, textRows: 300 });
     expect(index.search('"common"', 1000)).toHaveLength(300);
     expect(refreshIndex(index, config).read).toBe(0);
+  });
+});
+
+test("a pass that read many files merges the text index; a small pass merges it at most hourly; searches find the same", () => {
+  const many = Array.from({ length: 120 }, (_, i) => `m${i}`);
+  for (const id of many) writeFileSync(transcript(id), prompt(`word${id} common`));
+  withIndex((index) => {
+    let clock = 1_000_000;
+    refreshIndex(index, config, () => clock);
+    expect(index.getMeta(LAST_OPTIMIZE_KEY)).toBe(String(clock));
+    expect(searchIds(index, "wordm7")).toEqual(["m7"]);
+    expect(index.search(`"common"`, 200)).toHaveLength(120);
+
+    clock += 60_000;
+    appendFileSync(transcript("m1"), prompt("later"));
+    refreshIndex(index, config, () => clock);
+    expect(index.getMeta(LAST_OPTIMIZE_KEY)).toBe(String(1_000_000));
+
+    clock += 60 * 60_000;
+    appendFileSync(transcript("m2"), prompt("much later"));
+    refreshIndex(index, config, () => clock);
+    expect(index.getMeta(LAST_OPTIMIZE_KEY)).toBe(String(clock));
+    expect(searchIds(index, "later").sort()).toEqual(["m1", "m2"]);
   });
 });

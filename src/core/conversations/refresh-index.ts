@@ -24,6 +24,11 @@ export interface RefreshReport {
 }
 
 export const LAST_REFRESH_KEY = "last_refresh_at";
+export const LAST_OPTIMIZE_KEY = "last_optimize_at";
+/** A pass that read this many files (a first index, a catch-up) merges the text index after. */
+const OPTIMIZE_AFTER_FILES = 100;
+/** Otherwise it is merged at most this often, after a pass that wrote anything. */
+const OPTIMIZE_EVERY_MS = 60 * 60_000;
 
 export function refreshIndex(index: ConversationIndex, configDir: string, now: () => number = Date.now): RefreshReport {
   const started = performance.now();
@@ -60,6 +65,8 @@ export function refreshIndex(index: ConversationIndex, configDir: string, now: (
   const removed = [...known.keys()];
   if (removed.length > 0) index.apply([], removed);
   index.setProblems(problems);
+  const lastOptimized = Number(index.getMeta(LAST_OPTIMIZE_KEY) ?? 0);
+  if ((read >= OPTIMIZE_AFTER_FILES || (read > 0 && now() - lastOptimized >= OPTIMIZE_EVERY_MS)) && index.optimize()) index.setMeta(LAST_OPTIMIZE_KEY, String(now()));
   index.setMeta(LAST_REFRESH_KEY, String(now()));
   return { files: listing.files.length, read, bytesRead, removed: removed.length, problems, ms: performance.now() - started };
 }
