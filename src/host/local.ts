@@ -169,9 +169,14 @@ export class LocalHost implements Runner {
       // Synchronous: a thousand lstat calls cost about a millisecond, a thousand promises more.
       const { lstatSync } = require("node:fs") as typeof import("node:fs");
       return paths.map((path) => {
-        const stats = lstatSync(path, { bigint: true, throwIfNoEntry: false });
-        if (!stats) return null;
-        return { key: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`, changedMs: Number(stats.ctimeNs / 1_000_000n) };
+        try {
+          const stats = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+          if (!stats) return null;
+          return { key: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`, changedMs: Number(stats.ctimeNs / 1_000_000n) };
+        } catch {
+          // A parent that is now a file (ENOTDIR), or no permission: nothing to trust.
+          return null;
+        }
       });
     },
   };
