@@ -62,9 +62,6 @@ export interface DashboardDeps {
   alertOn?: readonly NotifyKind[];
 }
 
-/** Like the hub's notifier: a change must hold this long (a rule answers a request within it). */
-
-
 const FRAME_MS = 16;
 /** Ages ("3m") move on their own; redraw for them now and then, not per event. */
 const CLOCK_MS = 15_000;
@@ -172,9 +169,10 @@ export class DashboardApp {
     if (!session) return;
     const where = { host: session.host, name: session.name };
     const detail = await callHub(this.deps.hub, "GET /api/sessions/:host/:name", { session: where });
-    let model = applyDetail(this.model, detail);
-    if (withLog) model = applyEventLog(model, key, await callHub(this.deps.hub, "GET /api/sessions/:host/:name/events", { session: where, query: { tail: 200 } }));
-    this.update(model);
+    const log = withLog ? await callHub(this.deps.hub, "GET /api/sessions/:host/:name/events", { session: where, query: { tail: 200 } }) : null;
+    // Applied to the model as it is now: keys pressed while the log was read (d, Esc) stay.
+    const model = applyDetail(this.model, detail);
+    this.update(log ? applyEventLog(model, key, log) : model);
   }
 
   onKey(full: string, ch: string | undefined): void {

@@ -32,7 +32,9 @@ export class DiffReader {
     const session = this.sessionOf(key);
     if (!session) return;
     try {
-      this.update(applyDiff(this.model(), key, { stat: await this.stat(session) }));
+      // The model as it is once the stat is in, never as it was when asked: an Esc meanwhile stays.
+      const stat = await this.stat(session);
+      this.update(applyDiff(this.model(), key, { stat }));
       await this.readFile(key);
     } catch (error) {
       this.update(applyDiff(this.model(), key, { error: (error as Error).message.split("\n")[0]! }));

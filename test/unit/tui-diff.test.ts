@@ -1,5 +1,7 @@
 import { expect, test } from "bun:test";
 import type { DiffStat } from "../../src/core/sessions/diff-types.ts";
+import type { HubClient } from "../../src/hub-client/client.ts";
+import { DiffReader } from "../../src/tui/diff-reader.ts";
 import { resolveKey } from "../../src/tui/keys/keys-for.ts";
 import { applyPureAction } from "../../src/tui/keys/pure-actions.ts";
 import { applyDiff, applySessions, back, initialModel, select, selectSession, setConnection, setMode, type TuiModel } from "../../src/tui/model.ts";
@@ -108,4 +110,21 @@ test("M opens the merge dialog on the selected session; Tab chooses how; Esc mer
   expect(screen).toContain("Merge api");
   expect(screen).toContain("replayed on the base");
   expect(press(model, "escape")).toMatchObject({ mode: "detail", merge: null });
+});
+
+test("Esc while the Diff tab is still reading stays: the stat that arrives after changes nothing but the list's column", async () => {
+  // The stat's reply waits for the test; any later read (the first file's diff) is answered at once.
+  const replies: ((value: unknown) => void)[] = [];
+  const fileDiff = { path: "src/router.ts", binary: false, diff: diffText };
+  let calls = 0;
+  const hub = { request: () => (calls++ === 0 ? new Promise((resolve) => replies.push(resolve)) : Promise.resolve(fileDiff)) } as unknown as HubClient;
+  let model = press(inDetail(), "d");
+  const reader = new DiffReader(hub, () => model, (next) => (model = next));
+  const opening = reader.openTab("api@local");
+  model = press(model, "escape");
+  expect(model).toMatchObject({ mode: "detail", diff: null });
+  replies.shift()!(stat);
+  await opening;
+  expect(model).toMatchObject({ mode: "detail", diff: null });
+  expect(model.changes["api@local"]).toEqual({ files: 3, ahead: 2, behind: 1 });
 });
