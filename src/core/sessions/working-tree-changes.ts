@@ -50,6 +50,22 @@ export async function untrackedEntry(ctx: Context, worktree: string, path: strin
 
 const trusted = (stamp: FileStamp | null, countedAt: number) => stamp !== null && stamp.changedMs < countedAt - RACY_MS;
 
+/** Untracked files counted, each read only when its stamp is not the one it was counted with; and how many were read. */
+async function countUntracked(ctx: Context, worktree: string, paths: string[], stamps: (FileStamp | null)[], last: Entry | null): Promise<{ files: DiffFile[]; read: number }> {
+  let read = 0;
+  const files = await mapPooled(paths.keys().toArray(), READ_CONCURRENCY, async (i) => {
+    const path = paths[i]!;
+    const known = last?.untracked[path];
+    const stamp = stamps[i] ?? null;
+    if (known && stamp && known.key === stamp.key && trusted(stamp, last!.countedAt)) {
+      return { path, oldPath: null, status: "untracked", binary: known.binary, added: known.added, removed: 0 } satisfies DiffFile;
+    }
+    read += 1;
+    return untrackedEntry(ctx, worktree, path);
+  });
+  return { files, read };
+}
+
 /**
  * The working tree against HEAD (`head`: its commit id, resolved by the caller) and the
  * untracked files, read only once `readUntracked` settles (reads at once would hold up the
@@ -81,17 +97,7 @@ export async function workingTreeChanges(ctx: Context, session: string, worktree
   } else changes = await (whole ?? ctx.git.uncommitted(worktree));
 
   await readUntracked.catch(() => undefined);
-  let read = 0;
-  const untrackedFiles = await mapPooled(untracked.keys().toArray(), READ_CONCURRENCY, async (i) => {
-    const path = untracked[i]!;
-    const known = last?.untracked[path];
-    const stamp = stamped[tracked.length + i] ?? null;
-    if (known && stamp && known.key === stamp.key && trusted(stamp, last!.countedAt)) {
-      return { path, oldPath: null, status: "untracked", binary: known.binary, added: known.added, removed: 0 } satisfies DiffFile;
-    }
-    read += 1;
-    return untrackedEntry(ctx, worktree, path);
-  });
+  const { files: untrackedFiles, read } = await countUntracked(ctx, worktree, untracked, stamped.slice(tracked.length), last);
 
   const untrackedGone = last !== null && Object.keys(last.untracked).length !== untracked.length;
   if (headCommit !== null && (plan?.kind !== "reuse" || read > 0 || untrackedGone)) {
