@@ -173,6 +173,12 @@ export class Git {
     return parseRawNumstatZ(await this.call(worktree, ["diff", "--raw", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", "HEAD", "--", ...literal(paths)]));
   }
 
+  /** The worktree's own git dir and the repository's common one (config, info/attributes), absolute. */
+  async gitDirs(worktree: string): Promise<{ gitDir: string; commonDir: string }> {
+    const [gitDir, commonDir] = (await this.call(worktree, ["rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir"])).split("\n");
+    return { gitDir: gitDir!, commonDir: commonDir! };
+  }
+
   /**
    * `git status --porcelain=v1 -z` of tracked files only, renames not paired: which paths
    * differ from HEAD or the index, and how. It never writes the index (claude may be running

@@ -172,7 +172,8 @@ export class LocalHost implements Runner {
         try {
           const stats = lstatSync(path, { bigint: true, throwIfNoEntry: false });
           if (!stats) return null;
-          return { key: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`, changedMs: Number(stats.ctimeNs / 1_000_000n) };
+          const kind = stats.isFile() ? "file" : stats.isDirectory() ? "directory" : stats.isSymbolicLink() ? "symlink" : "other";
+          return { key: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`, kind, changedMs: Number(stats.ctimeNs / 1_000_000n) };
         } catch {
           // A parent that is now a file (ENOTDIR), or no permission: nothing to trust.
           return null;

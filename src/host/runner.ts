@@ -65,6 +65,8 @@ export interface HostFiles {
 
 export interface FileStamp {
   key: string;
+  /** What lstat found: a symlink is stamped itself, not what it points to. */
+  kind: "file" | "directory" | "symlink" | "other";
   /** The change time (ctime): no tool sets it back, so what changed since is seen. */
   changedMs: number;
 }

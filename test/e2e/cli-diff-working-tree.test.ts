@@ -1,5 +1,5 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DiffStat } from "../../src/core/sessions/diff-types.ts";
@@ -20,6 +20,8 @@ interface Watched {
   stat(): Promise<{ stat: DiffStat; gitCalls: string[][] }>;
   /** The same stat made from nothing: no cache of the commits or the working tree. */
   fresh(): Promise<DiffStat>;
+  /** A shell script to run once, just before git diffs the whole working tree. */
+  beforeWholeDiff(script: string): void;
 }
 
 async function watched(name: string): Promise<Watched & AsyncDisposable> {
@@ -35,9 +37,26 @@ async function watched(name: string): Promise<Watched & AsyncDisposable> {
 
   const bin = join(sb.paths.root, "git-watch");
   const log = join(sb.paths.root, "git-calls");
+  const hook = join(sb.paths.root, "before-whole-diff.sh");
+  const statusDone = join(sb.paths.root, "status-done");
   mkdirSync(bin);
-  // One NUL-separated line per call, written whole, then the real git.
-  writeFileSync(join(bin, "git"), `#!/bin/sh\nprintf '%s\\0' "$@" >> "${log}"\nprintf '\\n' >> "${log}"\nexec ${Bun.which("git")} "$@"\n`);
+  // One NUL-separated line per call, then the real git. A hook file, when there is one, runs
+  // once just before a diff of the whole working tree, after git status has ended.
+  const git = Bun.which("git")!;
+  writeFileSync(
+    join(bin, "git"),
+    [
+      "#!/bin/sh",
+      `printf '%s\\0' "$@" >> "${log}"; printf '\\n' >> "${log}"`,
+      `case "$*" in *" status "*) "${git}" "$@"; rc=$?; touch "${statusDone}"; exit $rc;; esac`,
+      'prev=; last=; for a in "$@"; do prev=$last; last=$a; done',
+      `if [ -f "${hook}" ] && [ "$prev" = HEAD ] && [ "$last" = -- ]; then`,
+      `  i=0; while [ ! -f "${statusDone}" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done; sh "${hook}"; rm -f "${hook}"`,
+      "fi",
+      `exec "${git}" "$@"`,
+      "",
+    ].join("\n"),
+  );
   chmodSync(join(bin, "git"), 0o755);
   const env = { PATH: `${bin}:${sb.env.PATH}` };
   const caches = [`${name}.json`, `${name}.work.json`].map((file) => join(sb.paths.stateHome, "csm", "diff-cache", file));
@@ -50,8 +69,12 @@ async function watched(name: string): Promise<Watched & AsyncDisposable> {
   return {
     sb,
     worktree,
+    beforeWholeDiff(script: string) {
+      writeFileSync(hook, script);
+    },
     async stat() {
       rmSync(log, { force: true });
+      rmSync(statusDone, { force: true });
       const stat = await run();
       const gitCalls = readFileSync(log, "utf8")
         .split("\n")
@@ -137,4 +160,64 @@ test("a deletion, a rename and a commit are counted whole again; a kill removes 
   expect(await Bun.file(kept).exists()).toBe(true);
   expect((await sb.csm(["kill", "moves", "--force"])).code).toBe(0);
   expect(await Bun.file(kept).exists()).toBe(false);
+});
+
+test("a file changed between git status and git diff is never kept in the count, so its change back is seen", async () => {
+  await using w = await watched("between");
+  const { sb, worktree } = w;
+  await writeFile(join(worktree, "keep.txt"), "one\ntwo\nthree\nfour\n");
+  w.beforeWholeDiff(`printf 'sneaked in\\n' >> "${join(worktree, "doomed.txt")}"\n`);
+  const during = await w.stat();
+  expect(during.stat.files.map((f) => f.path)).toEqual(["doomed.txt", "keep.txt"]);
+  await sb.git(worktree, ["checkout", "--", "doomed.txt"]);
+  const after = await w.stat();
+  expect(after.stat.files.map((f) => f.path)).toEqual(["keep.txt"]);
+  expect(after.stat).toEqual(await w.fresh());
+});
+
+test("attributes and config that change git's count are seen: info/attributes, a config's attributes file, an untracked .gitattributes", async () => {
+  await using w = await watched("settings");
+  const { sb, worktree } = w;
+  await writeFile(join(worktree, "keep.txt"), "one\ntwo\nthree\nfour\n");
+  await writeFile(join(worktree, "old.txt"), "a\nb\nc\n");
+  await aged();
+  await w.stat();
+  const kinds = (stat: DiffStat) => stat.files.map((f) => [f.path, f.binary]);
+
+  const commonDir = (await sb.git(worktree, ["rev-parse", "--path-format=absolute", "--git-common-dir"])).trim();
+  mkdirSync(join(commonDir, "info"), { recursive: true });
+  writeFileSync(join(commonDir, "info", "attributes"), "keep.txt binary\n");
+  const infoAttributes = await w.stat();
+  expect(kinds(infoAttributes.stat)).toEqual([["keep.txt", true], ["old.txt", false]]);
+  expect(infoAttributes.stat).toEqual(await w.fresh());
+
+  const attributesFile = join(sb.paths.root, "attributes");
+  writeFileSync(attributesFile, "old.txt binary\n");
+  await sb.git(worktree, ["config", "core.attributesFile", attributesFile]);
+  const configured = await w.stat();
+  expect(kinds(configured.stat)).toEqual([["keep.txt", true], ["old.txt", true]]);
+  expect(configured.stat).toEqual(await w.fresh());
+
+  rmSync(join(commonDir, "info", "attributes"));
+  await sb.git(worktree, ["config", "--unset", "core.attributesFile"]);
+  await w.stat();
+  await writeFile(join(worktree, ".gitattributes"), "keep.txt -diff\n");
+  const untracked = await w.stat();
+  expect(untracked.stat.files.find((f) => f.path === "keep.txt")).toMatchObject({ binary: true });
+  expect(untracked.stat).toEqual(await w.fresh());
+});
+
+test("an untracked symlink is read through every time: a change of what it points to is seen", async () => {
+  await using w = await watched("linked");
+  const { sb, worktree } = w;
+  const target = join(sb.paths.root, "outside.txt");
+  writeFileSync(target, "1\n2\n");
+  symlinkSync(target, join(worktree, "link.txt"));
+  await aged();
+  expect((await w.stat()).stat.files.find((f) => f.path === "link.txt")).toMatchObject({ status: "untracked", added: 2 });
+  writeFileSync(target, "1\n2\n3\n4\n");
+  await aged();
+  const after = await w.stat();
+  expect(after.stat.files.find((f) => f.path === "link.txt")).toMatchObject({ added: 4 });
+  expect(after.stat).toEqual(await w.fresh());
 });

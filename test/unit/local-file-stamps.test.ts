@@ -33,6 +33,7 @@ test("a symlink is stamped itself, not what it points to", async () => {
   symlinkSync(target, join(dir, "link"));
   const [link] = await files.stamps([join(dir, "link")]);
   const [before] = await files.stamps([target]);
+  expect([link!.kind, before!.kind, (await files.stamps([dir]))[0]!.kind]).toEqual(["symlink", "file", "directory"]);
   expect(link!.key).not.toBe(before!.key);
   await Bun.sleep(20);
   writeFileSync(target, "changed\n");

@@ -4,7 +4,8 @@ import type { FileStamp } from "../../host/runner.ts";
 import { mapPooled } from "../../shared/map-pooled.ts";
 import type { Context } from "../context.ts";
 import type { DiffFile } from "./diff-types.ts";
-import { parseTrackedStatus, planWorkingTree, RACY_MS, type CountedTree } from "./working-tree-plan.ts";
+import { gitEnvironmentKey, gitSettingsFiles, type GitDirs } from "./git-settings-files.ts";
+import { own, parseTrackedStatus, planWorkingTree, RACY_MS, UNTRACKED, type CountedTree } from "./working-tree-plan.ts";
 
 // The uncommitted half of a session's diff: tracked files against HEAD, and the untracked
 // files with their lines counted. The dashboard's Diff tab asks again every time claude
@@ -19,6 +20,8 @@ const READ_CONCURRENCY = 32;
 const RECOUNT_LIMIT_CHARS = 64 * 1024;
 
 interface Entry extends CountedTree {
+  /** Where git keeps this worktree's config and attributes: asked once. */
+  dirs: GitDirs;
   changes: ChangedPath[];
   /** path → an untracked file's stamp and count. */
   untracked: Record<string, { key: string; binary: boolean; added: number }>;
@@ -34,7 +37,7 @@ export const workingTreeCachePath = (ctx: Context, session: string) => join(ctx.
 async function readEntry(ctx: Context, session: string): Promise<Entry | null> {
   try {
     const entry = JSON.parse((await ctx.host.files.read(workingTreeCachePath(ctx, session))) ?? "null") as Entry | null;
-    return entry && typeof entry.head === "string" && Array.isArray(entry.changes) && entry.status && entry.stamps && entry.untracked ? entry : null;
+    return entry && typeof entry.head === "string" && Array.isArray(entry.changes) && entry.status && entry.stamps && entry.settings && entry.dirs && entry.untracked ? entry : null;
   } catch {
     // Unreadable (half-written by a crash): counted again.
     return null;
@@ -55,9 +58,10 @@ async function countUntracked(ctx: Context, worktree: string, paths: string[], s
   let read = 0;
   const files = await mapPooled(paths.keys().toArray(), READ_CONCURRENCY, async (i) => {
     const path = paths[i]!;
-    const known = last?.untracked[path];
+    const known = last ? own(last.untracked, path) : undefined;
     const stamp = stamps[i] ?? null;
-    if (known && stamp && known.key === stamp.key && trusted(stamp, last!.countedAt)) {
+    // A symlink is stamped itself but read through: what it points to may change unseen.
+    if (known && stamp && stamp.kind !== "symlink" && known.key === stamp.key && trusted(stamp, last!.countedAt)) {
       return { path, oldPath: null, status: "untracked", binary: known.binary, added: known.added, removed: 0 } satisfies DiffFile;
     }
     read += 1;
@@ -75,21 +79,32 @@ export async function workingTreeChanges(ctx: Context, session: string, worktree
   const countedAt = Date.now();
   const status = ctx.git.trackedStatus(worktree);
   const untrackedPaths = ctx.git.untrackedFiles(worktree);
-  // Observed now, so a worktree that is gone (the caller says so) leaves no rejection unhandled; awaited below.
-  for (const pending of [status, untrackedPaths]) pending.catch(() => undefined);
+  // Observed at once, so a worktree that is gone (the caller says so) leaves no rejection unhandled; awaited below.
+  const observe = (pending: Promise<unknown>) => void pending.catch(() => undefined);
+  [status, untrackedPaths].forEach(observe);
   const last = await readEntry(ctx, session);
+  const dirs = last ? Promise.resolve(last.dirs) : ctx.git.gitDirs(worktree);
+  observe(dirs);
   // Nothing to build on: the whole working tree is diffed at once, as soon as can be.
   let whole = last ? null : ctx.git.uncommitted(worktree);
-  whole?.catch(() => undefined);
+  if (whole) observe(whole);
   const headCommit = await head;
-  if (!whole && (headCommit === null || last!.head !== headCommit)) whole = ctx.git.uncommitted(worktree);
-  const [statusNow, untracked] = [parseTrackedStatus(await status), await untrackedPaths];
-  const tracked = Object.keys(statusNow);
-  const stamped = await ctx.host.files.stamps([...tracked, ...untracked].map((path) => join(worktree, path)));
+  if (!whole && (headCommit === null || last!.head !== headCommit)) observe((whole = ctx.git.uncommitted(worktree)));
+  const [statusNow, untracked, gitDirs] = [parseTrackedStatus(await status), await untrackedPaths, await dirs];
+  // An untracked .gitattributes changes how tracked files are counted: the plan looks at it like a tracked one.
+  const attributes = untracked.filter((path) => path === ".gitattributes" || path.endsWith("/.gitattributes"));
+  const watched = { ...statusNow, ...Object.fromEntries(attributes.map((path) => [path, UNTRACKED])) };
+  const tracked = Object.keys(watched);
+  const settingsFiles = gitSettingsFiles(gitDirs, ctx.env);
+  const stamped = await ctx.host.files.stamps([...tracked, ...untracked].map((path) => join(worktree, path)).concat(settingsFiles));
   const stamps = Object.fromEntries(tracked.map((path, i) => [path, stamped[i]!]));
+  const settings = {
+    ...Object.fromEntries(settingsFiles.map((file, i) => [file, stamped[tracked.length + untracked.length + i]?.key ?? null])),
+    "GIT_* variables": gitEnvironmentKey(ctx.env),
+  };
 
   let changes: ChangedPath[];
-  const plan = whole ? null : planWorkingTree(last, headCommit!, statusNow, stamps);
+  const plan = whole ? null : planWorkingTree(last, headCommit!, watched, stamps, settings);
   if (plan?.kind === "reuse") changes = last!.changes;
   else if (plan?.kind === "recount" && plan.paths.reduce((chars, path) => chars + path.length, 0) <= RECOUNT_LIMIT_CHARS) {
     const recounted = new Set(plan.paths);
@@ -97,28 +112,30 @@ export async function workingTreeChanges(ctx: Context, session: string, worktree
   } else changes = await (whole ?? ctx.git.uncommitted(worktree));
 
   await readUntracked.catch(() => undefined);
-  const { files: untrackedFiles, read } = await countUntracked(ctx, worktree, untracked, stamped.slice(tracked.length), last);
+  const { files: untrackedFiles, read } = await countUntracked(ctx, worktree, untracked, stamped.slice(tracked.length, tracked.length + untracked.length), last);
 
   const untrackedGone = last !== null && Object.keys(last.untracked).length !== untracked.length;
-  if (headCommit !== null && (plan?.kind !== "reuse" || read > 0 || untrackedGone)) {
-    const entry: Entry = {
-      head: headCommit,
-      countedAt,
-      status: statusNow,
-      stamps: Object.fromEntries(tracked.flatMap((path) => (stamps[path] ? [[path, stamps[path]!.key]] : []))),
-      changes,
-      untracked: Object.fromEntries(
-        untrackedFiles.flatMap((file, i) => {
-          const stamp = stamped[tracked.length + i];
-          return stamp ? [[file.path, { key: stamp.key, binary: file.binary, added: file.added }]] : [];
-        }),
-      ),
-    };
-    // A cache: a failure to keep it costs the next stat its git calls, nothing else.
-    await ctx.host.files
-      .mkdirp(join(ctx.settings.paths.stateDir, "diff-cache"), 0o700)
-      .then(() => ctx.host.files.writeAtomic(workingTreeCachePath(ctx, session), JSON.stringify(entry), 0o600))
-      .catch(() => undefined);
-  }
+  if (headCommit === null || (plan?.kind === "reuse" && read === 0 && !untrackedGone)) return { uncommitted: changes, untracked: untrackedFiles };
+  // git diffed after git status listed: a file both missed can only be one that changed in
+  // between. Such a count is not kept, or the file could stay in it after it changed back.
+  const consistent = changes.every((entry) => Object.hasOwn(statusNow, entry.path) && (entry.oldPath === null || Object.hasOwn(statusNow, entry.oldPath)));
+  const entry: Entry = {
+    head: headCommit,
+    countedAt,
+    dirs: gitDirs,
+    status: watched,
+    stamps: Object.fromEntries(tracked.flatMap((path) => (stamps[path] ? [[path, stamps[path]!.key]] : []))),
+    settings,
+    changes,
+    untracked: Object.fromEntries(
+      untrackedFiles.flatMap((file, i) => {
+        const stamp = stamped[tracked.length + i];
+        return stamp ? [[file.path, { key: stamp.key, binary: file.binary, added: file.added }]] : [];
+      }),
+    ),
+  };
+  // A cache: a failure to keep it costs the next stat its git calls, nothing else.
+  const path = workingTreeCachePath(ctx, session);
+  await (consistent ? ctx.host.files.mkdirp(join(ctx.settings.paths.stateDir, "diff-cache"), 0o700).then(() => ctx.host.files.writeAtomic(path, JSON.stringify(entry), 0o600)) : ctx.host.files.remove(path)).catch(() => undefined);
   return { uncommitted: changes, untracked: untrackedFiles };
 }
