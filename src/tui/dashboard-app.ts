@@ -14,11 +14,11 @@ import {
   applyDetail,
   applyEvent,
   applyEventLog,
-  applyPending,
-  applySessions,
+  applySnapshot,
   back,
   clearNotice,
   currentRequest,
+  formDone,
   formFailed,
   openKill,
   initialModel,
@@ -63,6 +63,7 @@ export interface DashboardDeps {
 }
 
 const FRAME_MS = 16;
+const REFRESHING = "refreshing…";
 /** Ages ("3m") move on their own; redraw for them now and then, not per event. */
 const CLOCK_MS = 15_000;
 const SPINNER_MS = 100;
@@ -74,6 +75,8 @@ export class DashboardApp {
   private feed: HubFeed | null = null;
   private spinner: ReturnType<typeof setInterval> | null = null;
   private readonly diffs: DiffReader;
+  /** For each refresh under way, the sessions the event stream touched since it asked. */
+  private readonly refreshing = new Set<Set<string>>();
   private readonly history: HistoryTab;
   private readonly archive: ArchiveTab;
   private readonly alerts: NotifyTracker | null;
@@ -142,6 +145,7 @@ export class DashboardApp {
 
   /** The hub's views move the dashboard: nothing is folded or fetched again here. */
   private onEvent(event: HubEvent): void {
+    if (event.kind === "view" || event.kind === "removed") for (const touched of this.refreshing) touched.add(sessionKey({ name: event.session, host: event.host }));
     const before = event.kind === "view" ? this.model.sessions.find((s) => sessionKey(s) === sessionKey(event.data.view))?.turns : undefined;
     this.model = applyEvent(this.model, event);
     if (event.kind === "view") this.watchForAlerts({ ...event.data.view, host: event.host ?? "local" }, event.data.pending);
@@ -153,12 +157,18 @@ export class DashboardApp {
 
   async refresh(): Promise<void> {
     await this.guard(async () => {
-      const [sessions, pending] = await Promise.all([
-        callHub(this.deps.hub, "GET /api/sessions"),
-        callHub(this.deps.hub, "GET /api/pending"),
-      ]);
-      this.update(applyPending(applySessions(this.model, sessions), pending));
-      for (const session of sessions) this.watchForAlerts(session);
+      // Sessions the event stream speaks of while the list is on its way keep what it said.
+      const touched = new Set<string>();
+      this.refreshing.add(touched);
+      let sessions: LiveSessionView[];
+      try {
+        const [listed, pending] = await Promise.all([callHub(this.deps.hub, "GET /api/sessions"), callHub(this.deps.hub, "GET /api/pending")]);
+        sessions = listed;
+        this.update(applySnapshot(this.model, listed, pending, touched));
+      } finally {
+        this.refreshing.delete(touched);
+      }
+      for (const session of sessions.filter((s) => !touched.has(sessionKey(s)))) this.watchForAlerts(session);
       this.diffs.readChanges(sessions.map(sessionKey));
       if (this.model.mode === "detail" && this.model.selected) await this.loadDetail(this.model.selected, false);
     });
@@ -210,9 +220,10 @@ export class DashboardApp {
       case "quit":
         return this.deps.quit();
       case "refresh":
-        this.update(setNotice(this.model, "info", "refreshing…"));
+        this.update(setNotice(this.model, "info", REFRESHING));
         await this.refresh();
-        return this.update(clearNotice(this.model));
+        // Only its own notice: an error the refresh met stays in sight.
+        return this.update(this.model.notice?.text === REFRESHING ? clearNotice(this.model) : this.model);
       case "approve":
       case "deny":
       case "approve-always":
@@ -280,7 +291,7 @@ export class DashboardApp {
       this.busy(1);
       try {
         const done = await work();
-        this.update(setNotice(back(this.model), "info", done));
+        this.update(formDone(this.model, model.mode, done));
         await this.refresh();
       } catch (error) {
         this.deps.log(error);
@@ -313,10 +324,13 @@ export class DashboardApp {
       this.busy(1);
       try {
         const merged = await callHub(this.deps.hub, "POST /api/sessions/:host/:name/merge", { session: target, body: { mode: form.mode } });
-        // The work is on the target now: the natural next step is to let the session go.
-        const offer = openKill(back(this.model));
+        // The work is on the target now: the natural next step is to let the session go, offered
+        // only while its merge form is still what the person looks at (never another session's kill).
+        const current = selectedSession(this.model);
+        const stillHere = this.model.mode === "merge" && current !== null && sessionKey(current) === sessionKey(target);
         const count = `${merged.commits.length} commit${merged.commits.length === 1 ? "" : "s"}`;
-        this.update(setNotice(offer, "info", `merged ${count} of ${merged.branch} into ${merged.target} (${form.mode}); kill the session now?`));
+        const said = `merged ${count} of ${merged.branch} into ${merged.target} (${form.mode})`;
+        this.update(stillHere ? setNotice(openKill(back(this.model)), "info", `${said}; kill the session now?`) : setNotice(this.model, "info", said));
         await this.refresh();
       } catch (error) {
         this.deps.log(error);

@@ -69,6 +69,9 @@ export class DiffReader {
     const session = this.sessionOf(key);
     if (!session || session.status === "dead" || session.status === "unknown") return;
     const stat = await this.stat(session).catch(() => null);
-    if (stat) this.update(applyDiff(this.model(), key, { stat }));
+    if (!stat) return;
+    this.update(applyDiff(this.model(), key, { stat }));
+    // The Diff tab open on this session shows the selected file as it is now, not as it was.
+    if (this.model().diff?.key === key) await this.readFile(key).catch(() => undefined);
   }
 }

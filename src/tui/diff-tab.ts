@@ -24,8 +24,13 @@ export interface DiffSummary {
 
 export const newDiffTab = (key: string): DiffTab => ({ key, stat: null, error: null, selected: 0, file: null, scroll: 0 });
 
+/** A new stat: the same file stays selected (by path; files come and go as claude works), its diff kept for now. */
 export function withStat(tab: DiffTab, stat: DiffStat): DiffTab {
-  return { ...tab, stat, error: null, selected: Math.min(tab.selected, Math.max(0, stat.files.length - 1)) };
+  const path = selectedPath(tab);
+  const same = path === null ? -1 : stat.files.findIndex((file) => file.path === path);
+  const selected = same >= 0 ? same : Math.min(tab.selected, Math.max(0, stat.files.length - 1));
+  const kept = same >= 0;
+  return { ...tab, stat, error: null, selected, file: kept ? tab.file : null, scroll: kept ? tab.scroll : 0 };
 }
 
 export const withError = (tab: DiffTab, error: string): DiffTab => ({ ...tab, error });
@@ -35,7 +40,10 @@ export const selectedPath = (tab: DiffTab): string | null => tab.stat?.files[tab
 
 /** A file's diff arrives: kept only if it is still the selected file's. */
 export function withFile(tab: DiffTab, file: FileDiff): DiffTab {
-  return file.path === selectedPath(tab) ? { ...tab, file, scroll: 0 } : tab;
+  if (file.path !== selectedPath(tab)) return tab;
+  // The same file read again (claude changed it): the reader keeps their place.
+  const lines = file.diff.split("\n").length;
+  return { ...tab, file, scroll: tab.file?.path === file.path ? Math.min(tab.scroll, Math.max(0, lines - 1)) : 0 };
 }
 
 export function moveSelection(tab: DiffTab, delta: number): DiffTab {

@@ -198,6 +198,23 @@ export function applyPending(model: TuiModel, pending: PendingEntry[]): TuiModel
   return { ...model, pending: [...pending].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)) };
 }
 
+/**
+ * The hub's list and pending requests, fetched while its events kept coming: a session an
+ * event touched meanwhile (`touched`, by key) keeps what the event said, which is newer than
+ * the list; one an event removed stays gone, one it added stays.
+ */
+export function applySnapshot(model: TuiModel, sessions: LiveSessionView[], pending: PendingEntry[], touched: ReadonlySet<string>): TuiModel {
+  if (touched.size === 0) return applyPending(applySessions(model, sessions), pending);
+  const current = new Map(model.sessions.map((s) => [sessionKey(s), s]));
+  const listed = new Set(sessions.map(sessionKey));
+  const merged = [
+    ...sessions.flatMap((s) => (touched.has(sessionKey(s)) ? (current.has(sessionKey(s)) ? [current.get(sessionKey(s))!] : []) : [s])),
+    ...[...touched].flatMap((key) => (!listed.has(key) && current.has(key) ? [current.get(key)!] : [])),
+  ];
+  const kept = [...pending.filter((p) => !touched.has(pendingKey(p))), ...model.pending.filter((p) => touched.has(pendingKey(p)))];
+  return applyPending(applySessions(model, merged), kept);
+}
+
 export function applyDetail(model: TuiModel, detail: LiveSessionDetail): TuiModel {
   const key = sessionKey(detail);
   if (key !== model.selected) return model;
@@ -397,6 +414,9 @@ export function formFailed(model: TuiModel, error: string, unsaved?: UnsavedWork
   if (model.mode === "rename" && model.rename) return { ...model, rename: { ...model.rename, busy: false, error } };
   return setNotice(model, "error", error);
 }
+
+/** A form's work is done: it closes if it is still the one open (the person may have moved on), and says so. */
+export const formDone = (model: TuiModel, mode: Mode, text: string): TuiModel => setNotice(model.mode === mode ? back(model) : model, "info", text);
 
 export const setNotice = (model: TuiModel, kind: Notice["kind"], text: string): TuiModel => ({ ...model, notice: { kind, text } });
 export const clearNotice = (model: TuiModel): TuiModel => (model.notice ? { ...model, notice: null } : model);

@@ -128,3 +128,17 @@ test("Esc while the Diff tab is still reading stays: the stat that arrives after
   expect(model).toMatchObject({ mode: "detail", diff: null });
   expect(model.changes["api@local"]).toEqual({ files: 3, ahead: 2, behind: 1 });
 });
+
+test("a new stat keeps the selected file by path: a file added above it moves the selection, never its diff under another name", () => {
+  let model = applyDiff(press(inDetail(), "d"), "api@local", { stat });
+  model = select(model, 2);
+  model = applyDiff(model, "api@local", { file: { path: "src/new-name.ts", binary: false, diff: diffText } });
+  const grown: DiffStat = { ...stat, files: [stat.files[0]!, { ...stat.files[0]!, path: "src/added.ts" }, ...stat.files.slice(1)] };
+  model = applyDiff(model, "api@local", { stat: grown });
+  expect(model.diff).toMatchObject({ selected: 3 });
+  expect(model.diff!.file?.path).toBe("src/new-name.ts");
+  // The selected file gone: the same place, and no diff until its own is read.
+  const shrunk: DiffStat = { ...stat, files: stat.files.slice(0, 2) };
+  model = applyDiff(model, "api@local", { stat: shrunk });
+  expect(model.diff).toMatchObject({ selected: 1, file: null });
+});
