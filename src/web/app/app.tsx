@@ -109,13 +109,17 @@ export function App() {
   function answer(entry: SessionEntry, requestId: string, reply: Answer): void {
     const body = { requestId, action: reply.action, ...(reply.message ? { message: reply.message } : {}), ...(reply.always ? { always: true } : {}) };
     const verb = reply.action === "allow" ? "allowed" : "denied";
-    void act(() => api("POST", path(entry, "/approve-tool"), body), `${verb}${reply.always ? " (rule added)" : ""}`).then((ok) => ok && setDenyText(""));
+    const typed = reply.message ?? "";
+    // Emptied only if it still holds what was sent: a newer text typed meanwhile stays.
+    void act(() => api("POST", path(entry, "/approve-tool"), body), `${verb}${reply.always ? " (rule added)" : ""}`).then((ok) => ok && setDenyText((now) => (now === typed ? "" : now)));
   }
 
   function send(): void {
     if (!current || message.trim() === "") return;
     const entry = current;
-    void act(() => api("POST", path(entry, "/message"), { text: message }), "sent").then((ok) => ok && setMessage(""));
+    const sent = message;
+    // A send may wait seconds for the link: what was typed meanwhile (a follow-up) is kept.
+    void act(() => api("POST", path(entry, "/message"), { text: sent }), "sent").then((ok) => ok && setMessage((now) => (now === sent ? "" : now)));
   }
 
   async function create(fields: CreateFields): Promise<void> {

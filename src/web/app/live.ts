@@ -26,12 +26,16 @@ export function startLive(store: Store, onChange: (before: SessionEntry | undefi
   const opened = new Set<string>();
 
   async function refresh(): Promise<void> {
-    store.beginList();
-    const [views, pending] = await Promise.all([
-      api<LiveSessionView[]>("GET", "/api/sessions"),
-      api<(PendingRequest & { session: string; host?: string })[]>("GET", "/api/pending"),
-    ]);
-    store.applyList(views, pending);
+    const touched = store.beginList();
+    try {
+      const [views, pending] = await Promise.all([
+        api<LiveSessionView[]>("GET", "/api/sessions"),
+        api<(PendingRequest & { session: string; host?: string })[]>("GET", "/api/pending"),
+      ]);
+      store.applyList(views, pending, touched);
+    } finally {
+      store.endList(touched);
+    }
   }
 
   async function loadLog(key: string): Promise<void> {
@@ -74,6 +78,7 @@ export function startLive(store: Store, onChange: (before: SessionEntry | undefi
     async openLog(host, name) {
       const key = sessionKey(host, name);
       opened.add(key);
+      store.openLog(key);
       await loadLog(key);
     },
     stop() {

@@ -29,8 +29,8 @@ type Listener = (state: State) => void;
 export class Store {
   state: State = { sessions: [], loaded: false, connection: "connecting", logs: {} };
   private readonly listeners = new Set<Listener>();
-  /** Sessions whose view came over the stream while a list was being fetched: newer than that list. */
-  private touched: Set<string> | null = null;
+  /** For each list being fetched, the sessions the stream spoke of meanwhile: newer than that list. */
+  private readonly lists = new Set<Set<string>>();
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -50,37 +50,51 @@ export class Store {
     if (connection !== this.state.connection) this.set({ connection });
   }
 
-  beginList(): void {
-    this.touched = new Set();
+  /** A list is asked for: what the stream says from now on is newer than it. Hand the result to applyList, then endList. */
+  beginList(): Set<string> {
+    const touched = new Set<string>();
+    this.lists.add(touched);
+    return touched;
   }
 
-  /** The hub's list and pending requests; a view that came over the stream meanwhile is kept. */
-  applyList(views: LiveSessionView[], pending: (PendingRequest & { session: string; host?: string })[]): void {
-    const touched = this.touched ?? new Set<string>();
-    this.touched = null;
-    const sessions = views.map((view): SessionEntry => {
+  endList(touched: Set<string>): void {
+    this.lists.delete(touched);
+  }
+
+  /**
+   * The hub's list and pending requests. A session the stream spoke of since `beginList` keeps
+   * what the stream said: its view, its removal, or its arrival.
+   */
+  applyList(views: LiveSessionView[], pending: (PendingRequest & { session: string; host?: string })[], touched: ReadonlySet<string> = new Set()): void {
+    const listed = new Set(views.map((view) => sessionKey(view.host, view.name)));
+    const sessions = views.flatMap((view): SessionEntry[] => {
       const key = sessionKey(view.host, view.name);
       const known = this.find(key);
-      if (known && touched.has(key)) return known;
+      if (touched.has(key)) return known ? [known] : [];
       const own = pending.filter((p) => sessionKey(p.host ?? view.host, p.session) === key);
-      return { key, view, pending: own, streamingText: known?.streamingText ?? "" };
+      return [{ key, view, pending: own, streamingText: known?.streamingText ?? "" }];
     });
-    this.set({ sessions, loaded: true });
+    const arrived = this.state.sessions.filter((entry) => touched.has(entry.key) && !listed.has(entry.key));
+    this.set({ sessions: [...sessions, ...arrived], loaded: true });
+  }
+
+  /** A log the page keeps from now on: events the stream brings before its tail arrives are kept too. */
+  openLog(key: string): void {
+    if (!this.state.logs[key]) this.set({ logs: { ...this.state.logs, [key]: [] } });
   }
 
   /** Applies one published event; returns the session's entry before it, for notifications. */
   apply(event: HubEvent): { before: SessionEntry | undefined; after: SessionEntry | undefined } {
     const key = sessionKey(event.host, event.session);
     const before = this.find(key);
+    if (event.kind === "view" || event.kind === "removed") for (const touched of this.lists) touched.add(key);
     if (event.kind === "view") {
-      this.touched?.add(key);
       const entry: SessionEntry = { key, ...event.data };
       const sessions = before ? this.state.sessions.map((s) => (s.key === key ? entry : s)) : [...this.state.sessions, entry];
       this.set({ sessions });
       return { before, after: entry };
     }
     if (event.kind === "removed") {
-      this.touched?.add(key);
       this.set({ sessions: this.state.sessions.filter((s) => s.key !== key) });
       return { before, after: undefined };
     }
