@@ -135,7 +135,8 @@ export class Tmux {
 
   /** Types text into a pane as one bracketed paste, then presses Enter. */
   async pasteText(session: string, window: string, text: string): Promise<void> {
-    const buffer = `csm-paste-${process.pid}-${Date.now()}`;
+    // Unique even for two pastes in the same millisecond: a shared name would merge them or lose one.
+    const buffer = `csm-paste-${process.pid}-${crypto.randomUUID()}`;
     // From stdin, not argv: a message may be larger than one argument can be (128 KiB on Linux).
     await this.call(["load-buffer", "-b", buffer, "-"], text);
     await this.call(["paste-buffer", "-p", "-d", "-b", buffer, "-t", `=${session}:${window}`]);

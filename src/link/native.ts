@@ -55,7 +55,34 @@ export interface NativeDeps extends HubLinkDeps {
   pollMs?: number;
   /** How long a typed message may take to show as UserPromptSubmit (default 8 s). */
   promptConfirmMs?: number;
+  /** How long a message waits for claude to be ready, and for all of its delivery (defaults below; shorter in tests). */
+  readyWaitMs?: number;
+  deliveryBudgetMs?: number;
 }
+
+/**
+ * What one message may take, from the hub's asking to its answer: under the hub's own 10 s, so
+ * the hub never gives up on a message that is then typed after all (and sent again by a retry).
+ */
+const DELIVERY_BUDGET_MS = 9_000;
+/** Of that, how long a message waits for claude to be ready (a startup dialog may hold it). */
+const READY_WAIT_MS = 6_000;
+/** The least left for claude to take what was typed. */
+const CONFIRM_MIN_MS = 2_000;
+
+/** Whether `promise` settles within `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A prompt as claude's transcript keeps it: trimmed, tabs as four spaces. */
+const echoForm = (text: string) => text.replace(/\t/g, "    ").trim();
 
 /** A first prompt up to this size goes on claude's command line; a longer one is typed once claude is ready. */
 const PROMPT_ARG_MAX = 32 * 1024;
@@ -92,7 +119,10 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   const link = openHubLink({ agentUrl: spec.agentUrl, secret: spec.secret, transport: "native" }, deps, {
     openRequests: () => [...open.values()].map((request) => request.frame),
     deliver: (message, out) => {
-      deliveries = deliveries.then(() => deliver(message, out)).catch(() => undefined);
+      // An answer to a waiting hook types nothing: it never waits behind a message being typed.
+      if (permissionHookAnswer(message)) return void deliver(message, out, Date.now()).catch(() => undefined);
+      const asked = Date.now();
+      deliveries = deliveries.then(() => deliver(message, out, asked)).catch(() => undefined);
     },
   });
   const emit = link.emit;
@@ -112,7 +142,7 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
     for (const record of tail?.poll() ?? []) {
       const content = (record.message as { content?: unknown } | undefined)?.content;
       if (record.type === "user" && typeof content === "string") {
-        const at = typedPrompts.indexOf(content);
+        const at = typedPrompts.indexOf(echoForm(content));
         if (at >= 0) {
           typedPrompts.splice(at, 1);
           continue;
@@ -230,12 +260,22 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   let claudePid: number | null = null;
   const dialogOpen = () => open.size > 0 || (claudePid !== null && deps.claudeStatus(claudePid)?.status === "waiting");
 
-  const whenReady = () => (ready ? Promise.resolve() : new Promise<void>((resolve) => readyWaiters.push(resolve)));
+  /** Whether claude is ready (its status file is there) within `ms` (forever without). */
+  const whenReady = (ms?: number) =>
+    ready
+      ? Promise.resolve(true)
+      : new Promise<boolean>((resolve) => {
+          const timer = ms === undefined ? undefined : setTimeout(() => resolve(false), ms);
+          readyWaiters.push(() => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+        });
 
-  const typeAndConfirm = async (text: string): Promise<boolean> => {
-    await whenReady();
+  /** Types `text` and waits up to `confirmMs` for claude to take it as a prompt (UserPromptSubmit). */
+  const typeAndConfirm = async (text: string, confirmMs: number): Promise<boolean> => {
     const confirmed = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), deps.promptConfirmMs ?? 8000);
+      const timer = setTimeout(() => resolve(false), confirmMs);
       promptWaiters.push(() => {
         clearTimeout(timer);
         resolve(true);
@@ -248,7 +288,12 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   const sent = (message: CsmToClaude, out: string, extra: Record<string, unknown> = {}) => emit({ type: "csm_sent", message, out, ...extra });
   const refused = (out: string, reason: string) => emit({ type: "csm_undeliverable", out, reason });
 
-  async function deliver(message: CsmToClaude, out: string): Promise<void> {
+  /** The first prompt when it is typed rather than given on claude's command line. */
+  let firstPrompt: Promise<unknown> = Promise.resolve();
+  const budget = deps.deliveryBudgetMs ?? DELIVERY_BUDGET_MS;
+  const confirmAtLeast = Math.min(CONFIRM_MIN_MS, deps.promptConfirmMs ?? CONFIRM_MIN_MS);
+
+  async function deliver(message: CsmToClaude, out: string, asked: number): Promise<void> {
     const hookAnswer = permissionHookAnswer(message);
     if (hookAnswer) {
       const request = open.get(hookAnswer.requestId);
@@ -259,10 +304,27 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
     }
     // Keys typed into an open dialog answer it ("1", Enter: yes): nothing is typed then.
     const typing = message.type === "user" || (message.type === "control_request" && ["rename_session", "set_model"].includes((message.request as { subtype: string }).subtype));
-    if (typing && dialogOpen()) return refused(out, "claude shows a dialog on its screen (a tool request?): typing now would answer it; answer it first (csm approve / deny, or csm attach)");
+    const dialogRefusal = "claude shows a dialog on its screen (a tool request?): typing now would answer it; answer it first (csm approve / deny, or csm attach)";
+    if (typing && dialogOpen()) return refused(out, dialogRefusal);
+    if (typing) {
+      // Waited for in the hub's time: a message the hub gave up on is never typed later.
+      const left = budget - (Date.now() - asked);
+      if (left < confirmAtLeast) return refused(out, "claude was still busy with an earlier message; send it again");
+      if (!(await whenReady(Math.min(deps.readyWaitMs ?? READY_WAIT_MS, left - confirmAtLeast)))) {
+        return refused(out, "claude has not finished starting: a dialog may be open on its screen (a new MCP server, trust?); see `csm attach`, then send it again");
+      }
+      // A first prompt typed (not on the command line) goes first, whole: two pastes at once would merge.
+      if (!(await within(firstPrompt, budget - (Date.now() - asked) - confirmAtLeast))) return refused(out, "claude was still taking its first prompt; send it again");
+      if (dialogOpen()) return refused(out, dialogRefusal);
+    }
     if (message.type === "user") {
       const text = typeof message.message.content === "string" ? message.message.content : message.message.content.map((block) => ("text" in block ? block.text : "")).join("");
-      typedPrompts.push(pasteableText(text));
+      // A slash command is claude's own, not a prompt: no UserPromptSubmit says it was taken.
+      if (text.trimStart().startsWith("/")) {
+        await deps.typeText(text);
+        return sent(message, out);
+      }
+      typedPrompts.push(echoForm(pasteableText(text)));
       // One that claude never took (refused below) must not hide a person's same prompt for good.
       if (typedPrompts.length > REMEMBERED_PROMPTS) typedPrompts.shift();
       // While claude works, what is typed waits in its input for the turn to end: delivered, not yet submitted.
@@ -270,7 +332,8 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
         await deps.typeText(text);
         return sent(message, out, { queued: true });
       }
-      if (await typeAndConfirm(text)) return sent(message, out);
+      const confirmMs = Math.min(deps.promptConfirmMs ?? 8000, budget - (Date.now() - asked));
+      if (await typeAndConfirm(text, confirmMs)) return sent(message, out);
       return refused(out, "typed into claude's input, but claude did not take it as a prompt (is a dialog open? see `csm attach`)");
     }
     if (message.type === "control_request") {
@@ -280,12 +343,10 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
         return sent(message, out);
       }
       if (request.subtype === "rename_session" && request.title) {
-        await whenReady();
         await deps.typeText(`/rename ${oneLine(request.title)}`);
         return sent(message, out);
       }
       if (request.subtype === "set_model" && request.model) {
-        await whenReady();
         await deps.typeText(`/model ${oneLine(request.model)}`);
         return sent(message, out);
       }
@@ -302,9 +363,10 @@ export async function runNative(spec: LaunchSpec, deps: NativeDeps): Promise<num
   linkEvent({ event: "claude_started", pid: claude.pid, claudeSessionId, starting: true });
   if (prompt !== undefined) {
     // The first prompt is in the log as what csm sent, whichever way it reaches claude.
-    typedPrompts.push(promptOnCommandLine ? prompt : pasteableText(prompt));
+    typedPrompts.push(echoForm(promptOnCommandLine ? prompt : pasteableText(prompt)));
     emit({ type: "csm_sent", message: userMessage(prompt) });
-    if (!promptOnCommandLine) void typeAndConfirm(prompt);
+    // It waits for claude as long as it takes; messages wait for it (see deliver).
+    if (!promptOnCommandLine) firstPrompt = whenReady().then(() => typeAndConfirm(prompt, deps.promptConfirmMs ?? 8000)).catch(() => undefined);
   }
 
   let watch: ReturnType<typeof setTimeout> | undefined;

@@ -304,3 +304,85 @@ test("/clear: the hooks name a new conversation; it is reported, its turns carry
   expect(world.hub.frames().at(-1)).toMatchObject({ event: { event: "claude_exited", code: 0 } });
   expect((world.hub.frames().at(-1)!.event as { sessionEnd?: string }).sessionEnd).toBeUndefined();
 });
+
+test("a message while claude never gets ready (a startup dialog) is refused within the hub's time, nothing typed; a hook's answer never waits behind it", async () => {
+  const world = fakeClaudeWorld();
+  const done = runNative({ ...spec, prompt: undefined }, { ...world.deps, readyWaitMs: 150, deliveryBudgetMs: 600 });
+  world.hub.hello(0);
+  world.hub.say({ type: "user", message: { role: "user", content: "fix the bug" }, csm_out: "m1" });
+  await Bun.sleep(20);
+  // A hook claude calls meanwhile (its status file not written yet), answered while the message waits.
+  const answered = world.hook("PermissionRequest", { tool_name: "Bash", tool_input: { command: "make" } });
+  await until("request relayed", () => world.hub.frames().some((f) => f.type === "control_request"));
+  const requestId = (world.hub.frames().find((f) => f.type === "control_request") as { request_id: string }).request_id;
+  world.hub.say({ type: "control_response", response: { subtype: "success", request_id: requestId, response: { behavior: "allow", updatedInput: {} } }, csm_out: "a1" });
+  expect(await answered).toMatchObject({ hookSpecificOutput: { decision: { behavior: "allow" } } });
+  await until("refused", () => world.hub.frames().some((f) => f.type === "csm_undeliverable" && f.out === "m1"));
+  expect(String(world.hub.frames().find((f) => f.out === "m1")!.reason)).toContain("has not finished starting");
+  expect(world.state.typed).toEqual([]);
+  world.exit(0);
+  await done;
+});
+
+test("a message that waited for claude's start while claude took its first prompt is typed as queued, not refused", async () => {
+  const world = fakeClaudeWorld();
+  const done = runNative({ ...spec, prompt: undefined }, { ...world.deps, readyWaitMs: 1000, deliveryBudgetMs: 2000 });
+  world.hub.hello(0);
+  world.hub.say({ type: "user", message: { role: "user", content: "and then this" }, csm_out: "m1" });
+  await Bun.sleep(20);
+  await world.hook("UserPromptSubmit", { prompt: "the first prompt" });
+  world.state.status = { status: "busy", updatedAt: Date.now(), waitingFor: null };
+  await until("sent", () => world.hub.frames().some((f) => f.type === "csm_sent" && f.out === "m1"));
+  expect(world.hub.frames().find((f) => f.type === "csm_sent" && f.out === "m1")).toMatchObject({ queued: true });
+  expect(world.state.typed).toEqual(["and then this"]);
+  world.exit(0);
+  await done;
+});
+
+test("a slash command is typed and sent without waiting for a prompt claude never reports", async () => {
+  const world = fakeClaudeWorld();
+  const done = runNative({ ...spec, prompt: undefined }, world.deps);
+  world.hub.hello(0);
+  world.state.status = { status: "idle", updatedAt: Date.now(), waitingFor: null };
+  await until("ready", () => world.events().includes("native_ready"));
+  world.hub.say({ type: "user", message: { role: "user", content: "/cost" }, csm_out: "c1" });
+  await until("sent", () => world.hub.frames().some((f) => f.type === "csm_sent" && f.out === "c1"));
+  expect(world.state.typed).toEqual(["/cost"]);
+  world.exit(0);
+  await done;
+});
+
+test("a long first prompt and a message sent before claude is ready are typed one after the other, each whole", async () => {
+  const world = fakeClaudeWorld();
+  const long = `-${"x".repeat(40)}`;
+  const done = runNative({ ...spec, prompt: long }, world.deps);
+  world.hub.hello(0);
+  world.hub.say({ type: "user", message: { role: "user", content: "second" }, csm_out: "m1" });
+  await Bun.sleep(20);
+  world.state.status = { status: "idle", updatedAt: Date.now(), waitingFor: null };
+  await until("first typed", () => world.state.typed.length === 1);
+  expect(world.state.typed).toEqual([long]);
+  await world.hook("UserPromptSubmit", { prompt: long });
+  await world.hook("Stop", { last_assistant_message: "done" });
+  await until("second typed", () => world.state.typed.length === 2);
+  expect(world.state.typed[1]).toBe("second");
+  world.exit(0);
+  await done;
+});
+
+test("a typed prompt's echo is known in claude's form (trimmed, tabs as spaces): logged once", async () => {
+  const world = fakeClaudeWorld();
+  const done = runNative({ ...spec, prompt: undefined }, world.deps);
+  world.hub.hello(0);
+  world.state.status = { status: "idle", updatedAt: Date.now(), waitingFor: null };
+  await until("ready", () => world.events().includes("native_ready"));
+  world.hub.say({ type: "user", message: { role: "user", content: "  tab\there  \n" }, csm_out: "m1" });
+  await until("typed", () => world.state.typed.length === 1);
+  await world.hook("UserPromptSubmit", { prompt: "tab    here" });
+  world.transcript.push(`${JSON.stringify({ type: "user", uuid: "u1", message: { role: "user", content: "tab    here" } })}\n`);
+  world.transcript.push(`${JSON.stringify({ type: "assistant", uuid: "a1", message: { role: "assistant", content: [{ type: "text", text: "ok" }] } })}\n`);
+  await until("reply forwarded", () => world.hub.frames().some((f) => f.type === "assistant"));
+  expect(world.hub.frames().filter((f) => f.type === "user")).toEqual([]);
+  world.exit(0);
+  await done;
+});
