@@ -47,7 +47,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
     status = await runNative(spec, {
       spawnClaude: (claudeArgv, env) => host.spawnAttached(claudeArgv, { cwd: spec.cwd, env }),
       connect: connectAgentSocket,
-      // claude owns the screen: what the link has to say goes to stderr only once claude is gone.
+      // claude owns the screen: the link's own lines are never drawn over it (its state reaches the hub).
       print: () => {},
       palette: plain,
       sleep: (ms) => Bun.sleep(ms),
