@@ -172,6 +172,8 @@ export class Approvals {
     const key = answerKey(session, decision.requestId);
     if (!this.claim(key)) return;
     try {
+      // A person may have answered while the rules were read: claude gets one answer, the log one decision.
+      if (!this.live.state(session).pending.some((p) => p.requestId === decision.requestId)) return;
       await this.deliverDecision(session, decision, input);
     } finally {
       this.answering.delete(key);
