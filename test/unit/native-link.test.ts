@@ -72,6 +72,16 @@ const until = async (what: string, check: () => boolean) => {
   if (!check()) throw new Error(`never: ${what}`);
 };
 
+/** A supervisor with no first prompt, linked, and claude ready (its status file says idle). */
+async function readyNative() {
+  const world = fakeClaudeWorld();
+  const done = runNative({ ...spec, prompt: undefined }, world.deps);
+  world.hub.hello(0);
+  world.state.status = { status: "idle", updatedAt: Date.now(), waitingFor: null };
+  await until("ready", () => world.events().includes("native_ready"));
+  return { world, done };
+}
+
 test("a short first prompt goes on claude's command line; ready once claude's status file says so", async () => {
   const world = fakeClaudeWorld();
   const done = runNative(spec, world.deps);
@@ -190,11 +200,7 @@ test("Stop ends the turn with claude's last message, after the transcript's repl
 });
 
 test("a message is typed and confirmed by UserPromptSubmit; interrupt is Esc; rename is /rename on one line", async () => {
-  const world = fakeClaudeWorld();
-  const done = runNative({ ...spec, prompt: undefined }, world.deps);
-  world.hub.hello(0);
-  world.state.status = { status: "idle", updatedAt: Date.now(), waitingFor: null };
-  await until("ready", () => world.events().includes("native_ready"));
+  const { world, done } = await readyNative();
 
   world.hub.say({ type: "user", message: { role: "user", content: "two\nlines" }, csm_out: "m1" });
   await until("typed", () => world.state.typed.length === 1);
@@ -265,11 +271,7 @@ test("hooks that went silent: claude's status file shows the state after a while
 });
 
 test("nothing is typed while claude shows a dialog: a message, a rename would answer it", async () => {
-  const world = fakeClaudeWorld();
-  const done = runNative({ ...spec, prompt: undefined }, world.deps);
-  world.hub.hello(0);
-  world.state.status = { status: "idle", updatedAt: Date.now(), waitingFor: null };
-  await until("ready", () => world.events().includes("native_ready"));
+  const { world, done } = await readyNative();
   void world.hook("PermissionRequest", { tool_name: "Bash", tool_input: { command: "rm -rf x" } });
   await until("request relayed", () => world.hub.frames().some((f) => f.type === "control_request"));
   world.hub.say({ type: "user", message: { role: "user", content: "1" }, csm_out: "m1" });
@@ -340,11 +342,7 @@ test("a message that waited for claude's start while claude took its first promp
 });
 
 test("a slash command is typed and sent without waiting for a prompt claude never reports", async () => {
-  const world = fakeClaudeWorld();
-  const done = runNative({ ...spec, prompt: undefined }, world.deps);
-  world.hub.hello(0);
-  world.state.status = { status: "idle", updatedAt: Date.now(), waitingFor: null };
-  await until("ready", () => world.events().includes("native_ready"));
+  const { world, done } = await readyNative();
   world.hub.say({ type: "user", message: { role: "user", content: "/cost" }, csm_out: "c1" });
   await until("sent", () => world.hub.frames().some((f) => f.type === "csm_sent" && f.out === "c1"));
   expect(world.state.typed).toEqual(["/cost"]);
@@ -371,11 +369,7 @@ test("a long first prompt and a message sent before claude is ready are typed on
 });
 
 test("a typed prompt's echo is known in claude's form (trimmed, tabs as spaces): logged once", async () => {
-  const world = fakeClaudeWorld();
-  const done = runNative({ ...spec, prompt: undefined }, world.deps);
-  world.hub.hello(0);
-  world.state.status = { status: "idle", updatedAt: Date.now(), waitingFor: null };
-  await until("ready", () => world.events().includes("native_ready"));
+  const { world, done } = await readyNative();
   world.hub.say({ type: "user", message: { role: "user", content: "  tab\there  \n" }, csm_out: "m1" });
   await until("typed", () => world.state.typed.length === 1);
   await world.hook("UserPromptSubmit", { prompt: "tab    here" });
