@@ -1,5 +1,7 @@
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import type { Context } from "../context.ts";
+import { findHolders } from "../conversations/conversation-holders.ts";
+import type { Holder } from "../conversations/conversation-record.ts";
 import { fromPortable, missingPlaceholders, projectSlug, toPortable } from "./path-map.ts";
 import { completeLines, cwdOf, derivedId, relationOf, sha256, withSessionId } from "./sync-records.ts";
 import { listRepo, projectCwd, readText, type RepoConversation } from "./sync-layout.ts";
@@ -34,6 +36,8 @@ export async function syncPull(ctx: Context, options: { noMemory?: boolean } = {
     const locks = readLocks(dir, listing.locks);
     const report: PullReport = { written: [], locked: [], skipped: [], memory: [], memoryKept: [], foreign: listing.foreign };
     const where = new Map(local.transcripts.map((file) => [file.id, file]));
+    // A conversation a claude here has open is never replaced: it writes on into the file it holds.
+    const holders = findHolders(local.configDir, ctx.sessions().all(ctx.host.hostName));
     const localSlugs = new Map<string, string>();
     for (const conversation of listing.conversations.values()) {
       const lock = locks.get(conversation.id);
@@ -42,7 +46,7 @@ export async function syncPull(ctx: Context, options: { noMemory?: boolean } = {
         continue;
       }
       try {
-        pullOne(dir, conversation, local, state, machine, where, localSlugs, report);
+        pullOne(dir, conversation, local, state, machine, where, localSlugs, holders, report);
       } catch (error) {
         report.skipped.push({ id: conversation.id, reason: (error as Error).message });
       }
@@ -62,6 +66,7 @@ function pullOne(
   machine: string,
   where: Map<string, { path: string; project: string }>,
   localSlugs: Map<string, string>,
+  holders: Map<string, Holder>,
   report: PullReport,
 ): void {
   const portableText = readText(`${dir}/${conversation.path}`) ?? "";
@@ -84,11 +89,19 @@ function pullOne(
   const incoming = withSessionId(fromPortable(portableText, local.map), conversation.id, localId);
   const found = where.get(localId);
   const path = found?.path ?? `${local.projectsDir}/${slug}/${localId}.jsonl`;
-  const mine = found ? completeLines(readText(found.path) ?? "") : null;
+  const before = found ? statOf(found.path) : null;
+  const whole = found ? readText(found.path) : null;
+  if (found && (whole === null || before === null)) {
+    report.skipped.push({ id: conversation.id, reason: `this machine's copy ${found.path} could not be read; left as it is` });
+    return;
+  }
+  const mine = whole === null ? null : completeLines(whole);
   if (mine !== null) {
     const relation = relationOf(mine, incoming);
     if (relation === "same" || relation === "ahead") return;
-    if (relation === "diverged") {
+    // Replaced only by a copy that holds every byte of it: lines only this machine has (a title
+    // set here) or records the path map would write otherwise are never dropped. Else both are kept.
+    if (relation === "diverged" || !incoming.startsWith(mine)) {
       if (state.aliases[localId]) {
         report.skipped.push({ id: conversation.id, reason: `diverged from ${localId} here, which is already a fork; both kept` });
         return;
@@ -99,6 +112,16 @@ function pullOne(
       state.aliases[localId] = { repoId: derivedId(`${localId}@${machine}`), kind: "mine" };
       writeConversation(dir, conversation, `${local.projectsDir}/${found!.project}`, forkId, withSessionId(incoming, localId, forkId), local, state);
       report.written.push({ id: conversation.id, localId: forkId, path: `${local.projectsDir}/${found!.project}/${forkId}.jsonl`, how: "fork" });
+      return;
+    }
+    const holder = holders.get(localId);
+    if (holder) {
+      report.skipped.push({ id: conversation.id, reason: `${holder.state === "csm" ? `csm session ${holder.session}` : `a claude (pid ${holder.pid})`} has it open here; pull again once it ends` });
+      return;
+    }
+    const now = statOf(found!.path);
+    if (!now || now.size !== before!.size || now.mtimeMs !== before!.mtimeMs) {
+      report.skipped.push({ id: conversation.id, reason: "this machine's copy changed while it was compared; pull again" });
       return;
     }
     how = how === "fork" ? "fork" : "ahead";
@@ -124,6 +147,15 @@ function writeConversation(dir: string, conversation: RepoConversation, projectD
   state.files[path] = { size: stat.size, mtimeMs: stat.mtimeMs, cwd: cwdOf(text) };
 }
 
+function statOf(path: string): { size: number; mtimeMs: number } | null {
+  try {
+    const stat = statSync(path);
+    return { size: stat.size, mtimeMs: stat.mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
 function localIdFor(state: SyncState, repoId: string): string | null {
   for (const [localId, alias] of Object.entries(state.aliases)) if (alias.repoId === repoId) return localId;
   return state.aliases[repoId] ? null : repoId;
@@ -142,6 +174,11 @@ function pullMemory(dir: string, memory: Map<string, string[]>, localSlugs: Map<
       if (state.memory[repoPath] === hash) continue;
       const target = `${local.projectsDir}/${slug}/memory/${name}`;
       const mine = readText(target);
+      // One that is there but cannot be read is kept, never taken for missing.
+      if (mine === null && existsSync(target)) {
+        report.memoryKept.push(target);
+        continue;
+      }
       const mineHash = mine === null ? null : sha256(toPortable(mine, local.map));
       if (mineHash === hash) {
         state.memory[repoPath] = hash;
