@@ -35,10 +35,12 @@ export function remoteFiles(hostName: string, run: Run): HostFiles {
     },
     async writeAtomic(path, content, mode = 0o644) {
       const temporary = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+      // The byte count is checked before the rename: a connection that drops mid-transfer ends
+      // cat's input early, and a cut copy must never take the target's place.
       await script(
         `writing ${path}`,
-        `mkdir -p -- "$1" && umask 077 && cat > "$2" && chmod "$4" -- "$2" && mv -f -- "$2" "$3" || { rm -f -- "$2"; exit 1; }`,
-        [dirname(path), temporary, path, octal(mode)],
+        `mkdir -p -- "$1" && umask 077 && cat > "$2" && n=$(wc -c < "$2") && [ $n -eq "$5" ] && chmod "$4" -- "$2" && mv -f -- "$2" "$3" || { rm -f -- "$2"; exit 1; }`,
+        [dirname(path), temporary, path, octal(mode), String(Buffer.byteLength(content))],
         content,
       );
     },
