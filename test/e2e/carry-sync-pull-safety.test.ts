@@ -39,14 +39,21 @@ async function twoMachines(sb: Sandbox) {
   return { a: await machine("laptop"), b: await machine("devbox") };
 }
 
-test("a title set here survives a pull of the same conversation gone on elsewhere: both copies kept, nothing dropped", async () => {
-  await using sb = await makeSandbox();
-  const { a, b } = await twoMachines(sb);
-  const id = "11111111-1111-4111-8111-111111111111";
+type Machine = Awaited<ReturnType<typeof twoMachines>>["a"];
+
+/** Conversation `id` started on `a`, pushed, and pulled by `b`: both machines hold it. */
+async function sharedBoth(a: Machine, b: Machine, id: string) {
   mkdirSync(join(a.transcript(id), ".."), { recursive: true });
   writeFileSync(a.transcript(id), record(id, "u1", null, "hello", a.cwd));
   expect((await a.csm(["sync", "push"])).code).toBe(0);
   expect((await b.csm(["sync", "pull"])).code).toBe(0);
+}
+
+test("a title set here survives a pull of the same conversation gone on elsewhere: both copies kept, nothing dropped", async () => {
+  await using sb = await makeSandbox();
+  const { a, b } = await twoMachines(sb);
+  const id = "11111111-1111-4111-8111-111111111111";
+  await sharedBoth(a, b, id);
 
   const title = `${JSON.stringify({ type: "custom-title", customTitle: "Important", sessionId: id })}\n`;
   appendFileSync(a.transcript(id), title);
@@ -65,10 +72,7 @@ test("a conversation a claude here has open is not replaced by a pull: skipped, 
   await using sb = await makeSandbox();
   const { a, b } = await twoMachines(sb);
   const id = "22222222-2222-4222-8222-222222222222";
-  mkdirSync(join(a.transcript(id), ".."), { recursive: true });
-  writeFileSync(a.transcript(id), record(id, "u1", null, "hello", a.cwd));
-  expect((await a.csm(["sync", "push"])).code).toBe(0);
-  expect((await b.csm(["sync", "pull"])).code).toBe(0);
+  await sharedBoth(a, b, id);
   appendFileSync(b.transcript(id), record(id, "u2", "u1", "more from devbox", b.cwd));
   expect((await b.csm(["sync", "push"])).code).toBe(0);
 

@@ -5,7 +5,7 @@ import { mapPooled } from "../../shared/map-pooled.ts";
 import type { Context } from "../context.ts";
 import type { DiffFile } from "./diff-types.ts";
 import { gitEnvironmentKey, gitSettingsFiles, type GitDirs } from "./git-settings-files.ts";
-import { own, parseTrackedStatus, planWorkingTree, RACY_MS, UNTRACKED, type CountedTree } from "./working-tree-plan.ts";
+import { isAttributesFile, own, parseTrackedStatus, planWorkingTree, RACY_MS, UNTRACKED, type CountedTree } from "./working-tree-plan.ts";
 
 // The uncommitted half of a session's diff: tracked files against HEAD, and the untracked
 // files with their lines counted. The dashboard's Diff tab asks again every time claude
@@ -92,7 +92,7 @@ export async function workingTreeChanges(ctx: Context, session: string, worktree
   if (!whole && (headCommit === null || last!.head !== headCommit)) observe((whole = ctx.git.uncommitted(worktree)));
   const [statusNow, untracked, gitDirs] = [parseTrackedStatus(await status), await untrackedPaths, await dirs];
   // An untracked .gitattributes changes how tracked files are counted: the plan looks at it like a tracked one.
-  const attributes = untracked.filter((path) => path === ".gitattributes" || path.endsWith("/.gitattributes"));
+  const attributes = untracked.filter(isAttributesFile);
   const watched = { ...statusNow, ...Object.fromEntries(attributes.map((path) => [path, UNTRACKED])) };
   const tracked = Object.keys(watched);
   const settingsFiles = gitSettingsFiles(gitDirs, ctx.env);

@@ -44,7 +44,8 @@ export function parseTrackedStatus(output: string): Record<string, string> {
   );
 }
 
-const isAttributesFile = (path: string) => path === ".gitattributes" || path.endsWith("/.gitattributes");
+/** A `.gitattributes` file, at the top or in any directory. */
+export const isAttributesFile = (path: string) => path === ".gitattributes" || path.endsWith("/.gitattributes");
 
 /**
  * What the last count still tells, given HEAD, the status, the listed files' stamps and the
