@@ -146,9 +146,9 @@ export class Git {
     return result.code === 0 ? result.stdout.trim() : null;
   }
 
-  /** Commits in HEAD and not in `base` (ahead), and the other way round (behind). */
-  async aheadBehind(worktree: string, base: string): Promise<{ ahead: number; behind: number }> {
-    return parseLeftRightCount(await this.call(worktree, ["rev-list", "--left-right", "--count", `${base}...HEAD`, "--"]));
+  /** Commits in `head` and not in `base` (ahead), and the other way round (behind). */
+  async aheadBehind(worktree: string, base: string, head = "HEAD"): Promise<{ ahead: number; behind: number }> {
+    return parseLeftRightCount(await this.call(worktree, ["rev-list", "--left-right", "--count", `${base}...${head}`, "--"]));
   }
 
   /**
@@ -180,12 +180,13 @@ export class Git {
   }
 
   /**
-   * `git status --porcelain=v1 -z` of tracked files only, renames not paired: which paths
-   * differ from HEAD or the index, and how. It never writes the index (claude may be running
-   * git in the same worktree), and compares file stats, not contents, where it can.
+   * `git status --porcelain=v1 -z`, every untracked file named, renames not paired: which
+   * paths differ from HEAD or the index and how, and which git does not track (as `??`). It
+   * never writes the index (claude may be running git in the same worktree), and compares
+   * file stats, not contents, where it can.
    */
-  async trackedStatus(worktree: string): Promise<string> {
-    return this.call(worktree, ["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames"]);
+  async workingTreeStatus(worktree: string): Promise<string> {
+    return this.call(worktree, ["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"]);
   }
 
   /** The same paths and statuses without line counts: git compares object ids and reads no content (but for renames), so it is several times cheaper. */

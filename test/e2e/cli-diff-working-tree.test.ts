@@ -92,6 +92,9 @@ async function watched(name: string): Promise<Watched & AsyncDisposable> {
 
 /** The working-tree diffs git was asked for: the paths each was limited to ([] for the whole tree). */
 const workingTreeDiffs = (calls: string[][]) => calls.filter((argv) => argv.includes("diff") && argv.includes("HEAD")).map((argv) => argv.slice(argv.indexOf("--") + 1));
+/** Each call's git command (`status`, `diff`, …), its global options left out. */
+const commands = (calls: string[][]) =>
+  calls.map((argv) => argv.find((arg, i) => !arg.startsWith("-") && argv[i - 1] !== "-C")!).sort();
 /** Files older than the racy margin are trusted as they are stamped. */
 const aged = () => Bun.sleep(RACY_MS + 100);
 
@@ -111,9 +114,11 @@ test("a stat asked again asks git only about the files that changed since, and a
     ["old.txt", "modified", 0, 4],
   ]);
 
-  // Nothing changed: no diff of the working tree at all.
+  // Nothing changed: no diff of the working tree at all, and the commits' side is kept
+  // too. One status, and the base and HEAD resolved: that is all git is asked.
   const again = await w.stat();
   expect(workingTreeDiffs(again.gitCalls)).toEqual([]);
+  expect(commands(again.gitCalls)).toEqual(["rev-parse", "rev-parse", "status"]);
   expect(again.stat).toEqual(first.stat);
 
   // The same size written again, and another file back as HEAD has it: those two alone.

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { FileStamp } from "../../src/host/runner.ts";
-import { parseTrackedStatus, planWorkingTree as planWith, RACY_MS, UNTRACKED, type CountedTree } from "../../src/core/sessions/working-tree-plan.ts";
+import { parseWorkingTreeStatus, planWorkingTree as planWith, RACY_MS, UNTRACKED, type CountedTree } from "../../src/core/sessions/working-tree-plan.ts";
 
 // When the uncommitted half of a session's diff, as counted last time, still holds.
 
@@ -21,8 +21,11 @@ const sameStatus = { ...last.status };
 const sameStamps = { "a.txt": old("a1"), "b.txt": old("b1"), "moved.txt": old("m1"), "gone.txt": null };
 
 test("git status -z output is read as path → status code, names with spaces and arrows kept whole", () => {
-  expect(parseTrackedStatus(" M a.txt\0M  b c.txt\0 D x -> y\0")).toEqual({ "a.txt": " M", "b c.txt": "M ", "x -> y": " D" });
-  expect(parseTrackedStatus("")).toEqual({});
+  expect(parseWorkingTreeStatus(" M a.txt\0M  b c.txt\0?? new/file\0 D x -> y\0?? sub/\0")).toEqual({
+    tracked: { "a.txt": " M", "b c.txt": "M ", "x -> y": " D" },
+    untracked: ["new/file", "sub/"],
+  });
+  expect(parseWorkingTreeStatus("")).toEqual({ tracked: {}, untracked: [] });
 });
 
 test("nothing changed: the last count holds, deleted files included", () => {
@@ -80,7 +83,7 @@ test("a submodule is always asked again; a modified file lstat cannot see means 
 });
 
 test("paths named like object properties are paths", () => {
-  expect(parseTrackedStatus(" M __proto__\0 M constructor\0")).toEqual(JSON.parse('{"__proto__": " M", "constructor": " M"}'));
+  expect(parseWorkingTreeStatus(" M __proto__\0 M constructor\0").tracked).toEqual(JSON.parse('{"__proto__": " M", "constructor": " M"}'));
   const odd: CountedTree = { ...last, status: JSON.parse('{"__proto__": " M", "constructor": " M"}'), stamps: JSON.parse('{"__proto__": "p1", "constructor": "c1"}') };
   const same = JSON.parse('{"__proto__": " M", "constructor": " M"}') as Record<string, string>;
   const stampsNow: Record<string, FileStamp | null> = Object.fromEntries([["__proto__", old("p1")], ["constructor", old("c1")]]);

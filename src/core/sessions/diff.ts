@@ -4,7 +4,7 @@ import { mapPooled } from "../../shared/map-pooled.ts";
 import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import type { Context } from "../context.ts";
-import { committedChanges } from "./committed-diff-cache.ts";
+import { committedSide } from "./committed-diff-cache.ts";
 import { combineChanges, pathsToRecount } from "./diff-combine.ts";
 import type { DiffFile, DiffStat, FileDiff } from "./diff-types.ts";
 import { untrackedEntry, workingTreeChanges } from "./working-tree-changes.ts";
@@ -70,9 +70,12 @@ async function baseOf(ctx: Context, record: SessionRecord): Promise<Base> {
   return { baseRef, baseCommit };
 }
 
+const noSharedHistory = (name: string, baseRef: string) =>
+  new CsmError("BaseNotFound", `${name}'s HEAD shares no history with its base ${baseRef}`, { data: { name, baseRef } });
+
 async function mergeBaseOf(ctx: Context, record: SessionRecord, base: Base): Promise<string> {
   const mergeBase = await ctx.git.mergeBase(record.worktree, base.baseCommit, "HEAD");
-  if (!mergeBase) throw new CsmError("BaseNotFound", `${record.name}'s HEAD shares no history with its base ${base.baseRef}`, { data: { name: record.name, baseRef: base.baseRef } });
+  if (!mergeBase) throw noSharedHistory(record.name, base.baseRef);
   return mergeBase;
 }
 
@@ -89,8 +92,7 @@ const byPath = (a: DiffFile, b: DiffFile) => (a.path < b.path ? -1 : a.path > b.
  * them, from the commits and the uncommitted work diffed apart (see diff-combine.ts): diffing
  * the whole working tree against an old tree costs git far more than the two together.
  */
-async function trackedChanges(ctx: Context, worktree: string, mergeBase: string, diffs: Promise<[ChangedPath[], ChangedPath[]]>): Promise<ChangedPath[]> {
-  const [committed, uncommitted] = await diffs;
+async function trackedChanges(ctx: Context, worktree: string, mergeBase: string, committed: ChangedPath[], uncommitted: ChangedPath[]): Promise<ChangedPath[]> {
   const recount = pathsToRecount(committed, uncommitted);
   if (recount.length === 0) return [...committed, ...uncommitted];
   // So many paths would make a long argv; the one full diff is then no dearer.
@@ -103,34 +105,33 @@ export async function diffStat(ctx: Context, name: string): Promise<DiffStat> {
   const record = sessionRecord(ctx, name);
   const worktree = record.worktree;
   // Each step starts as soon as what it needs is known (`bun run bench diff`): the base is
-  // resolved, the uncommitted work diffed, untracked files listed and read, all at once;
-  // the commits are diffed as soon as the base is known, alongside finding the merge base.
+  // resolved, the working tree's status taken, all at once; the commits' side as soon as
+  // the base and HEAD are known; untracked files are read once that has started.
   // A worktree that is gone makes git fail too; the check says why, so it is awaited first.
   const there = checkWorktree(ctx, record);
   const base = baseOf(ctx, record);
   const head = ctx.git.resolveCommit(worktree, "HEAD");
-  const committed = Promise.all([base, head]).then(([{ baseCommit }, headCommit]) =>
-    headCommit ? committedChanges(ctx, name, worktree, baseCommit, headCommit) : ctx.git.committedSince(worktree, baseCommit),
-  );
-  // Untracked files are read once the commits' diff has started: hundreds of reads at once
+  const committed = Promise.all([base, head]).then(([{ baseRef, baseCommit }, headCommit]) => {
+    if (!headCommit) throw noSharedHistory(record.name, baseRef);
+    return committedSide(ctx, name, worktree, baseCommit, headCommit);
+  });
+  // Untracked files are read once the commits' side has started: hundreds of reads at once
   // would hold up its start by as long as it runs (the git diffs are the stat's critical path).
   const working = workingTreeChanges(ctx, name, worktree, head, Promise.all([base, head]));
-  const diffs = Promise.all([committed, working.then((changes) => changes.uncommitted)]);
   // Handled here too, so a failure below does not leave them rejected unobserved; awaited below.
-  working.catch(() => undefined);
-  diffs.catch(() => undefined);
-  base.catch(() => undefined);
-  committed.catch(() => undefined);
+  for (const pending of [working, base, committed]) pending.catch(() => undefined);
   await there;
   const resolved = await base;
-  const [mergeBase, counts] = await Promise.all([mergeBaseOf(ctx, record, resolved), ctx.git.aheadBehind(worktree, resolved.baseCommit)]);
-  const files = [...(await trackedChanges(ctx, worktree, mergeBase, diffs)), ...(await working).untracked].sort(byPath);
+  const side = await committed;
+  if (side.mergeBase === null) throw noSharedHistory(record.name, resolved.baseRef);
+  const { uncommitted, untracked } = await working;
+  const files = [...(await trackedChanges(ctx, worktree, side.mergeBase, side.changes, uncommitted)), ...untracked].sort(byPath);
   return {
     session: name,
     baseRef: resolved.baseRef,
-    mergeBase,
-    ahead: counts.ahead,
-    behind: counts.behind,
+    mergeBase: side.mergeBase,
+    ahead: side.ahead,
+    behind: side.behind,
     files,
     added: files.reduce((sum, file) => sum + file.added, 0),
     removed: files.reduce((sum, file) => sum + file.removed, 0),

@@ -5,7 +5,7 @@ import { mapPooled } from "../../shared/map-pooled.ts";
 import type { Context } from "../context.ts";
 import type { DiffFile } from "./diff-types.ts";
 import { gitEnvironmentKey, gitSettingsFiles, type GitDirs } from "./git-settings-files.ts";
-import { isAttributesFile, own, parseTrackedStatus, planWorkingTree, RACY_MS, UNTRACKED, type CountedTree } from "./working-tree-plan.ts";
+import { isAttributesFile, own, parseWorkingTreeStatus, planWorkingTree, RACY_MS, UNTRACKED, type CountedTree } from "./working-tree-plan.ts";
 
 // The uncommitted half of a session's diff: tracked files against HEAD, and the untracked
 // files with their lines counted. The dashboard's Diff tab asks again every time claude
@@ -51,23 +51,30 @@ export async function untrackedEntry(ctx: Context, worktree: string, path: strin
   return { path, oldPath: null, status: "untracked", binary, added: binary ? 0 : countLines(content), removed: 0 };
 }
 
+async function stampsByPath(ctx: Context, paths: string[]): Promise<Map<string, FileStamp | null>> {
+  const stamps = await ctx.host.files.stamps(paths);
+  return new Map(paths.map((path, i) => [path, stamps[i] ?? null]));
+}
+
 const trusted = (stamp: FileStamp | null, countedAt: number) => stamp !== null && stamp.changedMs < countedAt - RACY_MS;
 
 /** Untracked files counted, each read only when its stamp is not the one it was counted with; and how many were read. */
 async function countUntracked(ctx: Context, worktree: string, paths: string[], stamps: (FileStamp | null)[], last: Entry | null): Promise<{ files: DiffFile[]; read: number }> {
-  let read = 0;
-  const files = await mapPooled(paths.keys().toArray(), READ_CONCURRENCY, async (i) => {
-    const path = paths[i]!;
+  const files = new Array<DiffFile>(paths.length);
+  const toRead: number[] = [];
+  for (const [i, path] of paths.entries()) {
     const known = last ? own(last.untracked, path) : undefined;
     const stamp = stamps[i] ?? null;
     // A symlink is stamped itself but read through: what it points to may change unseen.
     if (known && stamp && stamp.kind !== "symlink" && known.key === stamp.key && trusted(stamp, last!.countedAt)) {
-      return { path, oldPath: null, status: "untracked", binary: known.binary, added: known.added, removed: 0 } satisfies DiffFile;
-    }
-    read += 1;
-    return untrackedEntry(ctx, worktree, path);
+      files[i] = { path, oldPath: null, status: "untracked", binary: known.binary, added: known.added, removed: 0 };
+    } else toRead.push(i);
+  }
+  // Only the files to read wait on promises: a thousand known ones cost a loop, not a thousand awaits.
+  await mapPooled(toRead, READ_CONCURRENCY, async (i) => {
+    files[i] = await untrackedEntry(ctx, worktree, paths[i]!);
   });
-  return { files, read };
+  return { files, read: toRead.length };
 }
 
 /**
@@ -77,11 +84,10 @@ async function countUntracked(ctx: Context, worktree: string, paths: string[], s
  */
 export async function workingTreeChanges(ctx: Context, session: string, worktree: string, head: Promise<string | null>, readUntracked: Promise<unknown>): Promise<WorkingTreeChanges> {
   const countedAt = Date.now();
-  const status = ctx.git.trackedStatus(worktree);
-  const untrackedPaths = ctx.git.untrackedFiles(worktree);
+  const status = ctx.git.workingTreeStatus(worktree);
   // Observed at once, so a worktree that is gone (the caller says so) leaves no rejection unhandled; awaited below.
   const observe = (pending: Promise<unknown>) => void pending.catch(() => undefined);
-  [status, untrackedPaths].forEach(observe);
+  observe(status);
   const last = await readEntry(ctx, session);
   const dirs = last ? Promise.resolve(last.dirs) : ctx.git.gitDirs(worktree);
   observe(dirs);
@@ -90,13 +96,20 @@ export async function workingTreeChanges(ctx: Context, session: string, worktree
   if (whole) observe(whole);
   const headCommit = await head;
   if (!whole && (headCommit === null || last!.head !== headCommit)) observe((whole = ctx.git.uncommitted(worktree)));
-  const [statusNow, untracked, gitDirs] = [parseTrackedStatus(await status), await untrackedPaths, await dirs];
+  // While git takes the status, the files the last count knew are stamped: they are most of
+  // those it lists. A stamp taken before git looked errs one way only: a file changed since
+  // shows the stamp it had, so the next stat finds the change and counts the file again.
+  const early = last ? await stampsByPath(ctx, [...Object.keys(last.status), ...Object.keys(last.untracked)].map((path) => join(worktree, path)).concat(gitSettingsFiles(last.dirs, ctx.env))) : new Map();
+  const { tracked: statusNow, untracked } = parseWorkingTreeStatus(await status);
+  const gitDirs = await dirs;
   // An untracked .gitattributes changes how tracked files are counted: the plan looks at it like a tracked one.
   const attributes = untracked.filter(isAttributesFile);
   const watched = { ...statusNow, ...Object.fromEntries(attributes.map((path) => [path, UNTRACKED])) };
   const tracked = Object.keys(watched);
   const settingsFiles = gitSettingsFiles(gitDirs, ctx.env);
-  const stamped = await ctx.host.files.stamps([...tracked, ...untracked].map((path) => join(worktree, path)).concat(settingsFiles));
+  const wanted = [...tracked, ...untracked].map((path) => join(worktree, path)).concat(settingsFiles);
+  const late = await stampsByPath(ctx, wanted.filter((path) => !early.has(path)));
+  const stamped = wanted.map((path) => (early.has(path) ? early.get(path)! : late.get(path)!));
   const stamps = Object.fromEntries(tracked.map((path, i) => [path, stamped[i]!]));
   const settings = {
     ...Object.fromEntries(settingsFiles.map((file, i) => [file, stamped[tracked.length + untracked.length + i]?.key ?? null])),

@@ -34,14 +34,19 @@ export type WorkingTreePlan = { kind: "reuse" } | { kind: "recount"; paths: stri
 /** A record's own value: a path may be called `__proto__` or `constructor`. */
 export const own = <T>(record: Record<string, T>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
 
-/** `git status --porcelain=v1 -z --no-renames` as path → status code. */
-export function parseTrackedStatus(output: string): Record<string, string> {
-  return Object.fromEntries(
-    output
-      .split("\0")
-      .filter((entry) => entry.length >= 4)
-      .map((entry) => [entry.slice(3), entry.slice(0, 2)]),
-  );
+/** `git status --porcelain=v1 -z --no-renames`: tracked paths → status code, and the untracked paths (`??`) apart. */
+export function parseWorkingTreeStatus(output: string): { tracked: Record<string, string>; untracked: string[] } {
+  const tracked: Record<string, string> = {};
+  const untracked: string[] = [];
+  for (const entry of output.split("\0")) {
+    if (entry.length < 4) continue;
+    const code = entry.slice(0, 2);
+    const path = entry.slice(3);
+    if (code === UNTRACKED) untracked.push(path);
+    // defineProperty: a path may be called `__proto__`.
+    else Object.defineProperty(tracked, path, { value: code, enumerable: true, writable: true, configurable: true });
+  }
+  return { tracked, untracked };
 }
 
 /** A `.gitattributes` file, at the top or in any directory. */
