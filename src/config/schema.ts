@@ -1,4 +1,3 @@
-import { hostname, homedir } from "node:os";
 import { completePathMap, type PathMap } from "../core/carry/path-map.ts";
 import { configError } from "../shared/errors.ts";
 import { checkName } from "../shared/names.ts";
@@ -7,6 +6,9 @@ import { findSkippingArg } from "./permission-modes.ts";
 // The config file's schema, checked field by field so an error names the exact field.
 // Unknown fields are refused too: a misspelt `worktreBase` silently ignored would send
 // worktrees somewhere the user did not choose.
+
+/** node:os, loaded when asked: every command validates the config, few need the hostname (`bun run bench list`). */
+const os = () => require("node:os") as typeof import("node:os");
 
 export type RuleAction = "allow" | "deny" | "ask";
 
@@ -220,7 +222,7 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
     if (!isObject(v)) fail(f, 'must be an object of placeholder → absolute path, like {"{{PROJECTS}}": "/home/me/src"}');
     for (const [key, value] of Object.entries(v as object)) if (typeof value !== "string") fail(`${f}.${key}`, "must be an absolute path");
     try {
-      completePathMap(v as PathMap, process.env.HOME || homedir());
+      completePathMap(v as PathMap, process.env.HOME || os().homedir());
     } catch (error) {
       // completePathMap says "pathMap.{{X}}: problem" or "pathMap: problem"; keep the field it names.
       const [, entry, problem] = /^pathMap(\.[^:]+)?: (.*)$/s.exec((error as Error).message) ?? [];
@@ -311,11 +313,11 @@ export function validateConfig(raw: unknown, path: string): CsmConfig {
 /** This machine's name: the config's machineName, else the hostname's first label made a valid name. */
 export function machineNameOf(config: Pick<CsmConfig, "machineName">): string {
   if (config.machineName) return config.machineName;
-  const host = hostname().split(".")[0]!.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[-.]+/, "").slice(0, 64);
+  const host = os().hostname().split(".")[0]!.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[-.]+/, "").slice(0, 64);
   return host || "localhost";
 }
 
 /** This machine's path map, checked and completed with `{{HOME}}`. */
-export function pathMapOf(config: Pick<CsmConfig, "pathMap">, home = process.env.HOME || homedir()): PathMap {
+export function pathMapOf(config: Pick<CsmConfig, "pathMap">, home = process.env.HOME || os().homedir()): PathMap {
   return completePathMap(config.pathMap ?? {}, home);
 }
