@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, statSync, type Dirent } from "node:fs";
 
 // Claude Code's own files on this machine, read-only: its transcripts under
 // `<config>/projects/<slug>/<id>.jsonl` (sub-agents in `<id>/subagents/`) and the
@@ -96,6 +96,8 @@ export interface ClaudeProcessFile {
   cwd?: string;
   /** The process's start time as claude recorded it (see processStartOf). */
   procStart?: string;
+  /** Where the pid means something, in claude's own form (see ownPidDomain); absent from older claudes. */
+  pidDomain?: string;
 }
 
 /** Every `sessions/<pid>.json` that names a conversation; unreadable ones are ignored. */
@@ -119,12 +121,37 @@ export function readClaudeProcessFiles(configDir: string): ClaudeProcessFile[] {
         sessionId: data.sessionId,
         cwd: typeof data.cwd === "string" ? data.cwd : undefined,
         procStart: typeof data.procStart === "string" ? data.procStart : undefined,
+        pidDomain: typeof data.pidDomain === "string" ? data.pidDomain : undefined,
       });
     } catch {
       // A file claude is writing right now, or not JSON: not evidence of anything.
     }
   }
   return found;
+}
+
+let pidDomainHere: string | undefined;
+
+/**
+ * The PID namespace this process runs in, spelt as claude spells its `pidDomain`: on Linux
+ * `linux:<machine-id>:<the /proc/self/ns/pid link>` (an empty part where it cannot be
+ * read), elsewhere `linux`. A claude that wrote another one runs where its pid names no
+ * process here (a container sharing this config dir), so whether it still runs cannot be
+ * told from here.
+ */
+export function ownPidDomain(): string {
+  if (pidDomainHere !== undefined) return pidDomainHere;
+  if (process.platform !== "linux") return (pidDomainHere = "linux");
+  const read = (get: () => string) => {
+    try {
+      return get();
+    } catch {
+      return "";
+    }
+  };
+  const machineId = read(() => readFileSync("/etc/machine-id", "utf8").trim());
+  const namespace = read(() => readlinkSync("/proc/self/ns/pid"));
+  return (pidDomainHere = `linux:${machineId}:${namespace}`);
 }
 
 /**

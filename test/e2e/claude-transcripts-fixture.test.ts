@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ownPidDomain } from "../../src/adapters/claude-files.ts";
 import { startFakeAnthropic, type FakeAnthropic } from "../fixtures/fake-anthropic.ts";
 import {
   makeCompactedSession,
@@ -118,6 +119,8 @@ test("interactive claude: sessions/<pid>.json while it runs, history.jsonl, ai-t
       expect(existsSync(`/proc/${live.pid}`)).toBe(true);
       expect(live.busySessionFile).toMatchObject({ pid: live.pid, sessionId: live.sessionId, cwd: live.cwd, status: "busy", kind: "interactive", entrypoint: "cli" });
       expect(live.idleSessionFile).toMatchObject({ status: "idle", procStart: live.procStart, version: "2.1.330" });
+      // The namespace its pid means something in, spelt as csm spells this one's: equal here.
+      expect(live.idleSessionFile.pidDomain).toBe(ownPidDomain());
       expect(live.idleSessionFile.tmux).toMatch(/^claude:@\d+\.%\d+$/);
       expect(live.idleSessionFile.messagingSocketPath).toBe(join(root, "run", "cc-socks", `${live.pid}.sock`));
       const history = readFileSync(live.historyPath, "utf8").trim().split("\n").map((line) => JSON.parse(line));

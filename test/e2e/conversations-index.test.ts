@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startFakeAnthropic, type FakeAnthropic } from "../fixtures/fake-anthropic.ts";
 import {
@@ -80,7 +81,7 @@ test("history lists every conversation newest first, with titles, turns and stat
   expect(byId.get(delegated.sessionId)).toMatchObject({ subagents: 1, turns: 1 });
   // Left behind by a SIGKILL, its sessions/<pid>.json names a pid that is gone: not live.
   expect(byId.get(killed.sessionId)).toMatchObject({ state: "transcript" });
-  expect(byId.get(running.sessionId)).toMatchObject({ state: "live", pid: running.pid, title: running.prompt });
+  expect(byId.get(running.sessionId)).toMatchObject({ state: "live", pid: running.pid, pidElsewhere: false, title: running.prompt });
 
   const limited = await csmJson<Record_[]>(["history", "--limit", "2"]);
   expect(limited.map((r) => r.id)).toEqual(records.slice(0, 2).map((r) => r.id));
@@ -127,6 +128,21 @@ test("search finds prompts, replies and tool calls, ranked, with the hit marked"
   expect(plain.stdout).toContain("[fixture-tool-output]");
   const none = await sb.csm(["search", "zebra-unicorn-nowhere"], { env });
   expect(none.code).toBe(1);
+});
+
+test("a claude in another PID namespace (a container sharing the config dir) holds its conversation: shown so, never resumed without --force", async () => {
+  const file = join(printed.configDir, "sessions", "999999991.json");
+  writeFileSync(file, JSON.stringify({ pid: 999999991, sessionId: killed.sessionId, procStart: "1", pidDomain: "linux:another-machine:pid:[4026532000]" }));
+  try {
+    const info = await csmJson<Record<string, unknown>>(["info", killed.sessionId]);
+    expect(info).toMatchObject({ state: "live", pid: 999999991, pidElsewhere: true, ending: "running (claude pid 999999991 in another PID namespace, which cannot be checked from here)" });
+    const refused = await sb.csm(["resume", killed.sessionId], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("pid 999999991 in another PID namespace");
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+  } finally {
+    rmSync(file);
+  }
 });
 
 test("a conversation a live claude holds is not resumed without --force", async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { processStartOf } from "../../src/adapters/claude-files.ts";
+import { ownPidDomain, processStartOf } from "../../src/adapters/claude-files.ts";
 import { huskRule, type HuskSubject } from "../../src/core/conversations/husk.ts";
 import { LocalConversations } from "../../src/core/conversations/local-conversations.ts";
 import { DAY_MS, moveCandidates, planGc, planPrune } from "../../src/core/conversations/tidy.ts";
@@ -72,10 +72,16 @@ describe("planPrune", () => {
     // A file left by a claude that is gone (a pid no process has) holds nothing.
     writeFileSync(path("left"), prompt("old", 90 * DAY_MS));
     writeFileSync(join(config, "sessions", "999999999.json"), JSON.stringify({ pid: 999999999, sessionId: "left", procStart: "1" }));
+    writeFileSync(path("left-here"), prompt("old", 90 * DAY_MS));
+    writeFileSync(join(config, "sessions", "999999997.json"), JSON.stringify({ pid: 999999997, sessionId: "left-here", procStart: "1", pidDomain: ownPidDomain() }));
+    // A claude in a container sharing this config dir: its pid names no process here, and
+    // that proves nothing. It holds the conversation.
+    writeFileSync(path("contained"), prompt("old", 90 * DAY_MS));
+    writeFileSync(join(config, "sessions", "999999998.json"), JSON.stringify({ pid: 999999998, sessionId: "contained", procStart: "1", pidDomain: "linux:another-machine:pid:[4026532000]" }));
     sessions = [{ name: "s", host: "local", claudeSessionId: "owned", favourite: false } as SessionRecord];
     local.refresh();
     const plan = planPrune(local, 30, new Set(["favourite"]), NOW);
-    expect(plan.map((c) => c.id).sort()).toEqual(["exact", "left"]);
+    expect(plan.map((c) => c.id).sort()).toEqual(["exact", "left", "left-here"]);
     expect(plan.find((c) => c.id === "exact")!.reason).toBe("idle 30 days (unnamed)");
   });
 });

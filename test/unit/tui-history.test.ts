@@ -8,7 +8,7 @@ import { applyPureAction } from "../../src/tui/keys/pure-actions.ts";
 import { applySessions, initialModel, setConnection, typeText, type TuiModel } from "../../src/tui/model.ts";
 import { dashboardView } from "../../src/tui/views/dashboard.ts";
 import { footerView } from "../../src/tui/views/footer.ts";
-import { snippetMarkup } from "../../src/tui/views/history-view.ts";
+import { snippetMarkup, stateText } from "../../src/tui/views/history-view.ts";
 import { plainText, visibleWidth } from "../../src/tui/views/markup.ts";
 import { liveSession } from "../helpers/live-session.ts";
 
@@ -26,6 +26,7 @@ const record = (id: string, extra: Partial<ConversationRecord> = {}): Conversati
   state: "transcript",
   session: null,
   pid: null,
+  pidElsewhere: false,
   turns: 3,
   startedAt: "2026-11-21T09:00:00.000Z",
   lastActiveAt: "2026-11-21T11:00:00.000Z",
@@ -322,4 +323,9 @@ test("Enter reads the selected conversation's info from its host; r resumes it",
   expect(model().history!.resuming).toBe(true);
   expect(await resumed).toMatchObject({ name: "birds" });
   expect(model().history!.resuming).toBe(false);
+});
+
+test("a conversation held in another PID namespace says so instead of a pid that means nothing here", () => {
+  expect(stateText(record("x", { state: "live", pid: 77, pidElsewhere: true }))).toBe("live:other-ns");
+  expect(stateText(record("y", { state: "live", pid: 77 }))).toBe("live:77");
 });

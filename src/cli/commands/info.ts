@@ -1,5 +1,5 @@
 import { createContext } from "../../core/context.ts";
-import type { ConversationInfo } from "../../core/conversations/conversation-record.ts";
+import { liveClaudeText, type ConversationInfo } from "../../core/conversations/conversation-record.ts";
 import { oneLine, printable } from "../../shared/printable.ts";
 import { parseFlags } from "../args.ts";
 import { checkRef, findConversation, hostChoice, withConversations } from "../conversation-hosts.ts";
@@ -42,7 +42,7 @@ export function formatInfo(info: ConversationInfo): string {
     ["id", info.id],
     ["host", info.host],
     ["title", show(info.title)],
-    ["state", info.state === "csm" ? `csm (session ${info.session})` : info.state === "live" ? `live (pid ${info.pid})` : "transcript"],
+    ["state", info.state === "csm" ? `csm (session ${info.session})` : info.state === "live" ? `live (${liveClaudeText(info)})` : "transcript"],
     ["cwd", show(info.cwd)],
     ["git branch", show(info.gitBranch)],
     ["claude", show(info.version)],

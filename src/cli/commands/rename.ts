@@ -1,4 +1,5 @@
 import { createContext } from "../../core/context.ts";
+import { liveClaudeText } from "../../core/conversations/conversation-record.ts";
 import { appendTitle, checkTitle } from "../../core/conversations/rename-conversation.ts";
 import { renameConversation, type RenameReply } from "../../hub-client/api.ts";
 import { ensureHub } from "../../hub-client/hub-start.ts";
@@ -24,7 +25,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
       const info = open().info(ref);
       if (info.state === "csm") return renameConversation(await ensureHub(ctx), info.id, { title, host: "local" });
       if (info.state === "live") {
-        throw new CsmError("ConversationLive", `conversation ${info.id} is open in a claude outside csm (pid ${info.pid}); rename it there with /rename`, { data: { id: info.id } });
+        throw new CsmError("ConversationLive", `conversation ${info.id} is open in a claude outside csm (${liveClaudeText(info)}); rename it there with /rename`, { data: { id: info.id } });
       }
       appendTitle(info.path, info.id, title);
       return { id: info.id, host: info.host, title, by: "csm" };

@@ -38,8 +38,8 @@ export interface MoveReport {
 
 export const refused = (message: string, data: Record<string, unknown> = {}) => new CsmError("MoveRefused", `${message}; nothing was written`, { data });
 
-export function holderText(info: Pick<ConversationInfo, "state" | "session" | "pid">): string {
-  return info.state === "csm" ? `csm session ${info.session}` : `claude (pid ${info.pid})`;
+export function holderText(info: Pick<ConversationInfo, "state" | "session" | "pid" | "pidElsewhere">): string {
+  return info.state === "csm" ? `csm session ${info.session}` : info.pidElsewhere ? `claude (pid ${info.pid} in another PID namespace)` : `claude (pid ${info.pid})`;
 }
 
 interface Carried {

@@ -20,6 +20,11 @@ export interface ConversationRecord {
   session: string | null;
   /** The claude process holding it (state `live`). */
   pid: number | null;
+  /**
+   * The holding claude runs in another PID namespace (a container sharing this claude
+   * config dir): `pid` names no process here, and whether it still runs cannot be checked.
+   */
+  pidElsewhere: boolean;
   turns: number;
   startedAt: string | null;
   lastActiveAt: string | null;
@@ -55,9 +60,14 @@ export interface Holder {
   state: ConversationState;
   session: string | null;
   pid: number | null;
+  pidElsewhere: boolean;
 }
 
-export const NOT_HELD: Holder = { state: "transcript", session: null, pid: null };
+export const NOT_HELD: Holder = { state: "transcript", session: null, pid: null, pidElsewhere: false };
+
+/** The claude holding a live conversation, as a sentence names it. */
+export const liveClaudeText = (holder: Pick<Holder, "pid" | "pidElsewhere">) =>
+  holder.pidElsewhere ? `claude pid ${holder.pid} in another PID namespace, which cannot be checked from here` : `claude pid ${holder.pid}`;
 
 /** A title fits a table cell and a JSON consumer alike: one line, at most this long. */
 const TITLE_CHARS = 120;
@@ -78,6 +88,7 @@ export function toRecord(file: IndexedFile, host: string, holder: Holder): Conve
     state: holder.state,
     session: holder.session,
     pid: holder.pid,
+    pidElsewhere: holder.pidElsewhere,
     turns: facts.turns,
     startedAt: facts.startedAt ?? null,
     lastActiveAt: facts.lastActiveAt ?? null,
@@ -111,7 +122,7 @@ const partialLine = (file: IndexedFile) => file.offset < file.size;
 
 function endingOf(file: IndexedFile, holder: Holder, endReason: string | null): string {
   if (holder.state === "csm") return `running in csm session ${holder.session}`;
-  if (holder.state === "live") return `running (claude pid ${holder.pid})`;
+  if (holder.state === "live") return `running (${liveClaudeText(holder)})`;
   if (endReason) return endReason;
   const last = file.facts.lastToolUse;
   if (last && !last.answered) return `ended while running ${last.name}${last.input ? ` ${oneLine(last.input).slice(0, 200)}` : ""}`;

@@ -29,8 +29,10 @@ export async function resumeConversation(ctx: Context, info: ConversationInfo, o
   if (info.state === "live" && !options.force) {
     throw new CsmError(
       "ConversationLive",
-      `conversation ${info.id} is open in a claude outside csm (pid ${info.pid}); two writers would ruin its transcript. Quit that claude, or pass --force`,
-      { data: { id: info.id, pid: info.pid } },
+      info.pidElsewhere
+        ? `conversation ${info.id} is open in a claude outside csm (pid ${info.pid} in another PID namespace, such as a container sharing this claude config; csm cannot check whether it still runs); two writers would ruin its transcript. Quit that claude, or pass --force once it has ended`
+        : `conversation ${info.id} is open in a claude outside csm (pid ${info.pid}); two writers would ruin its transcript. Quit that claude, or pass --force`,
+      { data: { id: info.id, pid: info.pid, pidElsewhere: info.pidElsewhere } },
     );
   }
   if (!info.cwd) throw new CsmError("ConversationCwdGone", `conversation ${info.id} records no working directory; claude cannot resume it`, { data: { id: info.id } });

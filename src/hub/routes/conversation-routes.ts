@@ -3,7 +3,7 @@ import { searchPrinted } from "../../core/conversations/search-text.ts";
 import { interleave, newestFirst } from "../../core/conversations/merge-answers.ts";
 import { isAbsolute } from "node:path";
 import { expandHome } from "../../config/paths.ts";
-import type { ConversationInfo } from "../../core/conversations/conversation-record.ts";
+import { liveClaudeText, type ConversationInfo } from "../../core/conversations/conversation-record.ts";
 import type { HostAnswer } from "../../core/conversations/conversations-everywhere.ts";
 import { parseSince } from "../../core/conversations/parse-since.ts";
 import { exactlyOne } from "../../core/conversations/local-conversations.ts";
@@ -136,7 +136,7 @@ async function rename(hub: Hub, ref: string, body: Record<string, unknown>): Pro
     return json(reply("claude"));
   }
   if (info.state === "live") {
-    throw new CsmError("ConversationLive", `conversation ${info.id} is open in a claude outside csm (pid ${info.pid}); rename it there with /rename`, { data: { id: info.id, pid: info.pid } });
+    throw new CsmError("ConversationLive", `conversation ${info.id} is open in a claude outside csm (${liveClaudeText(info)}); rename it there with /rename`, { data: { id: info.id, pid: info.pid } });
   }
   appendTitle(info.path, info.id, title);
   return json(reply("csm"));

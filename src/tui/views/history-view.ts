@@ -27,8 +27,15 @@ const LABEL = 13;
 /** The project as a person names it: the last part of the cwd, else claude's slug. */
 export const projectOf = (record: Pick<ConversationRecord, "cwd" | "project">) => (record.cwd ? record.cwd.replace(/\/+$/, "").split("/").pop() || record.cwd : record.project);
 
-export const stateText = (record: Pick<ConversationRecord, "state" | "session" | "pid">) =>
-  record.state === "csm" && record.session ? `csm:${record.session}` : record.state === "live" && record.pid ? `live:${record.pid}` : record.state;
+/** `live:other-ns`: held by a claude in another PID namespace, whose pid means nothing here. */
+export const stateText = (record: Pick<ConversationRecord, "state" | "session" | "pid" | "pidElsewhere">) =>
+  record.state === "csm" && record.session
+    ? `csm:${record.session}`
+    : record.state === "live" && record.pidElsewhere
+      ? "live:other-ns"
+      : record.state === "live" && record.pid
+        ? `live:${record.pid}`
+        : record.state;
 
 function columnSpecs(rows: ConversationRecord[]): ColumnSpec<ColumnId>[] {
   const longest = (values: string[], min: number, max: number) => Math.min(max, Math.max(min, ...values.map(textWidth)));
