@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
-import { LAST_OPTIMIZE_KEY, refreshIndex } from "../../src/core/conversations/refresh-index.ts";
+import { LAST_OPTIMIZE_KEY, LAST_REFRESH_KEY, refreshIndex } from "../../src/core/conversations/refresh-index.ts";
 import { ConversationIndex, INDEX_SCHEMA } from "../../src/store/conversation-index.ts";
 
 // The index against real files on disk: incremental passes, files that change under it,
@@ -89,6 +89,42 @@ describe("incremental passes", () => {
       expect(textRows(index)).toBe(1);
       expect(index.fileByPath(transcript("a"))!.facts.turns).toBe(1);
     });
+  });
+});
+
+test("a pass that finds nothing new writes nothing (problems as they were, its time at most once a second)", () => {
+  writeFileSync(transcript("a"), prompt("alpha"));
+  symlinkSync(transcript("loop"), transcript("loop"));
+  withIndex((index) => {
+    let clock = 1_000_000;
+    const now = () => clock;
+    refreshIndex(index, config, now);
+    // Another connection sees every commit as a new data_version.
+    const watcher = new Database(indexPath, { readonly: true });
+    const version = () => (watcher.query("PRAGMA data_version").get() as { data_version: number }).data_version;
+    try {
+      const before = version();
+      clock += 999;
+      expect(refreshIndex(index, config, now)).toMatchObject({ read: 0, problems: [{ path: transcript("loop"), reason: "ELOOP" }] });
+      expect(version()).toBe(before);
+      expect(index.getMeta(LAST_REFRESH_KEY)).toBe("1000000");
+
+      clock += 1;
+      refreshIndex(index, config, now);
+      expect(index.getMeta(LAST_REFRESH_KEY)).toBe("1001000");
+      const stamped = version();
+      expect(stamped).not.toBe(before);
+
+      // A new problem, or a change, is written at once.
+      rmSync(transcript("loop"));
+      clock += 1;
+      refreshIndex(index, config, now);
+      expect(index.problems()).toEqual([]);
+      expect(index.getMeta(LAST_REFRESH_KEY)).toBe("1001001");
+      expect(version()).not.toBe(stamped);
+    } finally {
+      watcher.close();
+    }
   });
 });
 

@@ -29,6 +29,15 @@ export const LAST_OPTIMIZE_KEY = "last_optimize_at";
 const OPTIMIZE_AFTER_FILES = 100;
 /** Otherwise it is merged at most this often, after a pass that wrote anything. */
 const OPTIMIZE_EVERY_MS = 60 * 60_000;
+/** A pass that changed nothing records its time at most this often (`--stats` shows it). */
+const REFRESH_STAMP_MS = 1_000;
+
+const sameProblems = (stored: readonly ScanProblem[], found: readonly ScanProblem[]) => {
+  if (stored.length !== found.length) return false;
+  const key = (problem: ScanProblem) => `${problem.path}\0${problem.reason}`;
+  const have = new Set(stored.map(key));
+  return found.every((problem) => have.has(key(problem)));
+};
 
 export function refreshIndex(index: ConversationIndex, configDir: string, now: () => number = Date.now): RefreshReport {
   const started = performance.now();
@@ -39,8 +48,12 @@ export function refreshIndex(index: ConversationIndex, configDir: string, now: (
   let batchBytes = 0;
   let read = 0;
   let bytesRead = 0;
+  let batchesWritten = 0;
   const flush = () => {
-    if (batch.length > 0) index.apply(batch, []);
+    if (batch.length > 0) {
+      index.apply(batch, []);
+      batchesWritten += 1;
+    }
     batch = [];
     batchBytes = 0;
   };
@@ -64,10 +77,13 @@ export function refreshIndex(index: ConversationIndex, configDir: string, now: (
   flush();
   const removed = [...known.keys()];
   if (removed.length > 0) index.apply([], removed);
-  index.setProblems(problems);
+  // A query that found nothing new writes nothing: no write lock taken, no page written.
+  const problemsChanged = !sameProblems(index.problems(), problems);
+  if (problemsChanged) index.setProblems(problems);
   const lastOptimized = Number(index.getMeta(LAST_OPTIMIZE_KEY) ?? 0);
   if ((read >= OPTIMIZE_AFTER_FILES || (read > 0 && now() - lastOptimized >= OPTIMIZE_EVERY_MS)) && index.optimize()) index.setMeta(LAST_OPTIMIZE_KEY, String(now()));
-  index.setMeta(LAST_REFRESH_KEY, String(now()));
+  const changed = batchesWritten > 0 || removed.length > 0 || problemsChanged;
+  if (changed || now() - Number(index.getMeta(LAST_REFRESH_KEY) ?? 0) >= REFRESH_STAMP_MS) index.setMeta(LAST_REFRESH_KEY, String(now()));
   return { files: listing.files.length, read, bytesRead, removed: removed.length, problems, ms: performance.now() - started };
 }
 
