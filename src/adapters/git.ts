@@ -186,7 +186,8 @@ export class Git {
    * file stats, not contents, where it can.
    */
   async workingTreeStatus(worktree: string): Promise<string> {
-    return this.call(worktree, ["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"]);
+    // A submodule's own untracked files never show in `git diff HEAD`: not looked for.
+    return this.call(worktree, ["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignore-submodules=untracked", "--no-renames"]);
   }
 
   /** The same paths and statuses without line counts: git compares object ids and reads no content (but for renames), so it is several times cheaper. */

@@ -226,3 +226,26 @@ test("an untracked symlink is read through every time: a change of what it point
   expect(after.stat.files.find((f) => f.path === "link.txt")).toMatchObject({ added: 4 });
   expect(after.stat).toEqual(await w.fresh());
 });
+
+test("a submodule: its own untracked files change nothing and are not asked about again; a commit inside it is seen", async () => {
+  await using w = await watched("sub");
+  const { sb, worktree } = w;
+  const library = await sb.makeRepo("library");
+  await sb.git(worktree, ["-c", "protocol.file.allow=always", "submodule", "add", "-q", library, "lib"]);
+  await sb.git(worktree, ["commit", "-q", "-m", "a submodule"]);
+  await writeFile(join(worktree, "lib", "build-output.log"), "made by a build\n");
+  await writeFile(join(worktree, "keep.txt"), "one\ntwo\nthree\nfour\n");
+  await aged();
+  const first = await w.stat();
+  expect(first.stat.files.map((f) => f.path)).toEqual([".gitmodules", "keep.txt", "lib"]);
+  const again = await w.stat();
+  expect(workingTreeDiffs(again.gitCalls)).toEqual([]);
+  expect(again.stat).toEqual(first.stat);
+
+  await writeFile(join(worktree, "lib", "more.txt"), "more\n");
+  await sb.git(join(worktree, "lib"), ["add", "more.txt"]);
+  await sb.git(join(worktree, "lib"), ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "inside"]);
+  const moved = await w.stat();
+  expect(workingTreeDiffs(moved.gitCalls)).toEqual([[":(literal)lib"]]);
+  expect(moved.stat).toEqual(await w.fresh());
+});

@@ -137,6 +137,26 @@ test("a worktree removed behind csm's back is a clear error naming it", async ()
   await rm(`${worktree}.moved`, { recursive: true, force: true });
 });
 
+test("a branch that shares no history with its base says so, first time and again, and a gone base is one clear error", async () => {
+  await using sb = await makeSandbox();
+  const { repo, worktree } = await session(sb, "orphan");
+  await sb.git(worktree, ["checkout", "-q", "--orphan", "elsewhere"]);
+  await sb.git(worktree, ["commit", "-q", "--allow-empty", "-m", "unrelated"]);
+  for (const round of [1, 2]) {
+    const result = await sb.csm(["diff", "orphan", "--stat"]);
+    expect({ round, code: result.code, stderr: result.stderr }).toEqual({ round, code: 1, stderr: "csm: orphan's HEAD shares no history with its base main\n" });
+  }
+  // The base branch and the commit it started from both gone: one line saying so, no crash dump.
+  const baseCommit = await sb.git(repo, ["rev-parse", "main"]);
+  await sb.git(repo, ["checkout", "-q", "--detach"]);
+  await sb.git(repo, ["branch", "-q", "-D", "main"]);
+  await rm(join(repo, ".git", "objects", baseCommit.slice(0, 2), baseCommit.slice(2)));
+  for (const round of [1, 2, 3]) {
+    const result = await sb.csm(["diff", "orphan", "--stat"]);
+    expect({ round, code: result.code, stderr: result.stderr }).toEqual({ round, code: 1, stderr: "csm: orphan has no base to diff against: main and its base commit are both gone\n" });
+  }
+});
+
 test("escape sequences in a changed file or its name never reach the terminal raw", async () => {
   await using sb = await makeSandbox();
   const { worktree } = await session(sb, "hostile");

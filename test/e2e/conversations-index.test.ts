@@ -139,6 +139,7 @@ test("a claude in another PID namespace (a container sharing the config dir) hol
     const refused = await sb.csm(["resume", killed.sessionId], { env });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("pid 999999991 in another PID namespace");
+    expect(refused.stderr).toContain(`remove ${file} or pass --force`);
     expect(refused.stderr.trim().split("\n")).toHaveLength(1);
   } finally {
     rmSync(file);

@@ -116,7 +116,7 @@ function pullOne(
     }
     const holder = holders.get(localId);
     if (holder) {
-      report.skipped.push({ id: conversation.id, reason: `${holder.state === "csm" ? `csm session ${holder.session}` : `a claude (pid ${holder.pid})`} has it open here; pull again once it ends` });
+      report.skipped.push({ id: conversation.id, reason: `${holder.state === "csm" ? `csm session ${holder.session}` : `a claude (pid ${holder.pid}${holder.pidElsewhere ? " in another PID namespace" : ""})`} has it open here; pull again once it ends` });
       return;
     }
     const now = statOf(found!.path);

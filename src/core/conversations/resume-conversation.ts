@@ -1,3 +1,4 @@
+import { claudeConfigDir } from "../../adapters/claude-files.ts";
 import type { TransportChoice } from "../../link/transport.ts";
 import { CsmError } from "../../shared/errors.ts";
 import { isValidName } from "../../shared/names.ts";
@@ -30,7 +31,7 @@ export async function resumeConversation(ctx: Context, info: ConversationInfo, o
     throw new CsmError(
       "ConversationLive",
       info.pidElsewhere
-        ? `conversation ${info.id} is open in a claude outside csm (pid ${info.pid} in another PID namespace, such as a container sharing this claude config; csm cannot check whether it still runs); two writers would ruin its transcript. Quit that claude, or pass --force once it has ended`
+        ? `conversation ${info.id} is open in a claude outside csm (pid ${info.pid} in another PID namespace, such as a container sharing this claude config; csm cannot check whether it still runs); two writers would ruin its transcript. Quit that claude; if it has ended (a container that was killed leaves its file), remove ${claudeConfigDir(ctx.env)}/sessions/${info.pid}.json or pass --force`
         : `conversation ${info.id} is open in a claude outside csm (pid ${info.pid}); two writers would ruin its transcript. Quit that claude, or pass --force`,
       { data: { id: info.id, pid: info.pid, pidElsewhere: info.pidElsewhere } },
     );

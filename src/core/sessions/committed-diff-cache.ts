@@ -39,19 +39,18 @@ export async function committedSide(ctx: Context, session: string, worktree: str
     // Unreadable (half-written by a crash): made again below.
   }
   // The head by its id, not HEAD: a commit landing meanwhile must not be kept under the old id.
-  const [changes, mergeBase, counts] = await Promise.all([
-    ctx.git.committedSince(worktree, base, head),
-    ctx.git.mergeBase(worktree, base, head),
-    ctx.git.aheadBehind(worktree, base, head),
-  ]);
-  const side = { changes, mergeBase, ...counts };
-  // Nothing in common is an error the caller reports: not kept. A cache: a failure to keep
-  // it costs the next stat its git calls, nothing else.
-  if (mergeBase !== null) {
-    await ctx.host.files
-      .mkdirp(join(ctx.settings.paths.stateDir, "diff-cache"), 0o700)
-      .then(() => ctx.host.files.writeAtomic(path, JSON.stringify({ base, head, ...side } satisfies Entry), 0o600))
-      .catch(() => undefined);
-  }
+  // The diff fails where the two share no history: that is the caller's to say, so the
+  // merge base is looked at before the diff's failure is.
+  const diff = ctx.git.committedSince(worktree, base, head);
+  diff.catch(() => undefined);
+  const [mergeBase, counts] = await Promise.all([ctx.git.mergeBase(worktree, base, head), ctx.git.aheadBehind(worktree, base, head)]);
+  // Nothing in common is an error the caller reports: not kept.
+  if (mergeBase === null) return { changes: [], mergeBase, ...counts };
+  const side = { changes: await diff, mergeBase, ...counts };
+  // A cache: a failure to keep it costs the next stat its git calls, nothing else.
+  await ctx.host.files
+    .mkdirp(join(ctx.settings.paths.stateDir, "diff-cache"), 0o700)
+    .then(() => ctx.host.files.writeAtomic(path, JSON.stringify({ base, head, ...side } satisfies Entry), 0o600))
+    .catch(() => undefined);
   return side;
 }

@@ -117,9 +117,10 @@ export async function diffStat(ctx: Context, name: string): Promise<DiffStat> {
   });
   // Untracked files are read once the commits' side has started: hundreds of reads at once
   // would hold up its start by as long as it runs (the git diffs are the stat's critical path).
-  const working = workingTreeChanges(ctx, name, worktree, head, Promise.all([base, head]));
+  const started = Promise.all([base, head]);
+  const working = workingTreeChanges(ctx, name, worktree, head, started);
   // Handled here too, so a failure below does not leave them rejected unobserved; awaited below.
-  for (const pending of [working, base, committed]) pending.catch(() => undefined);
+  for (const pending of [working, base, head, committed, started]) pending.catch(() => undefined);
   await there;
   const resolved = await base;
   const side = await committed;
