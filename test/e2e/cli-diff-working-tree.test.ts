@@ -47,7 +47,8 @@ async function watched(name: string): Promise<Watched & AsyncDisposable> {
     join(bin, "git"),
     [
       "#!/bin/sh",
-      `printf '%s\\0' "$@" >> "${log}"; printf '\\n' >> "${log}"`,
+      // One printf, so one write: git calls run at once, and two appends each would interleave.
+      `printf '%s\\0' "$@" '\n' >> "${log}"`,
       `case "$*" in *" status "*) "${git}" "$@"; rc=$?; touch "${statusDone}"; exit $rc;; esac`,
       'prev=; last=; for a in "$@"; do prev=$last; last=$a; done',
       `if [ -f "${hook}" ] && [ "$prev" = HEAD ] && [ "$last" = -- ]; then`,
@@ -79,7 +80,8 @@ async function watched(name: string): Promise<Watched & AsyncDisposable> {
       const gitCalls = readFileSync(log, "utf8")
         .split("\n")
         .filter(Boolean)
-        .map((line) => line.split("\0").filter(Boolean));
+        .map((line) => line.split("\0").filter(Boolean))
+        .filter((argv) => argv.length > 0);
       return { stat, gitCalls };
     },
     async fresh() {
