@@ -1,5 +1,6 @@
 import { expect, test, setDefaultTimeout } from "bun:test";
 import { makeSandbox } from "../helpers/sandbox.ts";
+import { startTestHub } from "../helpers/hub.ts";
 import { createSession, listSessions, waitForClaudeLaunches } from "../helpers/sessions.ts";
 
 // Real tmux, git and claude: slower than bun's 5 s default on a loaded 2-core machine.
@@ -37,4 +38,35 @@ test("sessions made at once get disjoint blocks, exported to claude and the shel
   expect((await sb.csm(["kill", "two"])).code).toBe(0);
   await createSession(sb, "four", repo);
   expect((await portBases(sb)).four).toBe(bases.two);
+});
+
+test("blocks are stored: a hub restart keeps them, a dead session keeps its block until killed, reconnect gives its windows the block again", async () => {
+  await using sb = await makeSandbox();
+  const repo = await sb.makeRepo("app");
+  await sb.writeConfig({ portRange: { from: 31000, to: 31019 } });
+  const hub = await startTestHub(sb);
+  await createSession(sb, "a", repo);
+  await createSession(sb, "b", repo);
+  const before = await portBases(sb);
+  expect(before).toEqual({ a: 31000, b: 31010 });
+  await hub.stop();
+  await using again = await startTestHub(sb);
+  expect(await portBases(sb)).toEqual(before);
+
+  // a's tmux session dies under it (a crash, a reboot): the session is dead, its block still its own.
+  await sb.tmux(["kill-session", "-t", "=csm-a"]);
+  expect((await listSessions(sb)).find((s) => s.name === "a")?.status).toBe("dead");
+  const full = await sb.csm(["create", "c", "--repo", repo]);
+  expect(full.code).toBe(1);
+  expect(full.stderr).toContain("a dead one keeps its block until it is killed");
+
+  // Brought back, its tmux session hands the block to windows opened later, as at create.
+  expect((await sb.csm(["reconnect", "a"])).code).toBe(0);
+  expect((await sb.tmux(["show-environment", "-t", "=csm-a", "CSM_PORT_BASE"])).stdout.trim()).toBe("CSM_PORT_BASE=31000");
+
+  // Killed, dead or not, its block is free again.
+  await sb.tmux(["kill-session", "-t", "=csm-a"]);
+  expect((await sb.csm(["kill", "a", "--force"])).code).toBe(0);
+  await createSession(sb, "c", repo);
+  expect((await portBases(sb)).c).toBe(31000);
 });

@@ -23,7 +23,7 @@ export function firstFreeBlock(range: PortRange, used: readonly number[]): numbe
 export const portsExhaustedError = (range: PortRange) =>
   new CsmError(
     "PortsExhausted",
-    `every block of ${PORT_BLOCK_SIZE} ports in portRange ${range.from}-${range.to} belongs to a live session; kill one or widen portRange in the config`,
+    `every block of ${PORT_BLOCK_SIZE} ports in portRange ${range.from}-${range.to} belongs to a session (a dead one keeps its block until it is killed); kill one or widen portRange in the config`,
     { data: { ...range } },
   );
 

@@ -33,6 +33,8 @@ export async function reconnectSession(ctx: Context, name: string, hubPort: numb
   }
   await ctx.tmux.newSession({ session, window: AGENT_WINDOW, cwd: record.worktree, argv });
   await ctx.tmux.setWindowOption(session, AGENT_WINDOW, "remain-on-exit", "on");
+  // As create sets it: windows a person opens later get the session's ports too.
+  for (const [variable, value] of Object.entries(portEnvironment(record.portBase))) await ctx.tmux.setSessionEnvironment(session, variable, value);
   await startPaneLog(ctx, record, (record.transport ?? "bridge") as Transport);
   await ctx.tmux.newShellWindow(session, SHELL_WINDOW, record.worktree, { env: portEnvironment(record.portBase) });
 }
