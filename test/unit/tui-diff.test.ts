@@ -62,6 +62,11 @@ test("the tab shows the stat, the selected file's diff coloured and escaped, and
   expect(text).toContain("src/old-name.ts → src/new-name.ts");
   expect(text).toContain("+line 0 ␛]0;pwned␇");
   expect(text).not.toContain("\u001b");
+  // The colours: an added line green, the hunk header cyan, the file's counts green and red.
+  const marked = screen.join("\n");
+  expect(marked).toContain("{green-fg}+line 0 ␛]0;pwned␇{/green-fg}");
+  expect(marked).toContain("{cyan-fg}@@ -1,3 +1,4 @@{/cyan-fg}");
+  expect(marked).toMatch(/\{green-fg\}\+10\{\/green-fg\} \{red-fg\}-3\{\/red-fg\}/);
   const scrolled = plainText(dashboardView(press(model, "pagedown"), now, 80, 24).join("\n"));
   expect(scrolled).not.toContain("+line 0 ");
   expect(scrolled).toContain("+line 8 ");
