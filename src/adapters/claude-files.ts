@@ -87,7 +87,7 @@ function countSubagents(dir: string): number {
   }
 }
 
-export { readRange } from "../host/read-range.ts";
+export { readRange, readRangeOf, type RangeRead } from "../host/read-range.ts";
 
 /** What a running claude says about itself in `<config>/sessions/<pid>.json`. */
 export interface ClaudeProcessFile {

@@ -1,12 +1,23 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 
+/** Bytes read, or why none could be: the error's code (`ENOENT`: the file is gone). */
+export type RangeRead = { bytes: Buffer } | { failure: string };
+
+const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+
 /** Bytes `[from, to)` of a file (fewer when it is shorter now), or null when it vanished or cannot be read. */
 export function readRange(path: string, from: number, to: number): Buffer | null {
+  const read = readRangeOf(path, from, to);
+  return "bytes" in read ? read.bytes : null;
+}
+
+/** The same, saying why a file could not be read. */
+export function readRangeOf(path: string, from: number, to: number): RangeRead {
   let fd: number;
   try {
     fd = openSync(path, "r");
-  } catch {
-    return null;
+  } catch (error) {
+    return { failure: codeOf(error) };
   }
   try {
     const buffer = Buffer.allocUnsafe(Math.max(0, to - from));
@@ -16,9 +27,9 @@ export function readRange(path: string, from: number, to: number): Buffer | null
       if (read === 0) break;
       filled += read;
     }
-    return filled === buffer.length ? buffer : buffer.subarray(0, filled);
-  } catch {
-    return null;
+    return { bytes: filled === buffer.length ? buffer : buffer.subarray(0, filled) };
+  } catch (error) {
+    return { failure: codeOf(error) };
   } finally {
     closeSync(fd);
   }

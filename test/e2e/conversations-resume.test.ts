@@ -1,4 +1,5 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { lastUserText, textReply } from "../fixtures/fake-anthropic.ts";
 import { conversationByHand, makeLiveSandbox, REAL_CLAUDE } from "../helpers/live.ts";
@@ -101,4 +102,32 @@ test("resume --worktree: a conversation whose worktree is gone gets a new one at
   // The worktree is csm's now, the branch is not: kill removes the one and keeps the other.
   expect((await live.sb.csm(["kill", "login", "--force"])).code).toBe(0);
   expect((await live.sb.run(["git", "-C", live.repo, "branch", "--list", "feature/login"])).stdout).toContain("feature/login");
+});
+
+test("csm last resumes this directory's newest conversation, --any the newest anywhere; a directory with none says so", async () => {
+  await using live = await makeLiveSandbox();
+  const older = await conversationByHand(live, "older", "the older one", "Older noted.");
+  const newer = await conversationByHand(live, "newer", "the newer one", "Newer noted.");
+  const empty = join(live.sb.paths.root, "empty");
+  mkdirSync(empty);
+  const ids = Object.fromEntries(
+    (JSON.parse((await live.sb.csm(["history", "--json"], { env: live.claudeEnv })).stdout) as { id: string; cwd: string }[]).map((record) => [record.cwd, record.id]),
+  );
+
+  const none = await live.sb.csm(["last"], { env: live.claudeEnv, cwd: empty });
+  expect(none.code).toBe(1);
+  expect(none.stderr).toBe(`csm: no conversation in ${empty} (see \`csm history\`, or \`csm last --any\`)\n`);
+
+  // --any first: a resumed conversation may gain a record, and so become the newest.
+  const anywhere = await live.sb.csm(["last", "--any", "--name", "second"], { env: live.claudeEnv, cwd: empty });
+  expect(anywhere.stderr).toBe("");
+  expect(anywhere.code).toBe(0);
+  await live.waitForSession("second", "linked", (s) => s.linked);
+  expect((await live.session("second")).claudeSessionId).toBe(ids[newer]);
+
+  const here = await live.sb.csm(["last", "--name", "first"], { env: live.claudeEnv, cwd: older });
+  expect(here.stderr).toBe("");
+  expect(here.code).toBe(0);
+  await live.waitForSession("first", "linked", (s) => s.linked);
+  expect((await live.session("first")).claudeSessionId).toBe(ids[older]);
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { LAST_OPTIMIZE_KEY, LAST_REFRESH_KEY, refreshIndex } from "../../src/core/conversations/refresh-index.ts";
 import { ConversationIndex, INDEX_SCHEMA } from "../../src/store/conversation-index.ts";
+import { readRangeOf } from "../../src/host/read-range.ts";
 
 // The index against real files on disk: incremental passes, files that change under it,
 // broken trees, a damaged or outdated index file, and two processes indexing at once.
@@ -155,17 +156,43 @@ describe("broken trees: reported, never thrown", () => {
     });
   });
 
-  test("a file that vanishes between listing and reading is reported, the rest indexed", () => {
+  test("a file removed or emptied since the last pass is dropped from the index", () => {
     writeFileSync(transcript("a"), prompt("india"));
     writeFileSync(transcript("b"), prompt("juliet"));
     withIndex((index) => {
-      // Truncated to nothing after the listing's stat: the read comes back short, like a vanished file.
       const report = refreshIndex(index, config);
       expect(report.read).toBe(2);
       rmSync(transcript("a"));
       truncateSync(transcript("b"), 0);
       expect(refreshIndex(index, config)).toMatchObject({ files: 1, removed: 1 });
       expect(searchIds(index, "juliet")).toEqual([]);
+    });
+  });
+
+  test("a file that vanishes between listing and reading, or cannot be read, is reported; the rest indexed; the next pass tries it again", () => {
+    writeFileSync(transcript("a"), prompt("india"));
+    writeFileSync(transcript("b"), prompt("juliet"));
+    writeFileSync(transcript("c"), prompt("kilo"));
+    withIndex((index) => {
+      // The race itself: listed, then removed just before its bytes are read.
+      const racing = (path: string, from: number, to: number) => {
+        if (path === transcript("a")) rmSync(path);
+        return path === transcript("b") ? { failure: "EACCES" } : readRangeOf(path, from, to);
+      };
+      const report = refreshIndex(index, config, Date.now, racing);
+      expect(report).toMatchObject({ files: 3, read: 1 });
+      expect(report.problems.sort((x, y) => x.path.localeCompare(y.path))).toEqual([
+        { path: transcript("a"), reason: "vanished while being read" },
+        { path: transcript("b"), reason: "cannot be read: EACCES" },
+      ]);
+      expect(index.problems()).toHaveLength(2);
+      expect(searchIds(index, "kilo")).toEqual(["c"]);
+      expect(searchIds(index, "juliet")).toEqual([]);
+
+      // Readable again: indexed, and the problems are gone with the causes.
+      expect(refreshIndex(index, config)).toMatchObject({ files: 2, read: 1, problems: [] });
+      expect(searchIds(index, "juliet")).toEqual(["b"]);
+      expect(index.problems()).toEqual([]);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { listTranscripts, readRange, type ScanProblem, type TranscriptFile } from "../../adapters/claude-files.ts";
+import { listTranscripts, readRangeOf, type RangeRead, type ScanProblem, type TranscriptFile } from "../../adapters/claude-files.ts";
 import type { ConversationIndex, FileUpdate } from "../../store/conversation-index.ts";
 import { emptyFacts, type ConversationFacts } from "./conversation-facts.ts";
 import { foldTranscript } from "./transcript-fold.ts";
@@ -39,7 +39,10 @@ const sameProblems = (stored: readonly ScanProblem[], found: readonly ScanProble
   return found.every((problem) => have.has(key(problem)));
 };
 
-export function refreshIndex(index: ConversationIndex, configDir: string, now: () => number = Date.now): RefreshReport {
+/** How a pass reads a transcript's bytes; a test passes one that meets a race or an error. */
+export type TranscriptReader = (path: string, from: number, to: number) => RangeRead;
+
+export function refreshIndex(index: ConversationIndex, configDir: string, now: () => number = Date.now, readBytes: TranscriptReader = readRangeOf): RefreshReport {
   const started = performance.now();
   const listing = listTranscripts(configDir);
   const known = index.allFiles();
@@ -61,9 +64,10 @@ export function refreshIndex(index: ConversationIndex, configDir: string, now: (
     const before = known.get(file.path);
     known.delete(file.path);
     if (before && before.size === file.size && before.mtimeMs === file.mtimeMs && before.subagents === file.subagents) continue;
-    const update = passOver(index, file, before ?? null);
-    if (update === "vanished") {
-      problems.push({ path: file.path, reason: "vanished while being read" });
+    const update = passOver(index, file, before ?? null, readBytes);
+    if ("failure" in update) {
+      // Not indexed, so the next pass tries it again; what was indexed of it stays.
+      problems.push({ path: file.path, reason: update.failure === "ENOENT" ? "vanished while being read" : `cannot be read: ${update.failure}` });
       continue;
     }
     if (update.bytes > 0) {
@@ -89,7 +93,7 @@ export function refreshIndex(index: ConversationIndex, configDir: string, now: (
 
 type Before = { size: number; mtimeMs: number; offset: number; subagents: number } | null;
 
-function passOver(index: ConversationIndex, file: TranscriptFile, before: Before): (FileUpdate & { bytes: number }) | "vanished" {
+function passOver(index: ConversationIndex, file: TranscriptFile, before: Before, readBytes: TranscriptReader): (FileUpdate & { bytes: number }) | { failure: string } {
   // Only new bytes are read when the file grew past what was indexed; anything else
   // (new, shrunk, rewritten) is read whole.
   const grew = before !== null && file.size >= before.size && file.size >= before.offset && file.mtimeMs >= before.mtimeMs;
@@ -102,10 +106,10 @@ function passOver(index: ConversationIndex, file: TranscriptFile, before: Before
   let texts: string[] = [];
   let bytes = 0;
   if (file.size > from) {
-    const chunk = readRange(file.path, from, file.size);
-    if (chunk === null) return "vanished";
-    bytes = chunk.length;
-    ({ consumed, texts } = foldTranscript(facts, chunk));
+    const chunk = readBytes(file.path, from, file.size);
+    if ("failure" in chunk) return chunk;
+    bytes = chunk.bytes.length;
+    ({ consumed, texts } = foldTranscript(facts, chunk.bytes));
   }
   // Titles are searched too: a new one is added (an old one stays findable, as it was said).
   for (const [i, title] of [facts.customTitle, facts.aiTitle].entries()) if (title && title !== titlesBefore[i]) texts.push(title);
