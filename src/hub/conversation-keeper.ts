@@ -1,6 +1,6 @@
 import { conversationIndexPath } from "../config/paths.ts";
 import { claudeConfigDir } from "../adapters/claude-files.ts";
-import { LocalConversations, WATCHER_HEARTBEAT_KEY } from "../core/conversations/local-conversations.ts";
+import { archivedEnd, LocalConversations, WATCHER_HEARTBEAT_KEY } from "../core/conversations/local-conversations.ts";
 import type { Context } from "../core/context.ts";
 import { ConversationIndex } from "../store/conversation-index.ts";
 import type { IndexerMessage, IndexerStart } from "./conversation-indexer-worker.ts";
@@ -76,7 +76,7 @@ export class ConversationKeeper {
   local(): LocalConversations {
     if (!this.reader) {
       const index = ConversationIndex.open(this.indexPath());
-      this.reader = new LocalConversations(index, claudeConfigDir(this.ctx.env), this.ctx.host.hostName, () => this.ctx.sessions().all(this.ctx.host.hostName));
+      this.reader = new LocalConversations(index, claudeConfigDir(this.ctx.env), this.ctx.host.hostName, () => this.ctx.sessions().all(this.ctx.host.hostName), archivedEnd(this.ctx));
     }
     // Who holds what changes while the hub runs: asked again per query.
     this.reader.forgetHolders();

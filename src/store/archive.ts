@@ -158,6 +158,12 @@ export class ArchiveStore {
     return row ? fromRow(row) : null;
   }
 
+  /** The newest end of a session that ran conversation `claudeSessionId`. */
+  lastEndOf(host: string, claudeSessionId: string): ArchiveEntry | null {
+    const row = this.db.query("SELECT * FROM archive WHERE host = ? AND claude_session_id = ? ORDER BY ended_at DESC, id DESC LIMIT 1").get(host, claudeSessionId) as Row | null;
+    return row ? fromRow(row) : null;
+  }
+
   /** Every life of `name`, newest end first. */
   byName(host: string, name: string): ArchiveEntry[] {
     return (this.db.query("SELECT * FROM archive WHERE host = ? AND name = ? ORDER BY ended_at DESC, id DESC").all(host, name) as Row[]).map(fromRow);

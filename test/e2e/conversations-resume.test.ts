@@ -131,3 +131,29 @@ test("csm last resumes this directory's newest conversation, --any the newest an
   await live.waitForSession("first", "linked", (s) => s.linked);
   expect((await live.session("first")).claudeSessionId).toBe(ids[older]);
 });
+
+test("info tells how a conversation's csm session ended, after the session is gone; a conversation continued by hand since tells its own end", async () => {
+  await using live = await makeLiveSandbox();
+  const dir = await conversationByHand(live, "ended", "count the ducks", "Three ducks.");
+  const [record] = JSON.parse((await live.sb.csm(["history", "--json"], { env: live.claudeEnv })).stdout) as { id: string }[];
+  expect((await live.sb.csm(["resume", record!.id, "--name", "ducks"], { env: live.claudeEnv })).code).toBe(0);
+  await live.waitForSession("ducks", "linked", (s) => s.linked);
+  const killed = await live.sb.csm(["kill", "ducks", "--force"], { env: live.claudeEnv });
+  expect(killed.code).toBe(0);
+  const info = JSON.parse((await live.sb.csm(["info", record!.id, "--json"], { env: live.claudeEnv })).stdout) as { state: string; ending: string };
+  expect(info.state).toBe("transcript");
+  expect(info.ending).toMatch(/^killed by the user \(csm kill\) at 20\S+ \(csm session ducks\)$/);
+
+  // Continued by hand after the kill: the transcript's own end is the truth now.
+  live.fake.reply(textReply("Four ducks."));
+  const again = Bun.spawn([REAL_CLAUDE, "-p", "--resume", record!.id, "and now?"], { cwd: dir, env: live.claudeEnv, stdout: "pipe", stderr: "pipe" });
+  expect(await again.exited).toBe(0);
+  // The hub's indexer sees the new turn a moment after claude wrote it.
+  await live.sb.waitFor(
+    async () => {
+      const after = JSON.parse((await live.sb.csm(["info", record!.id, "--json"], { env: live.claudeEnv })).stdout) as { turns: number; ending: string };
+      return after.turns === 2 ? after : undefined;
+    },
+    { what: "the turn made by hand in the index" },
+  ).then((after) => expect(after.ending).toBe("ended after a reply"));
+});

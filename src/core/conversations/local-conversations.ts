@@ -2,6 +2,7 @@ import { conversationIndexPath } from "../../config/paths.ts";
 import { claudeConfigDir } from "../../adapters/claude-files.ts";
 import { CsmError } from "../../shared/errors.ts";
 import { ConversationIndex, type IndexedFile } from "../../store/conversation-index.ts";
+import { ArchiveStore, type ArchiveEntry } from "../../store/archive.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import type { Context } from "../context.ts";
 import { findHolders, holderOf } from "./conversation-holders.ts";
@@ -35,6 +36,17 @@ export interface IndexStats {
   lastRefreshAt: string | null;
 }
 
+/** The archive's word on a conversation's last csm session, read when asked (an unreadable store says nothing). */
+export function archivedEnd(ctx: Context): (id: string) => ArchiveEntry | null {
+  return (id) => {
+    try {
+      return new ArchiveStore(ctx.database()).lastEndOf(ctx.host.hostName, id);
+    } catch {
+      return null;
+    }
+  };
+}
+
 export class LocalConversations {
   private holdersCache: Map<string, Holder> | null = null;
 
@@ -43,12 +55,14 @@ export class LocalConversations {
     readonly configDir: string,
     readonly host: string,
     private readonly sessions: () => SessionRecord[],
+    /** How the last csm session that ran a conversation ended, from the archive (it outlives `csm kill`). */
+    private readonly csmEnd: (id: string) => ArchiveEntry | null = () => null,
   ) {}
 
   static open(ctx: Context): LocalConversations {
     const configDir = claudeConfigDir(ctx.env);
     const index = ConversationIndex.open(conversationIndexPath(ctx.settings.paths, configDir));
-    return new LocalConversations(index, configDir, ctx.host.hostName, () => ctx.sessions().all(ctx.host.hostName));
+    return new LocalConversations(index, configDir, ctx.host.hostName, () => ctx.sessions().all(ctx.host.hostName), archivedEnd(ctx));
   }
 
   close(): void {
@@ -118,13 +132,20 @@ export class LocalConversations {
   }
 
   private describe(file: IndexedFile): ConversationInfo {
-    return toInfo(file, this.host, holderOf(this.holders(), file.id), this.endReason(file.id));
+    return toInfo(file, this.host, holderOf(this.holders(), file.id), this.endReason(file));
   }
 
-  private endReason(id: string): string | null {
-    const session = this.sessions().find((record) => record.claudeSessionId === id);
-    if (!session || session.exitStatus === null) return null;
-    return `claude exited with status ${session.exitStatus}${session.exitedAt ? ` at ${session.exitedAt}` : ""} (csm session ${session.name})`;
+  private endReason(file: IndexedFile): string | null {
+    const session = this.sessions().find((record) => record.claudeSessionId === file.id);
+    if (session && session.exitStatus !== null) {
+      return `claude exited with status ${session.exitStatus}${session.exitedAt ? ` at ${session.exitedAt}` : ""} (csm session ${session.name})`;
+    }
+    // A session killed since, or one whose tmux went away: the archive kept how. Not when
+    // the conversation went on after (resumed by hand): then the transcript says how it ended.
+    const ended = session ? null : this.csmEnd(file.id);
+    const lastActive = file.facts.lastActiveAt;
+    if (!ended || (lastActive && Date.parse(lastActive) > Date.parse(ended.endedAt))) return null;
+    return `${ended.endReason} at ${ended.endedAt} (csm session ${ended.name})`;
   }
 
   stats(): IndexStats {
