@@ -102,6 +102,14 @@ test("resume --worktree: a conversation whose worktree is gone gets a new one at
   // The worktree is csm's now, the branch is not: kill removes the one and keeps the other.
   expect((await live.sb.csm(["kill", "login", "--force"])).code).toBe(0);
   expect((await live.sb.run(["git", "-C", live.repo, "branch", "--list", "feature/login"])).stdout).toContain("feature/login");
+
+  // The branch deleted too: nothing to make a worktree on, and the error names the directory.
+  await live.sb.run(["git", "-C", live.repo, "branch", "-D", "feature/login"]);
+  const gone = await live.sb.csm(["resume", record!.id, "--worktree", "--repo", live.repo], { env: live.claudeEnv });
+  expect(gone.code).toBe(1);
+  expect(gone.stderr).toBe(
+    `csm: conversation ${record!.id} ran in ${worktree}, which no longer exists, and its branch is gone too: no branch feature/login in ${live.repo}, locally or on a remote (\`git fetch\` first if it is new)\n`,
+  );
 });
 
 test("csm last resumes this directory's newest conversation, --any the newest anywhere; a directory with none says so", async () => {

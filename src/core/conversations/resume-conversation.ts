@@ -47,14 +47,22 @@ export async function resumeConversation(ctx: Context, info: ConversationInfo, o
     throw new CsmError("ConversationCwdGone", `conversation ${info.id} ran in ${info.cwd}, which no longer exists, and it records no branch to make a worktree on`, { data: { id: info.id, cwd: info.cwd } });
   }
   await lockForResume(ctx, info.id);
-  return createSession(ctx, {
-    name: options.name ?? freeName(ctx, sessionNameFor(info)),
-    repo: options.repo,
-    resume: { conversationId: info.id, cwd: info.cwd, recreateOn: cwdExists ? undefined : { branch: branch! } },
-    transport: options.transport,
-    prepareHub: options.prepareHub,
-    cwd: options.cwd,
-  });
+  try {
+    return await createSession(ctx, {
+      name: options.name ?? freeName(ctx, sessionNameFor(info)),
+      repo: options.repo,
+      resume: { conversationId: info.id, cwd: info.cwd, recreateOn: cwdExists ? undefined : { branch: branch! } },
+      transport: options.transport,
+      prepareHub: options.prepareHub,
+      cwd: options.cwd,
+    });
+  } catch (error) {
+    // The directory and its branch both gone: the directory is what the person knows it by.
+    if (cwdExists || (error as Error).name !== "BranchNotFound") throw error;
+    throw new CsmError("ConversationCwdGone", `conversation ${info.id} ran in ${info.cwd}, which no longer exists, and its branch is gone too: ${(error as Error).message}`, {
+      data: { id: info.id, cwd: info.cwd, branch },
+    });
+  }
 }
 
 /** `base`, or `base-2`, `base-3`… when a session has that name (a name given by a person is used as is). */
