@@ -52,3 +52,25 @@ test("a transcript with broken, unknown, oversized and half-written lines is lis
   }
   expect(existsSync(join(sb.paths.root, "pwned"))).toBe(false);
 });
+
+test("--force resumes a conversation a claude elsewhere holds, once the person says it has ended", async () => {
+  await using sb = await makeSandbox();
+  const config = join(sb.paths.root, "claude");
+  const cwd = join(sb.paths.root, "work");
+  const project = join(config, "projects", cwd.replaceAll("/", "-"));
+  mkdirSync(project, { recursive: true });
+  mkdirSync(cwd);
+  mkdirSync(join(config, "sessions"));
+  const env = { CLAUDE_CONFIG_DIR: config };
+  writeFileSync(join(project, `${ID}.jsonl`), line({ type: "user", message: { role: "user", content: "tidy the imports" }, timestamp: "2026-11-30T10:00:00.000Z", cwd, sessionId: ID }));
+  // Left by a claude in a container that was killed: its pid means nothing here.
+  writeFileSync(join(config, "sessions", "424242.json"), JSON.stringify({ pid: 424242, sessionId: ID, procStart: "1", pidDomain: "linux:container:pid:[4026532111]" }));
+
+  const refused = await sb.csm(["resume", ID], { env });
+  expect(refused.code).toBe(1);
+  const forced = await sb.csm(["resume", ID, "--force", "--name", "imports"], { env });
+  expect(forced.stderr).toBe("");
+  expect(forced.code).toBe(0);
+  const listed = JSON.parse((await sb.csm(["list", "--json"], { env })).stdout) as { name: string; claudeSessionId: string }[];
+  expect(listed.find((s) => s.name === "imports")?.claudeSessionId).toBe(ID);
+});

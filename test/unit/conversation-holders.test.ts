@@ -39,7 +39,10 @@ test("in this namespace, or from a claude that wrote no pidDomain, the pid is ch
   write(DEAD_PID, { sessionId: "gone-here", procStart: "1", pidDomain: HERE });
   write(DEAD_PID + 1, { sessionId: "gone-old-claude", procStart: "1" });
   write(process.pid, { sessionId: "running", procStart: processStartOf(process.pid), pidDomain: HERE });
+  // A pid that runs, but started at another time: reused by another process since.
+  write(process.ppid, { sessionId: "pid-reused", procStart: "1", pidDomain: HERE });
   const found = holders();
+  expect(found.has("pid-reused")).toBe(false);
   expect(found.has("gone-here")).toBe(false);
   expect(found.has("gone-old-claude")).toBe(false);
   expect(found.get("running")).toEqual({ state: "live", session: null, pid: process.pid, pidElsewhere: false });
