@@ -87,11 +87,23 @@ export class Git {
     return parseStatusZ(await this.call(worktree, ["status", "--porcelain=v1", "-z", "--untracked-files=all"]));
   }
 
-  /** Commits on `branch` that no remote, no other local branch and `base` has, as "abc1234 subject". */
-  async unpushedCommits(repo: string, branch: string, base: string): Promise<string[]> {
-    // Work merged into another local branch (`csm merge --into`) is saved too.
-    const out = await this.call(repo, ["log", "--format=%h %s", `refs/heads/${branch}`, "--not", "--remotes", `--exclude=${branch}`, "--branches", base, "--"]);
+  /**
+   * Commits reachable from `tips` (csm's branch refs and commit ids) that no remote-tracking
+   * ref, no tag and no local branch but `ownBranch` has, as "abc1234 subject": what exists
+   * nowhere else once `ownBranch` and the worktree go. Work merged into another local branch
+   * (`csm merge --into`, the base) is saved.
+   */
+  async unsavedCommits(repo: string, tips: readonly string[], ownBranch: string | null): Promise<string[]> {
+    const exclude = ownBranch ? [`--exclude=${ownBranch}`] : [];
+    const out = await this.call(repo, ["log", "--format=%h %s", ...tips, "--not", "--remotes", "--tags", ...exclude, "--branches", "--"]);
     return out.split("\n").filter((line) => line !== "");
+  }
+
+  /** The full name of the ref `name` resolves to (`refs/heads/main`), or null for a commit id or nothing. */
+  async fullRefName(repo: string, name: string): Promise<string | null> {
+    const result = await this.run(repo, ["rev-parse", "--verify", "--quiet", "--symbolic-full-name", "--end-of-options", name]);
+    const full = result.stdout.trim();
+    return result.code === 0 && full.startsWith("refs/") ? full : null;
   }
 
   // Starting from existing work (create --branch / --pr, .worktreeinclude).

@@ -1,5 +1,6 @@
 import { expect, test, setDefaultTimeout } from "bun:test";
-import { writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { createSession, csmBranches, expectNothingLeft, hasTmuxSession, worktreePath } from "../helpers/sessions.ts";
@@ -61,4 +62,72 @@ test("commits already merged into the base do not block kill", async () => {
   const killed = await sb.csm(["kill", "merged", "--delete-branch"]);
   expect(killed).toMatchObject({ code: 0 });
   await expectNothingLeft(sb, repo, "merged");
+});
+
+const commitIn = async (sb: Awaited<ReturnType<typeof makeSandbox>>, worktree: string, file: string, message: string) => {
+  await writeFile(join(worktree, file), `${message}\n`);
+  await sb.git(worktree, ["add", file]);
+  await sb.git(worktree, ["commit", "-q", "-m", message]);
+  return sb.git(worktree, ["rev-parse", "--short", "HEAD"]);
+};
+
+test("a commit made on a detached HEAD is on no branch: kill refuses to remove the worktree that holds it", async () => {
+  await using sb = await makeSandbox();
+  const repo = await sb.makeRepo("app", { remote: true });
+  await createSession(sb, "detached", repo);
+  const worktree = worktreePath(sb, repo, "detached");
+  await sb.git(worktree, ["checkout", "-q", "--detach"]);
+  const commit = await commitIn(sb, worktree, "precious.txt", "precious detached work");
+
+  const refused = await sb.csm(["kill", "detached"]);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain(`${commit} precious detached work`);
+  expect(await hasTmuxSession(sb, "detached")).toBe(true);
+  expect((await sb.csm(["kill", "detached", "--force"])).code).toBe(0);
+});
+
+test("a worktree removed by hand leaves its branch the only copy of its commits: --delete-branch still refuses", async () => {
+  await using sb = await makeSandbox();
+  const repo = await sb.makeRepo("app", { remote: true });
+  await createSession(sb, "gone", repo);
+  const worktree = worktreePath(sb, repo, "gone");
+  const commit = await commitIn(sb, worktree, "feature.txt", "work of a gone worktree");
+  await rm(worktree, { recursive: true, force: true });
+
+  const refused = await sb.csm(["kill", "gone", "--delete-branch"]);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain(`${commit} work of a gone worktree`);
+  expect((await csmBranches(sb, repo)).length).toBe(1);
+});
+
+test("work saved only by another session's branch is not saved once that branch goes: the second kill refuses", async () => {
+  await using sb = await makeSandbox();
+  const repo = await sb.makeRepo("app", { remote: true });
+  await createSession(sb, "first", repo);
+  const first = worktreePath(sb, repo, "first");
+  const commit = await commitIn(sb, first, "first.txt", "the first session's work");
+  const firstBranch = await sb.git(first, ["rev-parse", "--abbrev-ref", "HEAD"]);
+  await createSession(sb, "second", repo, ["--base", firstBranch]);
+
+  // The second session's branch holds the first's commit: deleting the first's branch loses nothing.
+  expect((await sb.csm(["kill", "first", "--delete-branch"])).code).toBe(0);
+  const refused = await sb.csm(["kill", "second", "--delete-branch"]);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain(`${commit} the first session's work`);
+});
+
+test("work that appears while kill runs (a commit during the teardown) is found before anything is removed", async () => {
+  await using sb = await makeSandbox();
+  const repo = await sb.makeRepo("app", { remote: true });
+  await sb.writeConfig({ projects: { app: { repo, teardownScript: ["/bin/sh", "-c", "echo late > late.txt && git add late.txt && git commit -q -m 'committed during the teardown'"] } } });
+  await createSession(sb, "late", repo);
+  const worktree = worktreePath(sb, repo, "late");
+
+  const refused = await sb.csm(["kill", "late", "--delete-branch"]);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toStartWith("csm: refusing to remove late's worktree: work appeared while it was being killed");
+  expect(refused.stderr).toContain("committed during the teardown");
+  expect(existsSync(join(worktree, "late.txt"))).toBe(true);
+  expect((await csmBranches(sb, repo)).length).toBe(1);
+  expect((await sb.csm(["list", "--json"])).stdout).toContain('"late"');
 });

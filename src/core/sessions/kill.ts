@@ -24,27 +24,37 @@ export interface UnsavedWork {
   unpushed: string[];
 }
 
-/** What removing this session's worktree (and branch) would lose. */
+/**
+ * What removing this session's worktree (and branch) would lose: uncommitted files, and
+ * commits that are on no other branch, remote or tag. Those are the commits of a branch
+ * csm made, and of whatever the worktree has checked out (a commit made on a detached HEAD
+ * is on no branch at all). A worktree that is gone has nothing uncommitted, but its branch
+ * can still hold the only copy of its commits.
+ */
 export async function findUnsavedWork(ctx: Context, record: SessionRecord): Promise<UnsavedWork> {
-  const none = { uncommitted: [], unpushed: [] };
-  if (!record.createdWorktree || !(await ctx.host.files.exists(record.worktree))) return none;
-  const uncommitted = await ctx.git.uncommittedFiles(record.worktree);
-  let unpushed: string[] = [];
-  // A branch csm did not make (--branch) outlives the session: its commits are never lost here.
-  if (record.repo && record.branch && record.createdBranch && (await ctx.git.branchExists(record.repo, record.branch))) {
-    // Compare with the base as it is now (work merged since counts as saved); fall back
-    // to the commit the session started from when the base ref is gone.
-    const base = record.baseRef && (await ctx.git.resolveCommit(record.repo, record.baseRef)) ? record.baseRef : record.baseCommit;
-    if (base) unpushed = await ctx.git.unpushedCommits(record.repo, record.branch, base);
-    // Squash-merged into the base (`csm merge --squash`): the commits are nowhere else, but
-    // what they changed is in the base, so deleting them loses nothing.
-    if (base && unpushed.length > 0 && (await ctx.git.addsNothingTo(record.repo, base, `refs/heads/${record.branch}`))) unpushed = [];
-  }
+  if (!record.createdWorktree || !record.repo) return { uncommitted: [], unpushed: [] };
+  const there = await ctx.host.files.exists(record.worktree);
+  const uncommitted = there ? await ctx.git.uncommittedFiles(record.worktree) : [];
+  // A branch csm did not make (--branch) outlives the session: it saves what it holds.
+  const ownBranch = record.branch && record.createdBranch && (await ctx.git.branchExists(record.repo, record.branch)) ? record.branch : null;
+  const head = there ? await ctx.git.resolveCommit(record.worktree, "HEAD") : null;
+  const tips = [...(ownBranch ? [`refs/heads/${ownBranch}`] : []), ...(head ? [head] : [])];
+  let unpushed = tips.length > 0 ? await ctx.git.unsavedCommits(record.repo, tips, ownBranch) : [];
+  // Squash-merged into the base (`csm merge --squash`): the commits are nowhere else, but
+  // what they changed is in the base, so deleting them loses nothing. Only a base that is
+  // still a ref can say so: the commit a session started from may itself be saved nowhere.
+  const base = record.baseRef ? await ctx.git.fullRefName(record.repo, record.baseRef) : null;
+  if (base && unpushed.length > 0 && (await everyTipIn(ctx, record.repo, base, tips))) unpushed = [];
   return { uncommitted, unpushed };
 }
 
-export function unsavedWorkError(name: string, work: UnsavedWork): CsmError {
-  const lines = [`refusing to kill ${name}: it has work that would be lost (commit and push it, or use --force)`];
+async function everyTipIn(ctx: Context, repo: string, base: string, tips: readonly string[]): Promise<boolean> {
+  for (const tip of tips) if (!(await ctx.git.addsNothingTo(repo, base, tip))) return false;
+  return true;
+}
+
+export function unsavedWorkError(name: string, work: UnsavedWork, lead = `refusing to kill ${name}: it has work that would be lost (commit and push it, or use --force)`): CsmError {
+  const lines = [lead];
   if (work.uncommitted.length > 0) lines.push("uncommitted changes:", ...work.uncommitted.map((file) => `  ${file}`));
   if (work.unpushed.length > 0) lines.push("commits on no remote and not in the base:", ...work.unpushed.map((commit) => `  ${commit}`));
   return new CsmError("UnsavedWork", lines.join("\n"), { data: { name, ...work } });
@@ -81,6 +91,15 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
   const repo = record?.repo;
   if (record?.createdWorktree && repo) {
     await withRepoLock(ctx, repo, async () => {
+      // Asked again now that claude and the teardown have stopped: what they wrote since the
+      // first look (a commit during a slow teardown) would go with the worktree or branch.
+      if (!request.force) {
+        const late = await findUnsavedWork(ctx, record);
+        if (late.uncommitted.length > 0 || late.unpushed.length > 0) {
+          const stopped = running ? `its tmux session was stopped, ` : "";
+          throw unsavedWorkError(name, late, `refusing to remove ${name}'s worktree: work appeared while it was being killed (${stopped}nothing else was removed; commit and push it, then kill again, or use --force)`);
+        }
+      }
       if (await ctx.host.files.exists(record.worktree)) {
         await ctx.git.removeWorktree(repo, record.worktree, request.force ?? false);
         done.push(`worktree ${record.worktree}${teardownFailure ? ` (though its ${describeFailure("teardown", teardownFailure)}: removed because of --force)` : ""}`);
