@@ -81,6 +81,35 @@ const RUNNERS: [command: string, rules: ToolRule[], reason: RegExp, setup?: stri
   ["hash -p /usr/bin/touch ls; ls canary", allow("hash *", "ls *"), /hash -p/],
   ["trap 'touch canary' EXIT", allow("trap *"), /trap sets a command/],
   ["exec touch canary", allow("exec *"), /exec runs/],
+  // --shallow-file takes the next word as its value: `status` is no subcommand here.
+  ["git --shallow-file status -c alias.x='!touch canary' x", allow("git *"), /git -c sets configuration/],
+];
+
+// Where csm once read the line differently from bash (found in review): a line
+// continuation inside `$(` or `<<-`, and `\"` inside backticks inside double quotes.
+const MISREAD: [command: string, rules: ToolRule[]][] = [
+  ['echo "$\\\n(touch canary)"', allow("echo *")],
+  ["echo $\\\n(touch canary)", allow("echo *")],
+  ['git commit -qm "$(cat <<\\\n-EOF\n\tEOF\ntouch canary\n-EOF\n)"', allow("git commit *")],
+  ['echo "`echo \\"\'\\" ; touch canary ; echo \\"\'\\"`"', allow("echo *")],
+];
+
+// A deny rule holds however bash lets the command be spelt, even under an allow of everything.
+const ALL: ToolRule = { tool: "Bash", action: "allow" };
+const denyTouch: ToolRule[] = [{ tool: "Bash", pattern: "touch *", action: "deny" }, ALL];
+const DENIED_SPELLINGS: [command: string, rules: ToolRule[]][] = [
+  ["X=1 touch canary", denyTouch],
+  ["</dev/null touch canary", denyTouch],
+  ["/usr/bin/touch canary", denyTouch],
+  ["env touch canary", denyTouch],
+  ["env -i PATH=/usr/bin touch canary", denyTouch],
+  ["nohup touch canary", denyTouch],
+  ["timeout 5 touch canary", denyTouch],
+  ["command touch canary", denyTouch],
+  ["nice -n 1 touch canary", denyTouch],
+  ["echo canary | xargs touch", denyTouch],
+  ["git -c alias.t='!touch canary' t", [{ tool: "Bash", pattern: "git t*", action: "deny" }, ALL]],
+  ["git 't' || git -C . --no-pager 't'", [{ tool: "Bash", pattern: "git t", action: "deny" }, ALL]],
 ];
 
 // Data that looks like commands: bash runs nothing, and csm allows it by the rule.
@@ -123,6 +152,24 @@ describe("commands that run other commands run under bash, and no allow rule dec
   for (const [command, rules] of RUNNERS) {
     test(`evaluateRules asks for ${JSON.stringify(command)}`, () => {
       expect(decide(rules, command).action).toBe("ask");
+    });
+  }
+});
+
+describe("commands csm once read differently from bash: bash runs the hidden command, csm does not allow it", () => {
+  for (const [command, rules] of MISREAD) {
+    test(JSON.stringify(command), () => {
+      expect(canaryAppears(command)).toBe(true);
+      expect(decide(rules, command).action).toBe("ask");
+    });
+  }
+});
+
+describe("a deny rule holds for every spelling bash runs as the denied command", () => {
+  for (const [command, rules] of DENIED_SPELLINGS) {
+    test(JSON.stringify(command), () => {
+      expect(canaryAppears(command, command.includes("git") ? "git config alias.t '!touch canary'" : "")).toBe(true);
+      expect(decide(rules, command).action).toBe("deny");
     });
   }
 });

@@ -33,6 +33,43 @@ const REDIRECTIONS = ["&>>", "&>", ">>", ">|", ">&", "<>", "<&", ">", "<"];
 const SPECIAL_PARAMETER = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/;
 
 export function splitBashCommand(command: string): BashSplit {
+  const joining = joinedSyntax(command);
+  if (joining) return { parsed: false, reason: `a line continuation (\\ at the end of a line) joins ${joining}, which csm does not read the way bash does` };
+  return splitOnce(command);
+}
+
+// bash removes every line continuation (`\` at a line's end) before it reads any syntax,
+// so one can sit inside an operator: `$\⏎(` is `$(`, `<<\⏎-EOF` is `<<-EOF`. The scanner
+// removes them inside and between words only, so a continuation between two characters
+// that bash would read as one piece of syntax is refused. Quotes are not followed here:
+// one inside single quotes (where bash keeps it) is refused too, which only means asking.
+const JOINS: Record<string, RegExp> = {
+  $: /^[({\['"A-Za-z0-9_@*#?$!-]/,
+  "<": /^[<&(>-]/,
+  ">": /^[>&|(]/,
+  "&": /^[&>]/,
+  "|": /^[|&]/,
+  ";": /^[;&]/,
+  "(": /^\(/,
+};
+
+/** The syntax a line continuation joins (`$(`), or null when every one sits where the scanner reads it as bash does. */
+function joinedSyntax(command: string): string | null {
+  for (let at = command.indexOf("\\\n"); at !== -1; at = command.indexOf("\\\n", at + 2)) {
+    // An even run of backslashes before the newline is escaped backslashes, not a continuation.
+    let slashes = 0;
+    while (command[at - slashes] === "\\") slashes++;
+    if (slashes % 2 === 0) continue;
+    const before = command[at - slashes];
+    let after = at + 2;
+    while (command.startsWith("\\\n", after)) after += 2;
+    const next = command[after] ?? "";
+    if (before !== undefined && JOINS[before]?.test(next)) return `${before}${next}`;
+  }
+  return null;
+}
+
+function splitOnce(command: string): BashSplit {
   const parts: PendingPart[] = [];
   try {
     new BashScanner(command, parts, 0).parseList(null);
@@ -320,10 +357,12 @@ class BashScanner {
     else markDynamic(word, false);
   }
 
-  // Inside backticks a backslash escapes only `, \ and $; the unescaped text is then
-  // scanned as a command line of its own (which also handles nested backticks).
+  // Inside backticks a backslash escapes only `, \ and $ (and " too, inside double quotes:
+  // bash reads `"\`echo \\"x\\"\`"` as echo "x"); the unescaped text is then scanned as a
+  // command line of its own (which also handles nested backticks).
   private parseBackticks(word: BashWord, inDoubleQuotes: boolean): void {
     this.refuseOpenHereDocuments();
+    const escapable = inDoubleQuotes ? '`\\$"' : "`\\$";
     let inner = "";
     let i = this.pos + 1;
     for (;;) {
@@ -331,7 +370,7 @@ class BashScanner {
       if (c === undefined) throw new UnparseableCommand("unbalanced backtick");
       if (c === "`") break;
       const next = this.src[i + 1];
-      if (c === "\\" && next !== undefined && "`\\$".includes(next)) {
+      if (c === "\\" && next !== undefined && escapable.includes(next)) {
         inner += next;
         i += 2;
       } else {

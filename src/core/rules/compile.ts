@@ -40,7 +40,8 @@ function compileRule(rule: ToolRule, index: number): CompiledRule {
   const matchesPattern = (subject: Subject) => {
     if (pattern === undefined) return true;
     const matcher = (matchers[subject.kind] ??= patternMatcher(pattern, subject.kind));
-    if (subject.kind === "text") return matcher(subject);
+    // A command is allowed only as written, and denied or asked however it is spelt.
+    if (subject.kind === "text") return rule.action === "allow" || !subject.forms ? matcher(subject) : subject.forms.some((value) => matcher({ ...subject, value }));
     // A path is allowed only for where it can land, and denied or asked for how it looks too.
     return rule.action === "allow" ? landingForms(subject).every(matcher) : allForms(subject).some(matcher);
   };

@@ -59,6 +59,31 @@ const CONFIG_FLAGS = new Set([
 ]);
 const CONFIG_VALUED = new Set(["-f", "--file", "--blob", "--type", "--default"]);
 
+// git's own options before the subcommand: those that take the next word as their value
+// (`--shallow-file status` names a file, it runs no `status`), and those that take none.
+// Any other is refused: a git that knows more options than these may read the next word
+// as a value, and the word after it as the subcommand.
+const GLOBAL_VALUED = new Set(["-C", "--namespace", "--list-cmds", "--super-prefix", "--attr-source", "--shallow-file", "--git-dir", "--work-tree", "--config-env"]);
+const GLOBAL_FLAGS = new Set([
+  "-p", "--paginate", "-P", "--no-pager", "--bare", "--no-replace-objects", "--no-lazy-fetch", "--no-optional-locks", "--no-advice",
+  "--literal-pathspecs", "--glob-pathspecs", "--noglob-pathspecs", "--icase-pathspecs", "--exec-path", "--html-path", "--man-path",
+  "--info-path", "-v", "--version", "-h", "--help",
+]);
+
+/** Where git's subcommand is among its arguments (their count when there is none); null when a global option is not one git is known to read so. */
+export function gitSubcommandIndex(args: readonly { value: string | null }[]): number | null {
+  let i = 0;
+  for (; i < args.length; i++) {
+    const value = args[i]!.value;
+    if (value === null) return null;
+    if (!value.startsWith("-")) break;
+    const name = value.split("=")[0]!;
+    if (value === "-c" || (GLOBAL_VALUED.has(name) && !value.includes("="))) i++;
+    else if (!GLOBAL_VALUED.has(name) && !GLOBAL_FLAGS.has(name)) return null;
+  }
+  return i;
+}
+
 /** Why this `git` command line may run another program or write elsewhere; null when it does not. */
 export function gitRisk(args: readonly Arg[]): string | null {
   let i = 0;
@@ -68,7 +93,9 @@ export function gitRisk(args: readonly Arg[]): string | null {
     if (!arg.value.startsWith("-")) break;
     const risk = globalOptionRisk(arg.value);
     if (risk) return risk;
-    if (arg.value === "-C" || arg.value === "--namespace" || arg.value === "--list-cmds") {
+    const name = arg.value.split("=")[0]!;
+    if (!GLOBAL_VALUED.has(name) && !GLOBAL_FLAGS.has(name)) return `git ${name} is a global option csm does not know, which may take the next word as its value`;
+    if (GLOBAL_VALUED.has(name) && !arg.value.includes("=")) {
       const operand = args[++i];
       if (operand?.splits) return unknownArg(operand, "git");
     }

@@ -1,4 +1,5 @@
 import { splitBashCommand } from "./bash-split.ts";
+import { commandForms } from "./command-forms.ts";
 import { describePath, PathResolver, type PathSubject, type RealPath } from "./path-subject.ts";
 
 // What a rule's pattern is matched against, per tool. A request yields one or more
@@ -18,6 +19,8 @@ export interface TextSubject {
   /** The input field it came from, e.g. `command`, `url`. */
   field: string;
   value: string;
+  /** Other spellings of the same command that deny and ask rules match too (see command-forms.ts). */
+  forms?: string[];
 }
 
 export type { PathForm, PathSubject, RealPath } from "./path-subject.ts";
@@ -54,7 +57,7 @@ export function primaryInput(toolName: string, input: unknown, worktree: string,
     if (typeof command !== "string") return missing("command");
     const split = splitBashCommand(command);
     if (!split.parsed) return { ok: false, reason: `cannot split the command with confidence: ${split.reason}` };
-    return { ok: true, subjects: split.commands.map((value) => ({ kind: "text", field: "command", value })) };
+    return { ok: true, subjects: split.commands.map((value) => ({ kind: "text", field: "command", value, forms: commandForms(value) })) };
   }
   if (FILE_TOOLS.has(toolName)) {
     const name = toolName === "NotebookEdit" && field("notebook_path") ? "notebook_path" : "file_path";
