@@ -81,6 +81,9 @@ const RUNNERS: [command: string, rules: ToolRule[], reason: RegExp, setup?: stri
   ["hash -p /usr/bin/touch ls; ls canary", allow("hash *", "ls *"), /hash -p/],
   ["trap 'touch canary' EXIT", allow("trap *"), /trap sets a command/],
   ["exec touch canary", allow("exec *"), /exec runs/],
+  ["printf 'touch canary\\n%.0s' {1..3000} | sort -S 1K --compress-program=sh", allow("printf *", "sort *"), /--compress-program runs/],
+  ["printf x > f; split --filter='touch canary' f", allow("printf *", "split *"), /--filter runs/],
+  ["sleep 0 & wait -n -p 'a[$(touch canary)]'", allow("sleep *", "wait *"), /wait -p a\[/],
   // --shallow-file takes the next word as its value: `status` is no subcommand here.
   ["git --shallow-file status -c alias.x='!touch canary' x", allow("git *"), /git -c sets configuration/],
 ];

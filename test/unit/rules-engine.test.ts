@@ -41,8 +41,9 @@ const FILES: ToolRule[] = [
 
 const SEARCH: ToolRule[] = [
   rule("Grep", "/etc/**", "deny"), // 0
-  rule("Grep", "**", "allow"), // 1
-  rule("Glob", "src/**", "allow"), // 2
+  rule("Grep", "**/.env", "deny"), // 1
+  rule("Grep", "**", "allow"), // 2
+  rule("Glob", "src/**", "allow"), // 3
 ];
 
 const NETWORK_AND_MCP: ToolRule[] = [
@@ -224,14 +225,17 @@ const ROWS: Row[] = [
   ["a rule for Read does not cover Edit", [rule("Read", "src/**", "allow")], "Edit", { file_path: "src/a.ts" }, "ask", null],
 
   // Grep and Glob: the search pattern and, when given, the path are separate parts.
-  ["Grep without a path", SEARCH, "Grep", { pattern: "TODO" }, "allow", 1],
-  ["Grep inside the worktree", SEARCH, "Grep", { pattern: "TODO", path: "src" }, "allow", 1],
-  ["Grep the worktree itself", SEARCH, "Grep", { pattern: "a.*b", path: "." }, "allow", 1],
+  ["Grep without a path", SEARCH, "Grep", { pattern: "TODO" }, "allow", 2],
+  ["Grep inside the worktree", SEARCH, "Grep", { pattern: "TODO", path: "src" }, "allow", 2],
+  ["Grep the worktree itself", SEARCH, "Grep", { pattern: "a.*b", path: "." }, "allow", 2],
   ["Grep in /etc is denied", SEARCH, "Grep", { pattern: "TODO", path: "/etc" }, "deny", 0],
   ["Grep outside the worktree asks", SEARCH, "Grep", { pattern: "TODO", path: "../.." }, "ask", null],
   ["Grep without a pattern", SEARCH, "Grep", { path: "src" }, "ask", null],
-  ["Glob in src", SEARCH, "Glob", { pattern: "src/**/*.ts" }, "allow", 2],
-  ["Glob relative to its path", SEARCH, "Glob", { pattern: "**/*.ts", path: "src" }, "allow", 2],
+  ["Grep's glob picks the files: a denied name is denied", SEARCH, "Grep", { pattern: "KEY", path: ".", glob: ".env" }, "deny", 1],
+  ["Grep's glob with a path in it", SEARCH, "Grep", { pattern: "KEY", path: "config", glob: "prod/.env" }, "deny", 1],
+  ["Grep's glob of other files", SEARCH, "Grep", { pattern: "KEY", path: ".", glob: "*.ts" }, "allow", 2],
+  ["Glob in src", SEARCH, "Glob", { pattern: "src/**/*.ts" }, "allow", 3],
+  ["Glob relative to its path", SEARCH, "Glob", { pattern: "**/*.ts", path: "src" }, "allow", 3],
   ["Glob climbing out", SEARCH, "Glob", { pattern: "src/../../*" }, "ask", null],
   ["Glob from a path outside", SEARCH, "Glob", { pattern: "**/*.ts", path: "/" }, "ask", null],
   ["Glob with .. inside braces", SEARCH, "Glob", { pattern: "src/{a,../../x}/*" }, "ask", null],
@@ -325,4 +329,13 @@ describe("evaluateRules details", () => {
     expect(evaluateRules(rules, { toolName: "Read", input: { file_path: "dir99/a/b.ts" }, worktree: WORKTREE })).toMatchObject({ action: "allow", ruleIndex: 199 });
     expect(evaluateRules(rules, { toolName: "Read", input: { file_path: "dir100/a/b.ts" }, worktree: WORKTREE }).action).toBe("ask");
   });
+});
+
+test("a path is denied or asked whatever its case (a case-insensitive disk opens .env for .ENV), and allowed only as written", () => {
+  const rules = [rule("Write", "**/.env", "deny"), rule("Write", "src/**", "allow")];
+  const decideWrite = (file_path: string) => evaluateRules(rules, { toolName: "Write", input: { file_path, content: "" }, worktree: WORKTREE }).action;
+  expect(decideWrite(".ENV")).toBe("deny");
+  expect(decideWrite("config/.Env")).toBe("deny");
+  expect(decideWrite("src/a.ts")).toBe("allow");
+  expect(decideWrite("SRC/a.ts")).toBe("ask");
 });

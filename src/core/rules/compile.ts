@@ -39,7 +39,8 @@ function compileRule(rule: ToolRule, index: number): CompiledRule {
   const matchers: Partial<Record<SubjectKind, SubjectMatcher>> = {};
   const matchesPattern = (subject: Subject) => {
     if (pattern === undefined) return true;
-    const matcher = (matchers[subject.kind] ??= patternMatcher(pattern, subject.kind));
+    // A path is denied or asked whatever its case (see patternMatcher), allowed only as written.
+    const matcher = (matchers[subject.kind] ??= patternMatcher(pattern, subject.kind, subject.kind === "path" && rule.action !== "allow"));
     // A command is allowed only as written, and denied or asked however it is spelt.
     if (subject.kind === "text") return rule.action === "allow" || !subject.forms ? matcher(subject) : subject.forms.some((value) => matcher({ ...subject, value }));
     // A path is allowed only for where it can land, and denied or asked for how it looks too.

@@ -23,12 +23,16 @@ const PATH_GLOB_OPTIONS = { dot: true, strictBrackets: true } as const;
 const MAX_CACHED = 4096;
 const cache = new Map<string, SubjectMatcher>();
 
-/** A memoised matcher for `pattern` read as the language of `kind`; throws PatternError. */
-export function patternMatcher(pattern: string, kind: SubjectKind): SubjectMatcher {
-  const key = `${kind}\0${pattern}`;
+/**
+ * A memoised matcher for `pattern` read as the language of `kind`; throws PatternError.
+ * `anyCase` makes a path pattern ignore case, as a case-insensitive disk (macOS's) does:
+ * what denies `.env` must deny `.ENV` there too.
+ */
+export function patternMatcher(pattern: string, kind: SubjectKind, anyCase = false): SubjectMatcher {
+  const key = `${kind}\0${anyCase ? "i" : ""}\0${pattern}`;
   let matcher = cache.get(key);
   if (!matcher) {
-    matcher = kind === "text" ? compileTextPattern(pattern) : compilePathPattern(pattern);
+    matcher = kind === "text" ? compileTextPattern(pattern) : compilePathPattern(pattern, anyCase);
     if (cache.size >= MAX_CACHED) cache.clear();
     cache.set(key, matcher);
   }
@@ -43,7 +47,7 @@ export function normalisePathPattern(pattern: string): string {
   return normal;
 }
 
-function compilePathPattern(pattern: string): SubjectMatcher {
+function compilePathPattern(pattern: string, anyCase: boolean): SubjectMatcher {
   const normal = normalisePathPattern(pattern);
   if (normal === "") throw new PatternError("is empty once ./ is removed");
   try {
@@ -52,7 +56,7 @@ function compilePathPattern(pattern: string): SubjectMatcher {
   } catch (error) {
     throw new PatternError(`is not a valid glob: ${(error as Error).message}`);
   }
-  const isMatch = picomatch(normal, PATH_GLOB_OPTIONS);
+  const isMatch = picomatch(normal, { ...PATH_GLOB_OPTIONS, nocase: anyCase });
   if (normal.startsWith("/")) return (subject) => subject.kind === "path" && isMatch(subject.absolute);
   // picomatch lets `src/**` match `src` itself; `**` likewise covers the worktree itself.
   const coversRoot = normal === "**" || isMatch(".");

@@ -70,6 +70,13 @@ export function primaryInput(toolName: string, input: unknown, worktree: string,
     if (pattern === null) return missing("pattern");
     const text: Subject = { kind: "text", field: "pattern", value: pattern };
     const path = field("path");
+    // `glob` picks the files searched (rg's --glob: without a `/` it matches a name at any
+    // depth), so it is a path subject like Glob's pattern: `**/.env` denied denies `glob: ".env"`.
+    const glob = field("glob");
+    if (glob !== null) {
+      const files = globSubjects(glob.includes("/") ? glob : `**/${glob}`, path, paths);
+      return files.ok ? { ok: true, subjects: [text, ...files.subjects] } : files;
+    }
     if (path === null) return { ok: true, subjects: [text] };
     const resolved = paths.resolve("path", path, root);
     return typeof resolved === "string" ? { ok: false, reason: resolved } : { ok: true, subjects: [text, resolved] };

@@ -85,6 +85,15 @@ const printf: Check = (args, name) => {
   return option?.value === "-v" ? nameRisk(`${name} -v`, args[1] ?? option) : null;
 };
 
+// `wait -p NAME` (also `-np NAME`) sets NAME to the pid it waited for: a subscript in NAME is evaluated.
+const wait: Check = (args, name) => {
+  for (const [i, arg] of args.entries()) {
+    if (arg.value === null) return unknownArg(arg, name);
+    if (/^-[a-z]*p$/.test(arg.value)) return nameRisk(`${name} -p`, args[i + 1] ?? arg);
+  }
+  return null;
+};
+
 const unset: Check = (args, name) => {
   const arg = args.find((candidate) => candidate.value === null || candidate.value.includes("["));
   if (!arg) return null;
@@ -125,6 +134,7 @@ export const BUILTINS: Record<string, Check> = {
   readarray: mapfile,
   printf,
   getopts: (args, name) => nameRisk(name, args[1]),
+  wait,
   unset,
   test,
   "[": test,
