@@ -261,6 +261,11 @@ export class Git {
     await this.call(repo, squash ? ["reset", "--merge"] : ["merge", "--abort"]);
   }
 
+  /** Where git keeps `name` for this checkout (`SQUASH_MSG`, …), absolute. */
+  async gitPath(repo: string, name: string): Promise<string> {
+    return (await this.call(repo, ["rev-parse", "--path-format=absolute", "--git-path", name])).trim();
+  }
+
   /** Rebases the branch checked out in `worktree` onto `onto`; returned, not thrown, like mergeInto. */
   rebaseOnto(worktree: string, onto: string): Promise<RunResult> {
     return this.run(worktree, ["rebase", "--end-of-options", onto]);

@@ -1,4 +1,6 @@
 import { expect, test, setDefaultTimeout } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { commitFile, sessionWithCommit } from "../helpers/landing.ts";
 import { makeSandbox } from "../helpers/sandbox.ts";
 import { createSession, worktreePath } from "../helpers/sessions.ts";
@@ -56,6 +58,12 @@ test("--squash makes one commit on the base that names the session", async () =>
   expect(message).toContain("sq: second step");
   expect(await sb.git(repo, ["ls-tree", "--name-only", "main"])).toBe("README.md\nfeature.txt\nsecond.txt");
   expect(await sb.git(repo, ["merge-base", "--is-ancestor", commit, "main"]).catch(() => "not an ancestor")).toBe("not an ancestor");
+
+  // Squashed again: nothing to commit, and no message left behind for the next `git commit`.
+  const again = await sb.csm(["merge", "sq", "--squash"]);
+  expect(again.code).toBe(0);
+  expect(existsSync(join(repo, ".git", "SQUASH_MSG"))).toBe(false);
+  expect(await sb.git(repo, ["status", "--porcelain"])).toBe("");
 
   // The squashed commits are on no branch but their own, yet nothing of them would be lost.
   const killed = await sb.csm(["kill", "sq", "--delete-branch"]);

@@ -106,14 +106,18 @@ export async function createSession(ctx: Context, request: CreateRequest): Promi
       // csm's own data dir is private like its state dir; git makes the worktrees inside it.
       if (ctx.settings.worktreeBase === ctx.settings.paths.defaultWorktreeBase) await ctx.host.files.mkdirp(ctx.settings.paths.dataDir, 0o700);
       const repoPath = repo!;
-      await withRepoLock(ctx, repoPath, () => start.add(worktree));
+      // Registered before the worktree is added: git can fail after it made the worktree and
+      // the branch (a post-checkout hook that fails), and a retry would then find them there.
+      const branchBefore = await ctx.git.branchExists(repoPath, start.branch);
       rollback.onFailure("remove worktree", () =>
         withRepoLock(ctx, repoPath, async () => {
-          await ctx.git.removeWorktree(repoPath, worktree, true);
+          if (await ctx.host.files.exists(worktree)) await ctx.git.removeWorktree(repoPath, worktree, true);
+          else await ctx.git.pruneWorktrees(repoPath);
           // Only a branch csm made: --branch work of the user's stays.
-          if (start.createdBranch && (await ctx.git.branchExists(repoPath, start.branch))) await ctx.git.deleteBranch(repoPath, start.branch);
+          if (start.createdBranch && !branchBefore && (await ctx.git.branchExists(repoPath, start.branch))) await ctx.git.deleteBranch(repoPath, start.branch);
         }),
       );
+      await withRepoLock(ctx, repoPath, () => start.add(worktree));
       warnings.push(...(await copyWorktreeIncludes(ctx, repoPath, worktree)));
       if (project) warnings.push(...(await prepareWorktree(ctx, project[1], repoPath, worktree)));
     }

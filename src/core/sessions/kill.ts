@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { readConfig } from "../../config/load.ts";
 import { statusCopyOf } from "../../link/native-settings.ts";
 import { committedDiffCachePath } from "./committed-diff-cache.ts";
 import { workingTreeCachePath } from "./working-tree-changes.ts";
@@ -129,9 +130,11 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
 /** The project's teardownScript, in the session's worktree while it still exists; null when it ran fine or there is none. */
 async function runTeardown(ctx: Context, record: SessionRecord) {
   if (!record.createdWorktree || !record.repo || !(await ctx.host.files.exists(record.worktree))) return null;
+  // The config as it is now: a hub started before a teardownScript was added runs it too.
+  const config = await readConfig(ctx.settings.paths.configFile);
   // The project the session was made with, by name; else the one whose repo it is.
   const named = record.options.project;
-  const project = named && ctx.settings.config.projects[named] ? [named, ctx.settings.config.projects[named]!] as const : await findProject(ctx, record.repo);
+  const project = named && config.projects[named] ? ([named, config.projects[named]!] as const) : await findProject(ctx, record.repo, undefined, config);
   const script = project?.[1].teardownScript;
   if (script === undefined) return null;
   return runProjectScript(ctx, script, { repo: record.repo, worktree: record.worktree }, portEnvironment(record.portBase));

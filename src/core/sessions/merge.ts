@@ -151,12 +151,17 @@ export async function mergeSession(ctx: Context, request: MergeRequest): Promise
       throw files.length > 0 ? conflictError(record, target, mode, files) : gitFailed(record, `git merge in ${repo}`, merged.stderr || merged.stdout);
     }
     if (mode === "squash") {
-      // Its work may be in the target already (squashed before): then there is nothing to commit.
-      if (!(await ctx.git.hasStagedChanges(repo))) return { ...result, upToDate: true };
+      // Its work may be in the target already (squashed before): then there is nothing to
+      // commit, and the message git prepared would fill in the person's next commit.
+      if (!(await ctx.git.hasStagedChanges(repo))) {
+        await ctx.host.files.remove(await ctx.git.gitPath(repo, "SQUASH_MSG"));
+        return { ...result, upToDate: true };
+      }
       const subject = request.message ?? `Squash-merge csm session ${record.name} (${branch})`;
       await ctx.git.commitStaged(repo, request.message !== undefined ? [subject] : [subject, commits.join("\n")]).catch(async (error: unknown) => {
         // A refusing commit hook, say: the checkout goes back to how it was.
         await ctx.git.abortMerge(repo, true);
+        await ctx.host.files.remove(await ctx.git.gitPath(repo, "SQUASH_MSG"));
         throw error;
       });
     }

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import { expandHome } from "../../config/paths.ts";
-import type { ProjectConfig } from "../../config/schema.ts";
+import type { CsmConfig, ProjectConfig } from "../../config/schema.ts";
 import { CsmError, toolMissingError, usageError } from "../../shared/errors.ts";
 import type { Context } from "../context.ts";
 import { tmuxSessionName } from "../context.ts";
@@ -26,8 +26,21 @@ export async function requireClaude(ctx: Context): Promise<string> {
   return found;
 }
 
-/** --repo, then config defaultRepo, then the repository around the current directory. */
+/**
+ * --repo, then config defaultRepo, then the repository around the current directory. Inside
+ * another csm session's worktree (its shell window), that session's repository: the
+ * worktree goes with its session, and a session must not name it as its repository.
+ */
 export async function resolveRepo(ctx: Context, requested: string | undefined, cwd: string): Promise<string> {
+  const top = await topLevelOf(ctx, requested, cwd);
+  for (const record of ctx.sessions().all(ctx.host.hostName)) {
+    if (!record.createdWorktree || !record.repo) continue;
+    if (record.worktree === top || (await ctx.host.files.realpath(record.worktree)) === top) return record.repo;
+  }
+  return top;
+}
+
+async function topLevelOf(ctx: Context, requested: string | undefined, cwd: string): Promise<string> {
   const candidate = requested ?? ctx.settings.config.defaultRepo;
   if (candidate === undefined) {
     const top = await ctx.git.topLevel(cwd);
@@ -51,10 +64,10 @@ export async function requireNewName(ctx: Context, name: string): Promise<void> 
   if (ctx.sessions().get(ctx.host.hostName, name) || (await ctx.tmux.hasSession(tmuxSessionName(name)))) throw sessionExistsError(name);
 }
 
-export async function findProject(ctx: Context, repo: string, named?: string): Promise<[string, ProjectConfig] | null> {
-  const projects = Object.entries(ctx.settings.config.projects);
+export async function findProject(ctx: Context, repo: string, named?: string, config: Pick<CsmConfig, "projects"> = ctx.settings.config): Promise<[string, ProjectConfig] | null> {
+  const projects = Object.entries(config.projects);
   if (named !== undefined) {
-    const project = ctx.settings.config.projects[named];
+    const project = config.projects[named];
     if (!project) throw usageError(`no project named ${named} in the config (known: ${projects.map(([n]) => n).join(", ") || "none"})`);
     return [named, project];
   }
