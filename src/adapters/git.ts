@@ -91,11 +91,11 @@ export class Git {
    * Commits reachable from `tips` (csm's branch refs and commit ids) that no remote-tracking
    * ref, no tag and no local branch but `ownBranch` has, as "abc1234 subject": what exists
    * nowhere else once `ownBranch` and the worktree go. Work merged into another local branch
-   * (`csm merge --into`, the base) is saved.
+   * (`csm merge --into`, the base) is saved, and so is `savedElsewhere` (commit ids).
    */
-  async unsavedCommits(repo: string, tips: readonly string[], ownBranch: string | null): Promise<string[]> {
+  async unsavedCommits(repo: string, tips: readonly string[], ownBranch: string | null, savedElsewhere: readonly string[] = []): Promise<string[]> {
     const exclude = ownBranch ? [`--exclude=${ownBranch}`] : [];
-    const out = await this.call(repo, ["log", "--format=%h %s", ...tips, "--not", "--remotes", "--tags", ...exclude, "--branches", "--"]);
+    const out = await this.call(repo, ["log", "--format=%h %s", ...tips, "--not", "--remotes", "--tags", ...exclude, "--branches", ...savedElsewhere, "--"]);
     return out.split("\n").filter((line) => line !== "");
   }
 

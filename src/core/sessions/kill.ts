@@ -40,7 +40,10 @@ export async function findUnsavedWork(ctx: Context, record: SessionRecord): Prom
   const ownBranch = record.branch && record.createdBranch && (await ctx.git.branchExists(record.repo, record.branch)) ? record.branch : null;
   const head = there ? await ctx.git.resolveCommit(record.worktree, "HEAD") : null;
   const tips = [...(ownBranch ? [`refs/heads/${ownBranch}`] : []), ...(head ? [head] : [])];
-  let unpushed = tips.length > 0 ? await ctx.git.unsavedCommits(record.repo, tips, ownBranch) : [];
+  // A session started on a fetched pull request (no base ref) began at a commit its remote
+  // keeps (refs/pull/N/head); any other start commit is saved only where a ref holds it.
+  const fetched = record.baseRef === null && record.baseCommit ? [record.baseCommit] : [];
+  let unpushed = tips.length > 0 ? await ctx.git.unsavedCommits(record.repo, tips, ownBranch, fetched) : [];
   // Squash-merged into the base (`csm merge --squash`): the commits are nowhere else, but
   // what they changed is in the base, so deleting them loses nothing. Only a base that is
   // still a ref can say so: the commit a session started from may itself be saved nowhere.
