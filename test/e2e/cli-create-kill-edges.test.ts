@@ -49,3 +49,29 @@ test("a teardownScript added to the config while the hub runs is run by a kill t
   expect(killed.code).toBe(0);
   expect(existsSync(ran)).toBe(true);
 });
+
+test("an ignored file csm copied in (.worktreeinclude, copyFiles) and changed since is work: kill refuses to remove it", async () => {
+  await using sb = await makeSandbox();
+  const repo = await sb.makeRepo("app");
+  writeFileSync(join(repo, ".gitignore"), ".env\nlocal.json\n");
+  writeFileSync(join(repo, ".worktreeinclude"), ".env\n");
+  await sb.git(repo, ["add", ".gitignore", ".worktreeinclude"]);
+  await sb.git(repo, ["commit", "-q", "-m", "ignore secrets"]);
+  writeFileSync(join(repo, ".env"), "TOKEN=main\n");
+  writeFileSync(join(repo, "local.json"), "{}\n");
+  await sb.writeConfig({ projects: { app: { repo, copyFiles: ["local.json"] } } });
+  await createSession(sb, "copies", repo);
+  const worktree = worktreePath(sb, repo, "copies");
+  expect(existsSync(join(worktree, ".env"))).toBe(true);
+
+  // As copied: nothing to lose.
+  expect((await sb.csm(["kill", "copies"])).code).toBe(0);
+  await createSession(sb, "copies", repo);
+  writeFileSync(join(worktree, ".env"), "TOKEN=rotated-in-the-session\n");
+  writeFileSync(join(worktree, "local.json"), '{"port": 3001}\n');
+  const refused = await sb.csm(["kill", "copies"]);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain(".env (ignored by git; changed since csm copied it in)");
+  expect(refused.stderr).toContain("local.json (ignored by git; changed since csm copied it in)");
+  expect((await sb.csm(["kill", "copies", "--force"])).code).toBe(0);
+});

@@ -8,6 +8,7 @@ import { checkName } from "../../shared/names.ts";
 import type { SessionRecord } from "../../store/sessions.ts";
 import { tmuxSessionName, type Context } from "../context.ts";
 import { archiveOnKill } from "./archive-end.ts";
+import { changedCopies } from "./copied-files.ts";
 import { portEnvironment } from "./port-blocks.ts";
 import { findProject } from "./preflight.ts";
 import { describeFailure, runProjectScript, scriptFailedError } from "./project-script.ts";
@@ -35,7 +36,7 @@ export interface UnsavedWork {
 export async function findUnsavedWork(ctx: Context, record: SessionRecord): Promise<UnsavedWork> {
   if (!record.createdWorktree || !record.repo) return { uncommitted: [], unpushed: [] };
   const there = await ctx.host.files.exists(record.worktree);
-  const uncommitted = there ? await ctx.git.uncommittedFiles(record.worktree) : [];
+  const uncommitted = there ? [...(await ctx.git.uncommittedFiles(record.worktree)), ...(await copiesChanged(ctx, record))] : [];
   // A branch csm did not make (--branch) outlives the session: it saves what it holds.
   const ownBranch = record.branch && record.createdBranch && (await ctx.git.branchExists(record.repo, record.branch)) ? record.branch : null;
   const head = there ? await ctx.git.resolveCommit(record.worktree, "HEAD") : null;
@@ -50,6 +51,14 @@ export async function findUnsavedWork(ctx: Context, record: SessionRecord): Prom
   const base = record.baseRef ? await ctx.git.fullRefName(record.repo, record.baseRef) : null;
   if (base && unpushed.length > 0 && (await everyTipIn(ctx, record.repo, base, tips))) unpushed = [];
   return { uncommitted, unpushed };
+}
+
+/** Copied ignored files (.env) that changed in the worktree, as they are listed with uncommitted files. */
+async function copiesChanged(ctx: Context, record: SessionRecord): Promise<string[]> {
+  const named = record.options.project;
+  const project = named ? ctx.settings.config.projects[named] : (await findProject(ctx, record.repo!))?.[1];
+  const changed = await changedCopies(ctx, record.repo!, record.worktree, project?.copyFiles ?? []);
+  return changed.map((path) => `${path} (ignored by git; changed since csm copied it in)`);
 }
 
 async function everyTipIn(ctx: Context, repo: string, base: string, tips: readonly string[]): Promise<boolean> {
