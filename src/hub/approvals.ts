@@ -54,8 +54,15 @@ export class Approvals {
     private readonly rules: RuleSource,
   ) {}
 
-  private worktreeOf(session: string): string {
-    return this.ctx.sessions().get(this.ctx.host.hostName, session)?.worktree ?? "/";
+  /**
+   * The session's worktree, and the rules that may decide for it. A session csm has no
+   * record of (killed while its claude still asks) has no worktree for a relative pattern
+   * to mean: only deny and ask rules apply to it, matched from `/`, so `src/**` allowed can
+   * never come to mean `/src/**`.
+   */
+  private scopeOf(session: string, rules: readonly ToolRule[]): { worktree: string; rules: readonly ToolRule[] } {
+    const worktree = this.ctx.sessions().get(this.ctx.host.hostName, session)?.worktree;
+    return worktree ? { worktree, rules } : { worktree: "/", rules: rules.filter((rule) => rule.action !== "allow") };
   }
 
   /** Called for each new can_use_tool: the rules settle what they can, at once. */
@@ -70,7 +77,8 @@ export class Approvals {
       this.record(session, { event: "rules_unusable", requestId: request.requestId, error });
       return;
     }
-    const decision = evaluateRules(rules, { toolName: request.toolName, input: request.input, worktree: this.worktreeOf(session), realPath: resolveRealPath });
+    const scope = this.scopeOf(session, rules);
+    const decision = evaluateRules(scope.rules, { toolName: request.toolName, input: request.input, worktree: scope.worktree, realPath: resolveRealPath });
     if (decision.action === "ask") return;
     await this.settle(session, {
       requestId: request.requestId,
@@ -109,7 +117,9 @@ export class Approvals {
   async preToolUse(session: string, payload: unknown): Promise<Record<string, unknown>> {
     const call = parsePreToolUse(payload);
     if (!call) return {};
-    const verdict = preToolUseVerdict(await this.rules.get(), call, { worktree: this.worktreeOf(session), realPath: resolveRealPath });
+    const source = await this.rules.get();
+    const scope = this.scopeOf(session, source.rules);
+    const verdict = preToolUseVerdict({ ...source, rules: scope.rules }, call, { worktree: scope.worktree, realPath: resolveRealPath });
     if (verdict.kind === "deny") this.live.record(session, [{ kind: "decision", at: new Date().toISOString(), data: verdict.decision }]);
     return preToolUseResponse(verdict);
   }
@@ -148,8 +158,10 @@ export class Approvals {
   private async addAlwaysRules(session: string, request: PendingRequest, action: "allow" | "deny"): Promise<ToolRule[]> {
     const { rules, error } = await this.rules.get();
     if (error) throw httpError("RulesBroken", `cannot add a rule while the rule list is broken: ${error}`);
+    const worktree = this.ctx.sessions().get(this.ctx.host.hostName, session)?.worktree;
+    if (!worktree) throw httpError("WorktreeGone", `csm has no record of ${session}, so no worktree for a rule's paths to be relative to: answer without always`, { session });
     const added = buildAlwaysRules(
-      { toolName: request.toolName, input: request.input, permissionSuggestions: request.suggestions, worktree: this.worktreeOf(session), realPath: resolveRealPath },
+      { toolName: request.toolName, input: request.input, permissionSuggestions: request.suggestions, worktree, realPath: resolveRealPath },
       action,
       rules,
     );

@@ -36,3 +36,28 @@ test("a person who answers while the rules are still being read is the only answ
   expect(sent).toHaveLength(1);
   expect(JSON.stringify(sent[0])).toContain("not now");
 });
+
+test("a session csm has no record of (killed while its claude asks): allow rules, whose paths mean its worktree, never decide; deny rules still do", async () => {
+  const sent: unknown[] = [];
+  const pending = ["/etc/passwd", "/etc/shadow"].map((file_path, i) => ({ requestId: `r${i + 1}`, toolName: "Read", input: { file_path }, toolUseId: `r${i + 1}`, description: null, suggestions: [], blockedPath: null, receivedAt: "2026-11-30T00:00:00.000Z" }));
+  const live = { state: () => ({ pending }), record: () => undefined } as unknown as LiveSessions;
+  const links = { waitForLink: async () => true, send: async (_session: string, message: unknown) => void sent.push(message) } as unknown as AgentLinks;
+  const rules = {
+    get: async () => ({
+      rules: [
+        { tool: "Read", pattern: "/etc/shadow", action: "deny" },
+        { tool: "Read", pattern: "**", action: "allow" },
+      ],
+      error: null,
+    }),
+  } as unknown as RuleSource;
+  const ctx = { sessions: () => ({ get: () => null }), host: { hostName: "local" } } as unknown as Context;
+  const approvals = new Approvals(ctx, live, links, rules);
+  const ask = (id: string, file_path: string) =>
+    approvals.onToolRequest("gone", { type: "control_request", request_id: id, request: { subtype: "can_use_tool", tool_name: "Read", input: { file_path }, tool_use_id: id } } as never);
+
+  await ask("r1", "/etc/passwd");
+  expect(sent).toHaveLength(0);
+  await ask("r2", "/etc/shadow");
+  expect(JSON.stringify(sent)).toContain("deny");
+});
