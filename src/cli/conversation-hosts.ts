@@ -7,6 +7,7 @@ import { usageError } from "../shared/errors.ts";
 import { checkName } from "../shared/names.ts";
 import type { Output } from "./io.ts";
 import { type HostChoice } from "./conversation-flags.ts";
+import { printable } from "../shared/printable.ts";
 
 export { checkRef, hostChoice, limitFlag, projectName, type HostChoice } from "./conversation-flags.ts";
 
@@ -62,7 +63,7 @@ export async function askChosenHosts<T extends { host: string }>(
 /**
  * Runs this very command on another host's csm (`--host H` for a command that acts on that
  * host's own files: gc, prune, trash, restore, rename). Its output is that host's to say,
- * printed as it came (stderr made printable by io.err). Null when H is this host.
+ * made printable (stderr by io.err). Null when H is this host.
  */
 export async function runOnHost(ctx: Context, host: string | undefined, command: string, args: string[], io: Output): Promise<number | null> {
   if (host === undefined || host === "local") return null;
@@ -73,7 +74,8 @@ export async function runOnHost(ctx: Context, host: string | undefined, command:
     const { runRemoteCsm } = await import("../core/hosts/remote-csm.ts");
     const { REMOTE_QUERY_TIMEOUT_MS } = await import("../core/conversations/conversations-everywhere.ts");
     const result = await runRemoteCsm((await registry.get(name))!, [command, "--host", "local", ...args], REMOTE_QUERY_TIMEOUT_MS);
-    if (result.stdout.trim()) io.out(result.stdout.trimEnd());
+    // Text from another machine: printable, never raw.
+    if (result.stdout.trim()) io.out(printable(result.stdout.trimEnd(), { multiline: true }));
     if (result.stderr.trim()) io.err(result.stderr.trimEnd());
     return result.code;
   } finally {

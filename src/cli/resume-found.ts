@@ -7,6 +7,7 @@ import { runRemoteCsm } from "../core/hosts/remote-csm.ts";
 import { ensureHub } from "../hub-client/hub-start.ts";
 import type { TransportChoice } from "../link/transport.ts";
 import { printJson, type Output } from "./io.ts";
+import { printable } from "../shared/printable.ts";
 
 // Resuming a conversation found on some host (`csm resume`, `csm last`, `csm move --resume`):
 // here through core, or by that host's own csm. Not a command module, so every command's
@@ -46,7 +47,8 @@ async function resumeThere(ctx: Context, info: ConversationInfo, flags: ResumeFl
     if (flags.repo !== undefined) args.push("--repo", flags.repo);
     if (flags.json) args.push("--json");
     const result = await runRemoteCsm(host, args, REMOTE_QUERY_TIMEOUT_MS);
-    if (result.stdout.trim()) io.out(result.stdout.trimEnd());
+    // Text from another machine: printable, never raw.
+    if (result.stdout.trim()) io.out(printable(result.stdout.trimEnd(), { multiline: true }));
     if (result.stderr.trim()) io.err(result.stderr.trimEnd());
     return result.code;
   } finally {

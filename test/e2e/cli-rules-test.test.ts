@@ -57,3 +57,12 @@ test("rules test decides paths on where they really lead", async () => {
   const through = await sb.csm(["rules", "test", "Write", `${worktree}/src/out/x`, "--worktree", worktree]);
   expect(through.stdout).toStartWith("ask");
 });
+
+test("rules list shows a pattern printable: claude's command kept by --always may hold C1 codes and bidi overrides", async () => {
+  await using sb = await makeSandbox();
+  await sb.writeConfig({ toolApprovalRules: [{ tool: "Bash", pattern: "echo \u009b31mRED \u202eevil", action: "allow" }] });
+  const listed = await sb.csm(["rules", "list"]);
+  expect(listed.code).toBe(0);
+  expect(listed.stdout).toContain("echo");
+  expect(listed.stdout).not.toMatch(/[\u009b\u202e]/);
+});

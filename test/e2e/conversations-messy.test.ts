@@ -74,3 +74,17 @@ test("--force resumes a conversation a claude elsewhere holds, once the person s
   const listed = JSON.parse((await sb.csm(["list", "--json"], { env })).stdout) as { name: string; claudeSessionId: string }[];
   expect(listed.find((s) => s.name === "imports")?.claudeSessionId).toBe(ID);
 });
+
+test("a transcript's timestamp with escape sequences after it is no timestamp, and csm info prints nothing of it raw", async () => {
+  await using sb = await makeSandbox();
+  const config = join(sb.paths.root, "claude");
+  const project = join(config, "projects", "-src-app");
+  mkdirSync(project, { recursive: true });
+  const env = { CLAUDE_CONFIG_DIR: config };
+  const hostile = "2026-01-01T00:00:00\u001b]0;PWNED\u0007\u001b]52;c;ZWNobw==\u0007\u001b[2J";
+  writeFileSync(join(project, `${ID}.jsonl`), line({ type: "user", message: { role: "user", content: "hello" }, timestamp: hostile, cwd: "/src/app", sessionId: ID }));
+  const info = await sb.csm(["info", ID], { env });
+  expect(info.code).toBe(0);
+  expect(info.stdout).not.toMatch(/[\u001b\u0007]/);
+  expect(JSON.parse((await sb.csm(["info", ID, "--json"], { env })).stdout)).toMatchObject({ startedAt: null, lastActiveAt: null });
+});

@@ -13,6 +13,7 @@ import { parseFlags } from "../args.ts";
 import { checkRef, hostNames, withConversations } from "../conversation-hosts.ts";
 import { jsonText, type Output } from "../io.ts";
 import { resumeFound } from "../resume-found.ts";
+import { printable } from "../../shared/printable.ts";
 
 // `csm move REF --to HOST [--resume]`: the conversation copied to HOST (paths mapped from its
 // machine's pathMap to HOST's), then optionally resumed there as a csm session. REF is found
@@ -84,7 +85,8 @@ export function formatReport(report: MoveReport): string {
   lines.push(`  cwd there: ${report.cwd}`);
   for (const path of report.keptNewer) lines.push(`  kept ${where(report.to)}'s newer ${path} (not overwritten)`);
   lines.push(`  the copy on ${where(report.from)} stays (${report.source}); go on with it on one machine only`);
-  return lines.join("\n");
+  // Machine names, paths and cwds come from the other machine too.
+  return printable(lines.join("\n"), { multiline: true });
 }
 
 async function resumeOnTarget(ctx: Context, target: KnownHost, report: MoveReport, json: boolean, io: Output): Promise<number> {
@@ -106,6 +108,6 @@ async function resumeOnTarget(ctx: Context, target: KnownHost, report: MoveRepor
   const result = await runRemoteCsm(target, ["resume", report.id, "--host", "local", ...(json ? ["--json"] : [])], REMOTE_QUERY_TIMEOUT_MS);
   if (result.stderr.trim()) io.err(result.stderr.trimEnd());
   if (json) io.out(jsonText({ ...report, resumed: result.code === 0 ? JSON.parse(result.stdout) : null }, 2));
-  else if (result.stdout.trim()) io.out(result.stdout.trimEnd());
+  else if (result.stdout.trim()) io.out(printable(result.stdout.trimEnd(), { multiline: true }));
   return result.code;
 }

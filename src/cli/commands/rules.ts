@@ -6,6 +6,7 @@ import { insertRule, moveRule, removeRule } from "../../core/rules/rule-list.ts"
 import { LocalHost } from "../../host/local.ts";
 import { resolveRealPath } from "../../host/real-path.ts";
 import { usageError } from "../../shared/errors.ts";
+import { printable } from "../../shared/printable.ts";
 import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
 
@@ -46,7 +47,8 @@ function usableRules(settings: Settings): ToolRule[] {
   return settings.config.toolApprovalRules;
 }
 
-const showRule = (rule: ToolRule, index: number) => `[${index}] ${rule.tool}${rule.pattern !== undefined ? ` ${JSON.stringify(rule.pattern)}` : ""} → ${rule.action}`;
+// A pattern may hold claude's own command (`--always`): printable, never raw.
+const showRule = (rule: ToolRule, index: number) => printable(`[${index}] ${rule.tool}${rule.pattern !== undefined ? ` ${JSON.stringify(rule.pattern)}` : ""} → ${rule.action}`);
 
 function list(settings: Settings, argv: string[], io: Output): number {
   const { flags } = parseFlags("rules list", argv, { json: { type: "boolean" } }, { min: 0, max: 0 });

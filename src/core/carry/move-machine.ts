@@ -43,6 +43,18 @@ export type CarryQuery = { id: string } & ({ projectDir: string } | { portableCw
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
+/**
+ * Whether `path` is one a move carries for conversation `id`: its transcript, a file in its
+ * folder or in the project's memory/, with no `..`, `.` or empty segment. Another machine
+ * lists them, and a path it makes up (`../../.bashrc`) must never be written here.
+ */
+export function isCarriedPath(id: string, path: string): boolean {
+  if (path === `${id}.jsonl`) return true;
+  const segments = path.split("/");
+  if (segments.length < 2 || (segments[0] !== id && segments[0] !== "memory")) return false;
+  return segments.every((segment) => segment !== "" && segment !== "." && segment !== ".." && !segment.includes("\0"));
+}
+
 export function checkConversationId(id: string): string {
   if (!ID.test(id)) throw new CsmError("UsageError", `not a conversation id: ${JSON.stringify(id)}`);
   return id;

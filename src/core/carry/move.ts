@@ -2,7 +2,7 @@ import type { ConversationInfo } from "../conversations/conversation-record.ts";
 import type { KnownHost } from "../hosts/host-registry.ts";
 import type { Context } from "../context.ts";
 import { CsmError } from "../../shared/errors.ts";
-import { askCarryInfo, checkConversationId, type CarriedFile, type CarryInfo } from "./move-machine.ts";
+import { askCarryInfo, checkConversationId, isCarriedPath, type CarriedFile, type CarryInfo } from "./move-machine.ts";
 import { completeLines } from "./move-text.ts";
 import { fromPortable, missingPlaceholders, toPortable } from "./path-map.ts";
 
@@ -79,6 +79,8 @@ export async function moveConversation(
   const there = target.project!;
   if (there.missing.length > 0) throw missingError(there.missing, target, to, id);
 
+  const strange = source.project!.files.find((file) => !isCarriedPath(id, file.path));
+  if (strange) throw refused(`${where(from.name)} listed ${JSON.stringify(strange.path)} among conversation ${id}'s files, which is no file a move carries`, { id, path: strange.path });
   const files = source.project!.files.filter((file) => options.memory || !file.path.startsWith("memory/"));
   if (!files.some((file) => file.path === `${id}.jsonl`)) throw new CsmError("NoSuchConversation", `the transcript of ${id} is gone from ${where(from.name)}`, { data: { id } });
   const carried = await Promise.all(

@@ -104,7 +104,8 @@ function noteTimestamp(facts: ConversationFacts, buffer: Buffer, start: number, 
   noteTime(facts, buffer.toString("latin1", from, from + ISO_LENGTH));
 }
 
-const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/;
+// The whole value: a timestamp is shown and compared as written, so nothing may follow it.
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:?\d\d)?$/;
 
 function noteTime(facts: ConversationFacts, at: unknown): void {
   if (typeof at !== "string" || !ISO_TIME.test(at)) return;
