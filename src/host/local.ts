@@ -130,12 +130,16 @@ export class LocalHost implements Runner {
       await makeDirectories(path, mode);
     },
     async writeAtomic(path, content, mode = 0o644) {
-      const { chmod, rename, writeFile } = await fs();
-      await makeDirectories(dirname(path), PRIVATE_DIRECTORY);
-      const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+      const { chmod, lstat, realpath, rename, writeFile } = await fs();
+      // A symlink (~/.claude.json kept in a dotfiles checkout) is followed: the file it names
+      // is replaced and the link stays. One that leads nowhere is replaced itself.
+      const linked = (await lstat(path).catch(() => null))?.isSymbolicLink() ?? false;
+      const target = linked ? await realpath(path).catch(() => path) : path;
+      await makeDirectories(dirname(target), PRIVATE_DIRECTORY);
+      const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
       await writeFile(temporary, content, { mode });
       await chmod(temporary, mode);
-      await rename(temporary, path);
+      await rename(temporary, target);
     },
     async read(path) {
       return (await fs()).readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {

@@ -1,5 +1,5 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectSlug } from "../../src/core/carry/path-map.ts";
 import { makeSandbox, type Sandbox } from "../helpers/sandbox.ts";
@@ -94,4 +94,29 @@ test("a conversation a claude here has open is not replaced by a pull: skipped, 
   // Once it ended, the pull goes on.
   expect((await a.csm(["sync", "pull"])).code).toBe(0);
   expect(readFileSync(a.transcript(id), "utf8")).toContain("more from devbox");
+});
+
+test("a fork continued here is never replaced by a pull, even once the sync state is lost; pulled copies stay private (0600)", async () => {
+  await using sb = await makeSandbox();
+  const { a, b } = await twoMachines(sb);
+  const id = "33333333-3333-4333-8333-333333333333";
+  await sharedBoth(a, b, id);
+  // Both go on: the laptop's pull keeps devbox's copy beside its own, as a fork.
+  appendFileSync(a.transcript(id), record(id, "u2", "u1", "more from laptop", a.cwd));
+  appendFileSync(b.transcript(id), record(id, "u3", "u1", "more from devbox", b.cwd));
+  expect((await b.csm(["sync", "push"])).code).toBe(0);
+  expect((await a.csm(["sync", "pull"])).code).toBe(0);
+  const dir = join(a.transcript(id), "..");
+  const fork = readdirSync(dir).find((name) => name.endsWith(".jsonl") && !name.startsWith(id))!;
+  expect(fork).toBeDefined();
+  expect(statSync(join(dir, fork)).mode & 0o777).toBe(0o600);
+
+  // The fork is resumed and goes on here; then the sync state is lost.
+  const forkId = fork.slice(0, -".jsonl".length);
+  appendFileSync(join(dir, fork), record(forkId, "u9", "u3", "the fork went on here", a.cwd));
+  const continued = readFileSync(join(dir, fork), "utf8");
+  rmSync(join(a.env.XDG_DATA_HOME, "csm", "sync", "state.json"), { force: true });
+  const pulled = await a.csm(["sync", "pull"]);
+  expect(`${pulled.stdout}${pulled.stderr}`).toContain(`its fork ${join(dir, fork)} here went on`);
+  expect(readFileSync(join(dir, fork), "utf8")).toBe(continued);
 });

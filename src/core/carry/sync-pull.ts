@@ -110,8 +110,12 @@ function pullOne(
       const forkId = derivedId(`${conversation.id}<${machine}`);
       state.aliases[forkId] = { repoId: conversation.id, kind: "theirs" };
       state.aliases[localId] = { repoId: derivedId(`${localId}@${machine}`), kind: "mine" };
-      writeConversation(dir, conversation, `${local.projectsDir}/${found!.project}`, forkId, withSessionId(incoming, localId, forkId), local, state);
-      report.written.push({ id: conversation.id, localId: forkId, path: `${local.projectsDir}/${found!.project}/${forkId}.jsonl`, how: "fork" });
+      const forkPath = `${local.projectsDir}/${found!.project}/${forkId}.jsonl`;
+      if (holders.has(forkId) || !writeConversation(dir, conversation, `${local.projectsDir}/${found!.project}`, forkId, withSessionId(incoming, localId, forkId), local, state)) {
+        report.skipped.push({ id: conversation.id, reason: `its fork ${forkPath} here went on (or is open); kept as it is, and this machine's copy too` });
+        return;
+      }
+      report.written.push({ id: conversation.id, localId: forkId, path: forkPath, how: "fork" });
       return;
     }
     const holder = holders.get(localId);
@@ -127,12 +131,22 @@ function pullOne(
     how = how === "fork" ? "fork" : "ahead";
   }
   const projectDir = found ? `${local.projectsDir}/${found.project}` : `${local.projectsDir}/${slug}`;
-  writeConversation(dir, conversation, projectDir, localId, incoming, local, state);
+  if (!writeConversation(dir, conversation, projectDir, localId, incoming, local, state)) {
+    report.skipped.push({ id: conversation.id, reason: `${path} here is not a beginning of the repository's copy; kept as it is` });
+    return;
+  }
   report.written.push({ id: conversation.id, localId, path, how });
 }
 
-function writeConversation(dir: string, conversation: RepoConversation, projectDir: string, localId: string, text: string, local: LocalSide, state: SyncState): void {
+/**
+ * Writes a conversation pulled from the repository; false when this machine has a file there
+ * that the text does not continue byte for byte (a fork continued here, a claude writing it):
+ * that file is never replaced. It is how a pull stays right when its state was lost.
+ */
+function writeConversation(dir: string, conversation: RepoConversation, projectDir: string, localId: string, text: string, local: LocalSide, state: SyncState): boolean {
   const path = `${projectDir}/${localId}.jsonl`;
+  const existing = readText(path);
+  if (existing !== null && !text.startsWith(existing)) return false;
   writeFileAtomic(path, text);
   for (const extra of conversation.extras) {
     const content = readText(`${dir}/conversations/${conversation.pslug}/${conversation.id}/${extra}`);
@@ -145,6 +159,7 @@ function writeConversation(dir: string, conversation: RepoConversation, projectD
   }
   const stat = statSync(path);
   state.files[path] = { size: stat.size, mtimeMs: stat.mtimeMs, cwd: cwdOf(text) };
+  return true;
 }
 
 function statOf(path: string): { size: number; mtimeMs: number } | null {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 // What this machine remembers between syncs (`<data>/csm/sync/state.json`): which local files
@@ -52,9 +52,26 @@ export function localIdFor(state: SyncState, repoId: string): string | null {
 }
 
 /** Writes beside the target, then renames: a reader sees the old file or the new one. */
+/**
+ * `content` in place of `path`, whole or not at all. A symlink is followed (the file it
+ * names is replaced, the link stays); the file keeps its mode, and a new one is private
+ * (0600, as claude writes transcripts) in private directories.
+ */
 export function writeFileAtomic(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.csm-sync-${process.pid}.tmp`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, path);
+  const target = lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ? realTarget(path) : path;
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+  const mode = (statSync(target, { throwIfNoEntry: false })?.mode ?? 0o600) & 0o777;
+  const temporary = `${target}.csm-sync-${process.pid}.tmp`;
+  writeFileSync(temporary, content, { mode });
+  chmodSync(temporary, mode);
+  renameSync(temporary, target);
+}
+
+/** Where a symlink leads; the link itself when it leads nowhere. */
+function realTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
