@@ -227,14 +227,23 @@ export class Hub {
     return record;
   }
 
+  /**
+   * Whether a session's claude can be asked over the link now: "linked"; "unlinked" while it
+   * runs without one (after a short wait: a hub that just started is relinked within moments);
+   * "stopped" when it does not run.
+   */
+  async linkState(name: string): Promise<"linked" | "unlinked" | "stopped"> {
+    if (this.links.isLinked(name)) return "linked";
+    if (this.live.state(name).status === "dead" || !(await this.ctx.tmux.hasSession(tmuxSessionName(name)))) return "stopped";
+    for (const until = Date.now() + RELINK_WAIT_MS; !this.links.isLinked(name) && Date.now() < until; ) await Bun.sleep(50);
+    return this.links.isLinked(name) ? "linked" : "unlinked";
+  }
+
   /** Over the link when linked; otherwise typed into the agent pane (the bridge reads it). */
   async sendMessage(name: string, text: string): Promise<"link" | "paste"> {
     const record = this.requireRecord(name);
     const session = tmuxSessionName(name);
-    if (!this.links.isLinked(name) && this.live.state(name).status !== "dead" && (await this.ctx.tmux.hasSession(session))) {
-      for (const until = Date.now() + RELINK_WAIT_MS; !this.links.isLinked(name) && Date.now() < until; ) await Bun.sleep(50);
-    }
-    if (this.links.isLinked(name)) {
+    if ((await this.linkState(name)) === "linked") {
       await this.links.send(name, userMessage(text));
       return "link";
     }

@@ -78,3 +78,15 @@ test("a linked csm session's claude writes the title itself", async () => {
   expect(table[0]).toStartWith("NAME   TITLE");
   expect(table[1]).toStartWith("namer  heron survey");
 });
+
+test("csm never writes a running session's transcript beside its claude: with the hub restarted, claude renames it once relinked, or the rename is refused", async () => {
+  await using live = await makeLiveSandbox();
+  live.fake.reply(textReply("ready"));
+  await live.create("egrets", ["--prompt", "get ready"]);
+  await live.waitForSession("egrets", "idle after the reply", (s) => s.status === "idle" && s.turns === 1);
+  expect((await live.sb.csm(["server", "stop"])).code).toBe(0);
+
+  const renamed = await live.sb.csm(["rename", "egrets", "egret survey", "--json"], { env: live.claudeEnv });
+  if (renamed.code === 0) expect(JSON.parse(renamed.stdout)).toMatchObject({ by: "claude" });
+  else expect(renamed.stderr).toContain("running but not linked to the hub right now");
+});

@@ -119,10 +119,7 @@ async function rename(hub: Hub, ref: string, body: Record<string, unknown>): Pro
   // A linked session of this hub: its claude is asked at once, even before the indexer has
   // seen its transcript (a session a few seconds old).
   const own = host === undefined || host === "local" || host === hub.ctx.host.hostName ? hub.ctx.sessions().all(hub.ctx.host.hostName).find((r) => r.claudeSessionId && (r.name === ref || r.claudeSessionId === ref)) : undefined;
-  if (own && hub.links.isLinked(own.name)) {
-    await hub.links.send(own.name, controlRequest(crypto.randomUUID(), { subtype: "rename_session", title }));
-    return json({ id: own.claudeSessionId!, host: "local", title, by: "claude" } satisfies RenameReply);
-  }
+  if (own && (await renamedByClaude(hub, own.name, title))) return json({ id: own.claudeSessionId!, host: "local", title, by: "claude" } satisfies RenameReply);
   const info = await findConversation(hub, ref, host, "host");
   if (info.host !== "local") {
     const { client, error } = hub.remotes.hubOf(info.host);
@@ -131,15 +128,25 @@ async function rename(hub: Hub, ref: string, body: Record<string, unknown>): Pro
     return json({ ...reply, host: info.host });
   }
   const reply = (by: RenameReply["by"]): RenameReply => ({ id: info.id, host: info.host, title, by });
-  if (info.state === "csm" && info.session && hub.links.isLinked(info.session)) {
-    await hub.links.send(info.session, controlRequest(crypto.randomUUID(), { subtype: "rename_session", title }));
-    return json(reply("claude"));
-  }
+  if (info.state === "csm" && info.session && (await renamedByClaude(hub, info.session, title))) return json(reply("claude"));
   if (info.state === "live") {
     throw new CsmError("ConversationLive", `conversation ${info.id} is open in a claude outside csm (${liveClaudeText(info)}); rename it there with /rename`, { data: { id: info.id, pid: info.pid } });
   }
   appendTitle(info.path, info.id, title);
   return json(reply("csm"));
+}
+
+/**
+ * Asks a csm session's claude to rename its conversation; false when that claude does not
+ * run (csm then writes the title itself). One that runs without a link is refused: csm
+ * writing the transcript beside it would be two writers on one file.
+ */
+async function renamedByClaude(hub: Hub, session: string, title: string): Promise<boolean> {
+  const link = await hub.linkState(session);
+  if (link === "stopped") return false;
+  if (link === "unlinked") throw httpError("NotLinked", `${session}'s claude is running but not linked to the hub right now; rename it there with /rename, or try again shortly`, { session });
+  await hub.links.send(session, controlRequest(crypto.randomUUID(), { subtype: "rename_session", title }));
+  return true;
 }
 
 export const CONVERSATION_ROUTES: RouteSpec[] = [
