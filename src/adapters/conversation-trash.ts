@@ -96,8 +96,10 @@ export function moveToTrash(request: MoveIn, now = new Date()): MoveResult {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { skipped: "already gone (moved by another csm?)" };
     throw error;
   }
-  // A claude that woke up between the check and the move wrote into the moved file: put it back.
-  if (!sameFile(join(entryDir, FILES, transcript), request.expected)) {
+  // A claude that woke up between the check and the move wrote into the moved file: put it
+  // back. Its bytes tell, not its mtime: a copy to another filesystem keeps that only to the ms.
+  const moved = join(entryDir, FILES, transcript);
+  if (statSync(moved).size !== request.expected.size || sha256Of(moved) !== record.sha256) {
     moveFile(join(entryDir, FILES, transcript), transcriptPath);
     rmSync(entryDir, { recursive: true, force: true });
     return { skipped: "changed while being moved (a claude is writing it); put back" };
@@ -164,10 +166,13 @@ function moveFile(from: string, to: string): void {
     renameSync(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    const before = statSync(from);
     cpSync(from, to, { recursive: true, preserveTimestamps: true, errorOnExist: true, force: false });
-    if (statSync(from).isFile() && sha256Of(from) !== sha256Of(to)) {
+    // Checked again just before the original goes: what was written to it meanwhile would go with it.
+    const after = statSync(from);
+    if (before.isFile() && (after.size !== before.size || after.mtimeMs !== before.mtimeMs || sha256Of(from) !== sha256Of(to))) {
       rmSync(to, { force: true });
-      throw new Error(`copying ${from} to ${to} did not give the same bytes; the original stays`);
+      throw new Error(`copying ${from} to ${to} did not give the same bytes (it changed meanwhile?); the original stays`);
     }
     rmSync(from, { recursive: true, force: true });
   }

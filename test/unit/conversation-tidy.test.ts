@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ownPidDomain, processStartOf } from "../../src/adapters/claude-files.ts";
@@ -118,4 +118,31 @@ describe("moving to the trash while the disk changes", () => {
     expect(existsSync(join(trash, entryA.entry, "files", "projects", "-src-app", "a", "subagents", "agent-1.jsonl"))).toBe(true);
     expect(existsSync(join(config, "projects", "-src-app", "a"))).toBe(false);
   });
+});
+
+// A trash on another filesystem than the transcripts (/dev/shm is tmpfs where it exists): a
+// move there is a copy, which keeps mtimes only to the millisecond.
+const otherFilesystem = (() => {
+  try {
+    return existsSync("/dev/shm") && statSync("/dev/shm").dev !== statSync(tmpdir()).dev;
+  } catch {
+    return false;
+  }
+})();
+
+test.skipIf(!otherFilesystem)("a trash on another filesystem takes a conversation whole the first time", () => {
+  const shmTrash = mkdtempSync("/dev/shm/csm-trash-");
+  try {
+    writeFileSync(path("husk"), caveat(1000));
+    mkdirSync(join(config, "projects", "-src-app", "husk", "subagents"), { recursive: true });
+    writeFileSync(join(config, "projects", "-src-app", "husk", "subagents", "agent-1.jsonl"), caveat(1000));
+    local.refresh();
+    const outcome = moveCandidates(local, shmTrash, planGc(local));
+    expect(outcome.skipped).toEqual([]);
+    expect(outcome.moved.map((m) => m.id)).toEqual(["husk"]);
+    expect(existsSync(path("husk"))).toBe(false);
+    expect(readdirSync(shmTrash)).toHaveLength(1);
+  } finally {
+    rmSync(shmTrash, { recursive: true, force: true });
+  }
 });
