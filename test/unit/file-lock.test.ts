@@ -73,3 +73,14 @@ function everyoneReadsFirst(waiters: number): HostFiles {
     },
   };
 }
+
+test("a lock file left without a pid (its writer died between creating and writing it) is taken over after a moment, not waited on for ever", async () => {
+  const path = join(root, "unnamed.lock");
+  await writeFile(path, "");
+  await writeFile(`${path}.takeover`, "");
+  let ran = false;
+  await withFileLock(files, path, "the test's repository", async () => {
+    ran = true;
+  });
+  expect(ran).toBe(true);
+}, 25_000);
