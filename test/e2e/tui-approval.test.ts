@@ -40,6 +40,8 @@ test("a real tool request raises the banner; Space jumps to it; y lets the file 
   await live.sb.csm(["send", "beta", "touch the second file"]);
   await live.waitForSession("beta", "waiting", (s) => s.status === "waiting");
   await tui.keys("Escape");
+  // Back on the list before the next key: an Escape and a key sent at once read as Alt+key.
+  await tui.waitForGone(/Esc back/, "the session list");
   await tui.waitFor(/1 request waiting.*beta/s, "the banner for beta");
   await tui.keys("Space");
   await tui.waitFor("beta asks to use Bash", "beta's request");
