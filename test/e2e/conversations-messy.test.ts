@@ -10,12 +10,17 @@ setDefaultTimeout(60_000);
 const line = (record: unknown) => `${JSON.stringify(record)}\n`;
 const ID = "5d1e0c2a-0000-4000-8000-000000000001";
 
-test("a transcript with broken, unknown, oversized and half-written lines is listed and searched; --stats counts each skip and names what could not be read", async () => {
-  await using sb = await makeSandbox();
-  const config = join(sb.paths.root, "claude");
+/** A claude config dir of the test's own, with one project directory in it. */
+function claudeConfigIn(root: string) {
+  const config = join(root, "claude");
   const project = join(config, "projects", "-src-app");
   mkdirSync(project, { recursive: true });
-  const env = { CLAUDE_CONFIG_DIR: config };
+  return { config, project, env: { CLAUDE_CONFIG_DIR: config } };
+}
+
+test("a transcript with broken, unknown, oversized and half-written lines is listed and searched; --stats counts each skip and names what could not be read", async () => {
+  await using sb = await makeSandbox();
+  const { project, env } = claudeConfigIn(sb.paths.root);
   const pasted = `${JSON.stringify({ type: "user", message: { role: "user", content: "x".repeat(50 * 1024 * 1024) }, timestamp: "2026-11-30T10:00:01.000Z" })}\n`;
   writeFileSync(
     join(project, `${ID}.jsonl`),
@@ -77,10 +82,7 @@ test("--force resumes a conversation a claude elsewhere holds, once the person s
 
 test("a transcript's timestamp with escape sequences after it is no timestamp, and csm info prints nothing of it raw", async () => {
   await using sb = await makeSandbox();
-  const config = join(sb.paths.root, "claude");
-  const project = join(config, "projects", "-src-app");
-  mkdirSync(project, { recursive: true });
-  const env = { CLAUDE_CONFIG_DIR: config };
+  const { project, env } = claudeConfigIn(sb.paths.root);
   const hostile = "2026-01-01T00:00:00\u001b]0;PWNED\u0007\u001b]52;c;ZWNobw==\u0007\u001b[2J";
   writeFileSync(join(project, `${ID}.jsonl`), line({ type: "user", message: { role: "user", content: "hello" }, timestamp: hostile, cwd: "/src/app", sessionId: ID }));
   const info = await sb.csm(["info", ID], { env });

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { readConfig } from "../../config/load.ts";
+import type { CsmConfig, ProjectConfig } from "../../config/schema.ts";
 import { statusCopyOf } from "../../link/native-settings.ts";
 import { committedDiffCachePath } from "./committed-diff-cache.ts";
 import { workingTreeCachePath } from "./working-tree-changes.ts";
@@ -33,10 +34,10 @@ export interface UnsavedWork {
  * is on no branch at all). A worktree that is gone has nothing uncommitted, but its branch
  * can still hold the only copy of its commits.
  */
-export async function findUnsavedWork(ctx: Context, record: SessionRecord): Promise<UnsavedWork> {
+export async function findUnsavedWork(ctx: Context, record: SessionRecord, config: Pick<CsmConfig, "projects"> = ctx.settings.config): Promise<UnsavedWork> {
   if (!record.createdWorktree || !record.repo) return { uncommitted: [], unpushed: [] };
   const there = await ctx.host.files.exists(record.worktree);
-  const uncommitted = there ? [...(await ctx.git.uncommittedFiles(record.worktree)), ...(await copiesChanged(ctx, record))] : [];
+  const uncommitted = there ? [...(await ctx.git.uncommittedFiles(record.worktree)), ...(await copiesChanged(ctx, record, config))] : [];
   // A branch csm did not make (--branch) outlives the session: it saves what it holds.
   const ownBranch = record.branch && record.createdBranch && (await ctx.git.branchExists(record.repo, record.branch)) ? record.branch : null;
   const head = there ? await ctx.git.resolveCommit(record.worktree, "HEAD") : null;
@@ -54,9 +55,8 @@ export async function findUnsavedWork(ctx: Context, record: SessionRecord): Prom
 }
 
 /** Copied ignored files (.env) that changed in the worktree, as they are listed with uncommitted files. */
-async function copiesChanged(ctx: Context, record: SessionRecord): Promise<string[]> {
-  const named = record.options.project;
-  const project = named ? ctx.settings.config.projects[named] : (await findProject(ctx, record.repo!))?.[1];
+async function copiesChanged(ctx: Context, record: SessionRecord, config: Pick<CsmConfig, "projects">): Promise<string[]> {
+  const project = await sessionProject(ctx, record, config);
   const changed = await changedCopies(ctx, record.repo!, record.worktree, project?.copyFiles ?? []);
   return changed.map((path) => `${path} (ignored by git; changed since csm copied it in)`);
 }
@@ -80,14 +80,17 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
   const running = await ctx.tmux.hasSession(tmuxSession);
   if (!record && !running) throw notFoundError("session", name, "see `csm list`");
 
+  // The config as it is now, read once: a hub started before a project's teardownScript or
+  // copyFiles were added knows them too.
+  const config = record?.createdWorktree && record.repo && (await ctx.host.files.exists(record.worktree)) ? await readConfig(ctx.settings.paths.configFile) : ctx.settings.config;
   if (record && !request.force) {
-    const work = await findUnsavedWork(ctx, record);
+    const work = await findUnsavedWork(ctx, record, config);
     if (work.uncommitted.length > 0 || work.unpushed.length > 0) throw unsavedWorkError(name, work);
   }
 
   const done: string[] = [];
   // Before anything is gone, so a failed teardown leaves the session as it was to retry.
-  const teardownFailure = record ? await runTeardown(ctx, record) : null;
+  const teardownFailure = record ? await runTeardown(ctx, record, config) : null;
   if (teardownFailure && !request.force) {
     throw scriptFailedError(
       "teardown",
@@ -107,7 +110,7 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
       // Asked again now that claude and the teardown have stopped: what they wrote since the
       // first look (a commit during a slow teardown) would go with the worktree or branch.
       if (!request.force) {
-        const late = await findUnsavedWork(ctx, record);
+        const late = await findUnsavedWork(ctx, record, config);
         if (late.uncommitted.length > 0 || late.unpushed.length > 0) {
           const stopped = running ? `its tmux session was stopped, ` : "";
           throw unsavedWorkError(name, late, `refusing to remove ${name}'s worktree: work appeared while it was being killed (${stopped}nothing else was removed; commit and push it, then kill again, or use --force)`);
@@ -139,15 +142,17 @@ export async function killSession(ctx: Context, request: KillRequest): Promise<s
   return done;
 }
 
-/** The project's teardownScript, in the session's worktree while it still exists; null when it ran fine or there is none. */
-async function runTeardown(ctx: Context, record: SessionRecord) {
-  if (!record.createdWorktree || !record.repo || !(await ctx.host.files.exists(record.worktree))) return null;
-  // The config as it is now: a hub started before a teardownScript was added runs it too.
-  const config = await readConfig(ctx.settings.paths.configFile);
-  // The project the session was made with, by name; else the one whose repo it is.
+/** The project the session was made with, by name; else the one whose repo it is. */
+async function sessionProject(ctx: Context, record: SessionRecord, config: Pick<CsmConfig, "projects">): Promise<ProjectConfig | null> {
   const named = record.options.project;
-  const project = named && config.projects[named] ? ([named, config.projects[named]!] as const) : await findProject(ctx, record.repo, undefined, config);
-  const script = project?.[1].teardownScript;
+  if (named && config.projects[named]) return config.projects[named]!;
+  return record.repo ? ((await findProject(ctx, record.repo, undefined, config))?.[1] ?? null) : null;
+}
+
+/** The project's teardownScript, in the session's worktree while it still exists; null when it ran fine or there is none. */
+async function runTeardown(ctx: Context, record: SessionRecord, config: Pick<CsmConfig, "projects">) {
+  if (!record.createdWorktree || !record.repo || !(await ctx.host.files.exists(record.worktree))) return null;
+  const script = (await sessionProject(ctx, record, config))?.teardownScript;
   if (script === undefined) return null;
   return runProjectScript(ctx, script, { repo: record.repo, worktree: record.worktree }, portEnvironment(record.portBase));
 }
