@@ -18,11 +18,47 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** A port the kernel says is free right now (random picks collide with ephemeral ports). */
+// Ports for servers a test starts later (a hub, sshd). A port the kernel picked with
+// port 0 comes from the ephemeral range, which every outgoing connection (claude to the
+// fake API, ssh, fetch) also draws from: between our probe and the server's bind, one of
+// them took 41665 and a CI run failed. So pick below that range, and above the session
+// port blocks (20000–29999), where only listeners go, and never hand a port out twice
+// in one run (test files share one process).
+const handedOut = new Set<number>();
+
+function ephemeralLowestPort(): number {
+  try {
+    const first = Number.parseInt(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8"), 10);
+    return Number.isInteger(first) ? first : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+function listenOnce(port: number): number | null {
+  try {
+    const listener = Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } });
+    const bound = listener.port;
+    listener.stop(true);
+    return bound;
+  } catch {
+    return null;
+  }
+}
+
+/** A port free right now, outside the kernel's ephemeral range when it leaves room. */
 export function freePort(): number {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = listener.port;
-  listener.stop(true);
+  const from = 30000;
+  const to = Math.min(ephemeralLowestPort() - 1, 32767);
+  for (let tries = 0; to - from >= 100 && tries < 200; tries++) {
+    const port = from + Math.floor(Math.random() * (to - from + 1));
+    if (handedOut.has(port) || listenOnce(port) === null) continue;
+    handedOut.add(port);
+    return port;
+  }
+  const port = listenOnce(0);
+  if (port === null) throw new Error("no free port on 127.0.0.1");
+  handedOut.add(port);
   return port;
 }
 

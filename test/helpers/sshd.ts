@@ -38,7 +38,7 @@ export interface Sshd extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-/** A port the kernel says is free right now. */
+/** A port free right now, for a server the test starts later. */
 export { freePort } from "./sandbox.ts";
 
 async function run(argv: string[]): Promise<{ code: number; output: string }> {
