@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { processAlive, processRuns, processStartTime } from "../../src/shared/process-alive.ts";
 import { lockOwner, tryLock } from "../../src/shared/process-lock.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 // The lock a process holds for its life (the hub's), over real files and real processes:
 // who holds it is named by pid and start time, so a zombie or a reused pid never does.
@@ -18,8 +19,10 @@ async function deadPid(): Promise<number> {
 }
 
 test("a zombie has not finished being a pid, but it no longer runs", async () => {
-  // `sleep 0` exits under a parent (the exec'd `sleep 5`) that never reaps it.
-  const parent = Bun.spawn(["sh", "-c", "sleep 0 & echo $!; exec sleep 5"], { stdout: "pipe" });
+  // The background `sleep` exits under a parent (the exec'd `sleep 5`) that never reaps it.
+  // It must outlive the shell: one that ended first could be reaped by the shell before
+  // its exec, and then it was no pid at all (a CI run failed so).
+  const parent = Bun.spawn(["sh", "-c", "sleep 0.3 & echo $!; exec sleep 5"], { stdout: "pipe" });
   try {
     // Read the whole line: under load the first chunk can hold only part of the pid.
     const reader = parent.stdout.getReader();
@@ -30,9 +33,8 @@ test("a zombie has not finished being a pid, but it no longer runs", async () =>
       text += new TextDecoder().decode(value);
     }
     const zombie = Number(text.trim());
-    await Bun.sleep(100);
+    await waitFor(() => !processRuns(zombie), { timeoutMs: 10_000, what: "the background sleep to end" });
     expect(processAlive(zombie)).toBe(true);
-    expect(processRuns(zombie)).toBe(false);
   } finally {
     parent.kill();
   }
