@@ -90,6 +90,8 @@ export interface SandboxPaths {
   dataHome: string;
   cacheHome: string;
   tmuxTmpdir: string;
+  /** TMPDIR and CLAUDE_CODE_TMPDIR of everything the sandbox runs: claude's scratch files stay in the sandbox. */
+  tmp: string;
   configFile: string;
   /** csm's default worktree base: `$XDG_DATA_HOME/csm/worktrees`. */
   worktreeBase: string;
@@ -240,6 +242,29 @@ function strayHubs(root: string, port: string): number[] {
   });
 }
 
+/**
+ * Processes still running with this sandbox in their environment or as their cwd: ones the
+ * test started (nobody else knows the random directory), whatever parent they have now,
+ * such as a claude that detached from its pane. Linux only (/proc).
+ */
+function sandboxProcesses(root: string): number[] {
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  return pids.map(Number).filter((pid) => {
+    if (pid === process.pid) return false;
+    try {
+      const inside = readlinkSync(`/proc/${pid}/cwd`).startsWith(`${root}/`) || readFileSync(`/proc/${pid}/environ`, "utf8").includes(`=${root}/`);
+      return inside && isAlive(pid);
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Still running: a zombie (exited, not yet reaped by init) counts as gone. */
 function isAlive(pid: number): boolean {
   try {
@@ -268,11 +293,12 @@ export async function makeSandbox(): Promise<Sandbox> {
     dataHome: join(root, "data"),
     cacheHome: join(root, "cache"),
     tmuxTmpdir: join(root, "tmux"),
+    tmp: join(root, "tmp"),
     configFile: join(root, "config", "csm", "config.json"),
     worktreeBase: join(root, "data", "csm", "worktrees"),
     claudeLog: join(root, "fake-claude.log"),
   };
-  await Promise.all([paths.home, paths.configHome, paths.stateHome, paths.dataHome, paths.tmuxTmpdir].map((dir) => mkdir(dir, { recursive: true })));
+  await Promise.all([paths.home, paths.configHome, paths.stateHome, paths.dataHome, paths.tmuxTmpdir, paths.tmp].map((dir) => mkdir(dir, { recursive: true })));
 
   const socket = `csm-test-${randomSuffix()}`;
   const sockets = [socket];
@@ -284,6 +310,9 @@ export async function makeSandbox(): Promise<Sandbox> {
     XDG_DATA_HOME: paths.dataHome,
     XDG_CACHE_HOME: paths.cacheHome,
     TMUX_TMPDIR: paths.tmuxTmpdir,
+    // Claude keeps per-project scratch dirs under $TMPDIR/claude-<uid> and never removes them.
+    TMPDIR: paths.tmp,
+    CLAUDE_CODE_TMPDIR: paths.tmp,
     CSM_TMUX_SOCKET: socket,
     CSM_CLAUDE_BIN: FAKE_CLAUDE,
     // The fake claude speaks stream-json only: sessions are headless unless a test asks for
@@ -376,10 +405,14 @@ export async function makeSandbox(): Promise<Sandbox> {
       const strays = strayHubs(root, env.CSM_PORT!);
       for (const pid of strays) process.kill(pid, "SIGTERM");
       await waitFor(() => strays.every((pid) => !isAlive(pid)), { timeoutMs: 3_000, what: "stray hubs to exit" }).catch(() => undefined);
+      // Anything else of the test's still running there (a claude that left its pane's
+      // tree) would write its config into the directory after it is removed.
+      const lingering = sandboxProcesses(root);
+      await waitFor(() => lingering.every((pid) => !isAlive(pid)), { timeoutMs: 3_000, what: "the sandbox's processes to exit" }).catch(() => {
+        for (const pid of lingering) if (isAlive(pid)) process.kill(pid, "SIGTERM");
+      });
+      await waitFor(() => lingering.every((pid) => !isAlive(pid)), { timeoutMs: 2_000, what: "the sandbox's processes to exit" }).catch(() => undefined);
       await rm(root, { recursive: true, force: true });
-      // A process that outlived all of the above (claude's own detached helpers) can still
-      // write its config once more on its way out: look again a little later, without waiting.
-      setTimeout(() => void rm(root, { recursive: true, force: true }).catch(() => undefined), 1000).unref();
     },
     [Symbol.asyncDispose]() {
       return sandbox.dispose();
