@@ -52,9 +52,13 @@ test("a session's stream resumes from Last-Event-ID mid-stream: none lost, none 
   const token = (await sb.csm(["token"])).stdout.trim();
   const open = (headers: Record<string, string>) => fetch(url.replace("ws://", "http://").replace("/ws/agent/chatty", "/api/sessions/chatty/stream"), { headers: { authorization: `Bearer ${token}`, ...headers } });
 
+  // The writer holds back its last 100 events until the first stream has been read: the
+  // reconnect below is then mid-stream however slowly the hub or the machine goes.
+  const firstDone = Promise.withResolvers<void>();
   let sent = 0;
   const writer = (async () => {
     while (sent < TOTAL) {
+      if (sent === 200) await firstDone.promise;
       peer.send(assistant(sent++));
       if (sent % 10 === 0) await Bun.sleep(5);
     }
@@ -62,6 +66,7 @@ test("a session's stream resumes from Last-Event-ID mid-stream: none lost, none 
   })();
   const first = await readEvents(await open({}), (seen) => seen.length >= 60);
   expect(sent).toBeLessThan(TOTAL); // the writer is still going: this is mid-stream
+  firstDone.resolve();
   const rest = await readEvents(await open({ "last-event-id": String(first.at(-1)!.id) }), (seen) => seen.some((e) => e.uuid === "u-end"));
   await writer;
 

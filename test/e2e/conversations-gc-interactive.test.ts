@@ -25,6 +25,15 @@ test("the file /clear leaves on claude's screen is a husk once claude is gone; t
       await sb.waitFor(async () => (await running.screen()).includes(answer), { what: `${text} answered` });
     };
     await type("/clear", "/clear");
+    // "/clear" was on screen before Enter too: /compact waits until the clear is done, the
+    // earlier reply gone from the screen and the prompt box empty again.
+    await sb.waitFor(
+      async () => {
+        const text = await running.screen();
+        return !text.includes(running.reply) && text.includes("? for shortcuts");
+      },
+      { what: "/clear to clear claude's screen" },
+    );
     await type("/compact", "Not enough messages to compact");
 
     const whileRunning = JSON.parse((await sb.csm(["gc", "--json"], { env })).stdout) as unknown[];

@@ -2,7 +2,7 @@ import { expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { slowTextReply, textReply } from "../fixtures/fake-anthropic.ts";
 import { makeLiveSandbox } from "../helpers/live.ts";
-import { createNative, press, sessionEvents, waitForScreen } from "../helpers/native.ts";
+import { createNative, press, screen, sessionEvents, waitForScreen } from "../helpers/native.ts";
 
 // A native claude's life as csm drives it: an interrupt (an Esc on claude's screen, which
 // fires no hook), a kill -9 and a reconnect that resumes the same conversation, a rename.
@@ -90,7 +90,14 @@ test("native: /clear on claude's screen moves the session to the new conversatio
   await live.sb.tmux(["send-keys", "-t", "=csm-fresh:agent", "-l", "/clear"]);
   await waitForScreen(live, "fresh", "/clear");
   await press(live, "fresh", "Enter");
-  await Bun.sleep(500);
+  // /clear is done once claude's SessionEnd (reason clear) is in the log and its screen no
+  // longer shows the old conversation: the hook comes first, the screen clears after it.
+  await live.sb.waitFor(
+    async () =>
+      (await sessionEvents(live, "fresh")).some((e) => e.data.event === "session_end" && e.data.reason === "clear") &&
+      !(await screen(live, "fresh")).includes("before the clear"),
+    { what: "/clear to end the conversation and clear claude's screen" },
+  );
 
   live.fake.reply(textReply("after the clear"));
   expect(await live.sb.csm(["send", "fresh", "start over"])).toMatchObject({ code: 0 });

@@ -25,7 +25,8 @@ test("a cut connection fails the running command and the next call reconnects", 
   const started = performance.now();
   proxy.dropAll();
   const error = await running;
-  expect(performance.now() - started).toBeLessThan(1000);
+  // At once, with slack for load: not when the 20 s command would have ended, nor after keepalives.
+  expect(performance.now() - started).toBeLessThan(3000);
   expect(error).toBeInstanceOf(SshConnectionLostError);
   expect((error as Error).message).toContain("was lost while running sh");
   expect((await host.run(["echo", "three"])).stdout).toBe("three\n");

@@ -22,7 +22,8 @@ test("a connection that stops answering is reported unreachable in time, then re
   expect(error).toBeInstanceOf(SshUnreachableError);
   expect((error as Error).message).toContain("no answer within 2000 ms");
   expect(elapsed).toBeGreaterThan(1900);
-  expect(elapsed).toBeLessThan(3000);
+  // Slack for load: keepalives would take 45 s.
+  expect(elapsed).toBeLessThan(5000);
 
   expect((await host.run(["echo", "two"])).stdout).toBe("two\n");
   expect(proxy.accepted).toBe(2);

@@ -22,13 +22,17 @@ function quietClaude() {
   return { process, finish: () => (end(), exit(0)) };
 }
 
-/** A hub that answers while `up`, and whose sockets close at once while it is down. */
+/** A hub that answers while `up` (`hellos` counts its answers), and whose sockets close at once while it is down. */
 function flakyHub() {
-  const state = { up: true, connects: 0, current: null as null | { message(text: string): void; close(): void } };
+  const state = { up: true, connects: 0, hellos: 0, current: null as null | { message(text: string): void; close(): void } };
   const connect: BridgeDeps["connect"] = (_url, _secret, handlers) => {
     state.connects += 1;
     state.current = handlers;
-    if (state.up) setTimeout(() => handlers.message(`${JSON.stringify({ type: "csm_hello", lastSeq: 0 })}\n`), 0);
+    if (state.up)
+      setTimeout(() => {
+        handlers.message(`${JSON.stringify({ type: "csm_hello", lastSeq: 0 })}\n`);
+        state.hellos += 1;
+      }, 0);
     else setTimeout(() => handlers.close(), 0);
     return { send: () => {}, close: () => {} } satisfies AgentSocket;
   };
@@ -90,8 +94,8 @@ test("a hub that comes back resets the count; a hub stopped on purpose is said o
   await until(() => hub.state.connects === 1);
   await Bun.sleep(5);
   hub.drop();
-  await until(() => starts === 1 && hub.state.up);
-  await Bun.sleep(20);
+  // The link takes a hello at once (hub-link.ts): after the second one it has relinked.
+  await until(() => hub.state.hellos === 2);
   const relinkedAt = hub.state.connects;
   hub.drop();
   await until(() => hub.state.connects >= relinkedAt + 10);

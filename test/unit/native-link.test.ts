@@ -252,6 +252,7 @@ test("the first prompt is logged as sent by csm, and its echo in the transcript 
   await done;
 });
 
+// Waits out SILENT_HOOK_MS (3 s) for real: too close to bun's 5 s default on a loaded machine.
 test("hooks that went silent: claude's status file shows the state after a while, and says it is the fallback", async () => {
   const world = fakeClaudeWorld();
   const done = runNative({ ...spec, prompt: undefined }, { ...world.deps, pollMs: 20 });
@@ -268,7 +269,7 @@ test("hooks that went silent: claude's status file shows the state after a while
   await until("back", () => (world.hub.frames().at(-1)?.event as { status?: string; reason?: string | null })?.reason === null);
   world.exit(0);
   await done;
-});
+}, 15_000);
 
 test("nothing is typed while claude shows a dialog: a message, a rename would answer it", async () => {
   const { world, done } = await readyNative();

@@ -76,14 +76,32 @@ test("a lock whose owner runs is refused, naming the owner", async () => {
   expect(tryLock(path)).toEqual({ acquired: false, owner });
 });
 
+// Six bun processes starting at once take more than bun's 5 s default on a loaded machine.
+// Each racer holds what it got until told to finish (its stdin ends): one that got the lock
+// and then exited would leave a stale lock for a racer that started late to take over.
 test("processes that race for a stale lock: exactly one gets it", async () => {
   const path = join(root, "race.lock");
   await writeFile(path, `${await deadPid()} 12345\n`);
   const script = `const { tryLock } = await import(${JSON.stringify(join(import.meta.dir, "../../src/shared/process-lock.ts"))});
     const attempt = tryLock(${JSON.stringify(path)});
     console.log(attempt.acquired ? "got" : "refused");
-    await Bun.sleep(1500);`;
-  const racers = Array.from({ length: 6 }, () => Bun.spawn(["bun", "-e", script], { stdout: "pipe" }));
-  const said = await Promise.all(racers.map((racer) => new Response(racer.stdout).text()));
-  expect(said.map((text) => text.trim()).sort()).toEqual(["got", "refused", "refused", "refused", "refused", "refused"]);
-});
+    await Bun.stdin.text();`;
+  const racers = Array.from({ length: 6 }, () => Bun.spawn(["bun", "-e", script], { stdin: "pipe", stdout: "pipe" }));
+  const firstLine = async (stdout: ReadableStream<Uint8Array>) => {
+    const reader = stdout.getReader();
+    let text = "";
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    return text.trim();
+  };
+  try {
+    const said = await Promise.all(racers.map((racer) => firstLine(racer.stdout)));
+    expect(said.sort()).toEqual(["got", "refused", "refused", "refused", "refused", "refused"]);
+  } finally {
+    for (const racer of racers) racer.stdin.end();
+    await Promise.all(racers.map((racer) => racer.exited));
+  }
+}, 15_000);

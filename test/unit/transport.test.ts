@@ -67,6 +67,7 @@ test("a failed probe is cached too: the second create does not probe again", asy
   expect(probes.length).toBe(2);
 });
 
+// Waits out PROBE_TIMEOUT_MS (3 s) for real: too close to bun's 5 s default on a loaded machine.
 test("a claude that never answers --version, even with its output held open, is given up on and remembered", async () => {
   using dir = tempDir();
   const bin = join(dir.path, "claude");
@@ -87,4 +88,4 @@ test("a claude that never answers --version, even with its output held open, is 
   } finally {
     if (existsSync(sleeper)) process.kill(Number(readFileSync(sleeper, "utf8")), "SIGKILL");
   }
-});
+}, 15_000);
