@@ -1,5 +1,6 @@
 import type { ServerWebSocket } from "bun";
 import type { LinkEvent, Transport } from "../core/live/live-state.ts";
+import { proofMatches, type AgentAuthFrame, type AgentChallengeFrame } from "../link/agent-proof.ts";
 import { encodeFrame, NdjsonDecoder } from "../link/ndjson.ts";
 import {
   errorResponse,
@@ -24,6 +25,8 @@ import type { LiveSessions } from "./live-sessions.ts";
 export interface AgentSocketData {
   session: string;
   transport: Transport;
+  /** A link that asked to be challenged (see link/agent-proof.ts): linked only once it answers. */
+  proving?: { challenge: AgentChallengeFrame; expected: string; timer?: ReturnType<typeof setTimeout> };
 }
 
 /** Frames only the bridge sends: process events, what it sent claude, delivery receipts. */
@@ -46,6 +49,8 @@ interface Connection {
 }
 
 const DELIVERY_TIMEOUT_MS = 10_000;
+/** A link gets this long to answer the hub's challenge. */
+const PROOF_TIMEOUT_MS = 10_000;
 
 export class AgentLinks {
   private readonly connections = new Map<string, Connection>();
@@ -66,6 +71,13 @@ export class AgentLinks {
   }
 
   open(socket: ServerWebSocket<AgentSocketData>): void {
+    const { proving } = socket.data;
+    if (proving) {
+      // Nothing about the session is said or counted until the link has proved itself.
+      socket.send(encodeFrame(proving.challenge));
+      proving.timer = setTimeout(() => socket.close(4401, "no proof of the agent secret"), PROOF_TIMEOUT_MS);
+      return;
+    }
     const { session, transport } = socket.data;
     // A newer connection for the same session replaces the old one (claude or the bridge reconnected).
     this.connections.get(session)?.socket.close(4000, "replaced by a newer connection");
@@ -92,6 +104,7 @@ export class AgentLinks {
   }
 
   message(socket: ServerWebSocket<AgentSocketData>, data: string | Buffer): void {
+    if (socket.data.proving) return this.checkProof(socket, typeof data === "string" ? data : new TextDecoder().decode(data));
     const connection = this.connections.get(socket.data.session);
     if (!connection || connection.socket !== socket) return;
     const at = now();
@@ -172,7 +185,26 @@ export class AgentLinks {
     events.push({ kind: "claude", at, data: message, uuid: typeof frame.uuid === "string" ? frame.uuid : null });
   }
 
+  /** The link's answer to the challenge, its first frame: right, it is linked; anything else ends it. */
+  private checkProof(socket: ServerWebSocket<AgentSocketData>, text: string): void {
+    const proving = socket.data.proving!;
+    clearTimeout(proving.timer);
+    let answer: Partial<AgentAuthFrame> | null = null;
+    try {
+      answer = JSON.parse(text) as Partial<AgentAuthFrame>;
+    } catch {
+      // Not even JSON: refused below.
+    }
+    if (answer?.type !== "csm_auth" || !proofMatches(answer.proof, proving.expected)) {
+      socket.close(4401, "agent proof refused");
+      return;
+    }
+    delete socket.data.proving;
+    this.open(socket);
+  }
+
   close(socket: ServerWebSocket<AgentSocketData>): void {
+    if (socket.data.proving) return clearTimeout(socket.data.proving.timer);
     const { session } = socket.data;
     if (this.connections.get(session)?.socket !== socket) return;
     this.connections.delete(session);

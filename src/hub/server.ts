@@ -13,6 +13,7 @@ import { errorResponse, httpError, json, MAX_BODY_BYTES, readCapped, readJson } 
 import { findRoute } from "./routes/index.ts";
 import { MAX_HOOK_BODY_BYTES } from "../link/hook-server.ts";
 import { bearer, secretsMatch } from "../shared/secrets.ts";
+import { AGENT_CHALLENGE_HEADER, agentProof, hubProof, isNonce, newNonce } from "../link/agent-proof.ts";
 import { TokenSource } from "./token-source.ts";
 import { startSyncTimer } from "./sync-timer.ts";
 import { processStartTime } from "../shared/process-alive.ts";
@@ -251,10 +252,35 @@ async function hookCall(ctx: Context, hub: Hub, request: Request, url: URL): Pro
 }
 
 function agentUpgrade(ctx: Context, request: Request, server: Server<AgentSocketData>, url: URL): Response | undefined {
-  const session = agentSession(ctx, request, url.pathname.slice("/ws/agent/".length));
-  if (!session) return agentRefused();
   const asked = url.searchParams.get("transport");
   const transport: Transport = asked === "bridge" || asked === "native" ? asked : "sdk-url";
+  const challenge = request.headers.get(AGENT_CHALLENGE_HEADER);
+  if (challenge !== null) return challengedUpgrade(ctx, request, server, url, transport, challenge);
+  const session = agentSession(ctx, request, url.pathname.slice("/ws/agent/".length));
+  if (!session) return agentRefused();
   if (server.upgrade(request, { data: { session, transport } })) return undefined;
+  throw httpError("NotWebSocket", "this endpoint takes a WebSocket upgrade");
+}
+
+/**
+ * A bridge or native supervisor, which sends a nonce instead of its secret (see
+ * link/agent-proof.ts). An unknown session is challenged like a known one, with a proof
+ * no secret can match: nothing to probe.
+ */
+function challengedUpgrade(ctx: Context, request: Request, server: Server<AgentSocketData>, url: URL, transport: Transport, challenge: string): Response | undefined {
+  let session: string | null;
+  try {
+    session = decodeURIComponent(url.pathname.slice("/ws/agent/".length));
+  } catch {
+    session = null;
+  }
+  if (!session || !isValidName(session) || !isNonce(challenge) || transport === "sdk-url") return agentRefused();
+  const secret = ctx.sessions().get(ctx.host.hostName, session)?.agentSecret ?? newNonce();
+  const hubNonce = newNonce();
+  const proving = {
+    challenge: { type: "csm_challenge" as const, nonce: hubNonce, proof: hubProof(secret, session, challenge) },
+    expected: agentProof(secret, session, hubNonce),
+  };
+  if (server.upgrade(request, { data: { session, transport, proving } })) return undefined;
   throw httpError("NotWebSocket", "this endpoint takes a WebSocket upgrade");
 }

@@ -1,3 +1,4 @@
+import { printable } from "../shared/printable.ts";
 import { encodeFrame, NdjsonDecoder } from "./ndjson.ts";
 import type { Palette } from "./render.ts";
 import type { ClaudeToCsm, CsmToClaude } from "./protocol.ts";
@@ -21,8 +22,22 @@ export interface AgentSocket {
   close(): void;
 }
 
+export interface AgentSocketHandlers {
+  open(): void;
+  message(text: string): void;
+  close(): void;
+  /** What answered could not prove it is the session's hub (see agent-proof.ts): nothing was sent to it. */
+  refused?(why: string): void;
+}
+
+/**
+ * What starting the hub found. `otherVersion`: a hub runs and answers, but it is another
+ * csm's (one running from before an upgrade), and the link keeps failing with it.
+ */
+export type HubStartOutcome = "running" | "stopped-on-purpose" | { otherVersion: string; ownVersion: string };
+
 export interface HubLinkDeps {
-  connect(url: string, secret: string, handlers: { open(): void; message(text: string): void; close(): void }): AgentSocket;
+  connect(url: string, secret: string, handlers: AgentSocketHandlers): AgentSocket;
   print(line: string): void;
   palette: Palette;
   sleep(ms: number): Promise<void>;
@@ -30,7 +45,7 @@ export interface HubLinkDeps {
    * Starts the hub when it is gone (see hub-client/hub-start.ts), or says it was stopped on
    * purpose and is left so. Absent: nothing starts one (tests of the bookkeeping).
    */
-  startHub?(): Promise<"running" | "stopped-on-purpose">;
+  startHub?(): Promise<HubStartOutcome>;
 }
 
 export interface HubLinkHandlers {
@@ -70,6 +85,7 @@ export function openHubLink(target: { agentUrl: string; secret: string; transpor
   let hubStarting = false;
   let hubStarts = 0;
   let nextHubStart = START_HUB_AFTER_CLOSES;
+  let saidRefused = false;
 
   const line = (pending: { local: number; frame: Record<string, unknown> }) => encodeFrame({ ...pending.frame, csm_seq: base! + pending.local });
   const emit = (frame: Record<string, unknown>) => {
@@ -92,6 +108,7 @@ export function openHubLink(target: { agentUrl: string; secret: string; transpor
         dropThrough(frame.lastSeq as number);
         ready = true;
         attempt = 0;
+        saidRefused = false;
         hubStarts = 0;
         nextHubStart = START_HUB_AFTER_CLOSES;
         for (const pending of unacked) socket?.send(line(pending));
@@ -122,7 +139,11 @@ export function openHubLink(target: { agentUrl: string; secret: string; transpor
       .startHub()
       .then(
         (outcome) => {
-          if (outcome === "stopped-on-purpose" && hubStarts === 1) deps.print(deps.palette.dim("the csm hub was stopped on purpose; the next csm command starts it again"));
+          if (hubStarts !== 1) return;
+          if (outcome === "stopped-on-purpose") deps.print(deps.palette.dim("the csm hub was stopped on purpose; the next csm command starts it again"));
+          else if (typeof outcome === "object") {
+            deps.print(deps.palette.warn(`the csm hub that runs is csm ${printable(outcome.otherVersion)}, this session's is csm ${outcome.ownVersion}, and they do not link: restart the hub (\`csm server stop\`, then any csm command)`));
+          }
         },
         (error: Error) => deps.print(deps.palette.warn(`could not start the csm hub: ${error.message} (trying again in about ${spacing * 2} s)`)),
       )
@@ -135,6 +156,12 @@ export function openHubLink(target: { agentUrl: string; secret: string; transpor
     socket = deps.connect(`${target.agentUrl}?transport=${target.transport}`, target.secret, {
       open: () => {},
       message: onHubText,
+      // Said once until the next hello: the link keeps trying every few seconds meanwhile.
+      refused: (why) => {
+        if (saidRefused) return;
+        saidRefused = true;
+        deps.print(deps.palette.warn(`not linking: ${why}; nothing was sent to it, and the link keeps trying`));
+      },
       close: () => {
         socket = null;
         ready = false;

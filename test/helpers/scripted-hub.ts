@@ -1,4 +1,4 @@
-import type { AgentSocket } from "../../src/link/hub-link.ts";
+import type { AgentSocket, AgentSocketHandlers } from "../../src/link/hub-link.ts";
 
 // The hub's end of the agent socket, scripted, for unit tests of the pane's end of the link
 // (the bridge, the native supervisor): every connection the link opens, what it sent on
@@ -6,7 +6,7 @@ import type { AgentSocket } from "../../src/link/hub-link.ts";
 
 export interface ScriptedConnection {
   sent: string[];
-  handlers: { open(): void; message(text: string): void; close(): void };
+  handlers: AgentSocketHandlers;
 }
 
 export function scriptedHub() {

@@ -3,7 +3,9 @@ import { loadSettings } from "../../config/load.ts";
 import { createContext } from "../../core/context.ts";
 import { stoppedOnPurpose } from "../../hub-client/hub-files.ts";
 import { ensureHub } from "../../hub-client/hub-start.ts";
-import type { AgentSocket } from "../../link/hub-link.ts";
+import { AGENT_CHALLENGE_HEADER, agentProof, hubProof, isNonce, newNonce, proofMatches, type AgentAuthFrame, type AgentChallengeFrame } from "../../link/agent-proof.ts";
+import type { AgentSocket, AgentSocketHandlers, HubStartOutcome } from "../../link/hub-link.ts";
+import { VERSION } from "../../shared/version.ts";
 import { LocalHost } from "../../host/local.ts";
 import { claudeConfigDir } from "../../config/claude-config-dir.ts";
 import { composeSettings, parseUserSettings, preToolUseHookSettings } from "../../link/hook-settings.ts";
@@ -74,25 +76,55 @@ async function writeSettings(spec: LaunchSpec, settings: Record<string, unknown>
   return () => files.remove(spec.hookSettingsFile).catch(() => undefined);
 }
 
-/** The pane's end of the agent socket, for link/hub-link.ts: the session's secret as its bearer. */
-export function connectAgentSocket(url: string, secret: string, handlers: { open(): void; message(text: string): void; close(): void }): AgentSocket {
-  const socket = new WebSocket(url, { headers: { authorization: `Bearer ${secret}` } } as unknown as string[]);
-  socket.onopen = () => handlers.open();
-  socket.onmessage = (event) => handlers.message(typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data as ArrayBuffer));
+/**
+ * The pane's end of the agent socket, for link/hub-link.ts. The secret never leaves this
+ * process: the hub must prove it holds it before any frame counts (see link/agent-proof.ts).
+ */
+export function connectAgentSocket(url: string, secret: string, handlers: AgentSocketHandlers): AgentSocket {
+  const session = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+  const nonce = newNonce();
+  const socket = new WebSocket(url, { headers: { [AGENT_CHALLENGE_HEADER]: nonce } } as unknown as string[]);
+  let proven = false;
+  socket.onmessage = (event) => {
+    const text = typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data as ArrayBuffer);
+    if (proven) return handlers.message(text);
+    const challenge = parseChallenge(text);
+    if (!challenge || !proofMatches(challenge.proof, hubProof(secret, session, nonce))) {
+      handlers.refused?.(`what answers on port ${new URL(url).port} did not prove it is the csm hub that holds session ${session}`);
+      socket.close(4401);
+      return;
+    }
+    proven = true;
+    const auth: AgentAuthFrame = { type: "csm_auth", proof: agentProof(secret, session, challenge.nonce) };
+    socket.send(`${JSON.stringify(auth)}\n`);
+    handlers.open();
+  };
   socket.onclose = () => handlers.close();
   socket.onerror = () => {};
   return { send: (text) => socket.send(text), close: () => socket.close(1000) };
+}
+
+/** The hub's challenge: its only frame until the link has answered it. */
+function parseChallenge(text: string): AgentChallengeFrame | null {
+  try {
+    const frame = JSON.parse(text) as Partial<AgentChallengeFrame>;
+    return frame.type === "csm_challenge" && isNonce(frame.nonce) && typeof frame.proof === "string" ? (frame as AgentChallengeFrame) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
  * A hub for a pane whose hub is gone: with the session's own environment (its state dir
  * and config) and on the port its agent URL names, so the link can relink to it.
  */
-export async function startHubFor(spec: LaunchSpec): Promise<"running" | "stopped-on-purpose"> {
+export async function startHubFor(spec: LaunchSpec): Promise<HubStartOutcome> {
   const ctx = await createContext(spec.env);
   try {
     if (await stoppedOnPurpose(ctx.settings.paths.stateDir)) return "stopped-on-purpose";
-    await ensureHub(ctx, { port: Number(new URL(spec.agentUrl).port) });
+    const hub = await ensureHub(ctx, { port: Number(new URL(spec.agentUrl).port) });
+    // The link failed and a hub answers: one from before an upgrade speaks an older link.
+    if (hub.info.version !== VERSION) return { otherVersion: String(hub.info.version), ownVersion: VERSION };
     return "running";
   } finally {
     ctx.close();
