@@ -13,6 +13,7 @@ import { errorResponse, httpError, json, MAX_BODY_BYTES, readCapped, readJson } 
 import { findRoute } from "./routes/index.ts";
 import { MAX_HOOK_BODY_BYTES } from "../link/hook-server.ts";
 import { bearer, secretsMatch } from "../shared/secrets.ts";
+import { forwardedAnswer } from "./forwarded-answer.ts";
 import { AGENT_CHALLENGE_HEADER, agentProof, hubProof, isNonce, newNonce } from "../link/agent-proof.ts";
 import { TokenSource } from "./token-source.ts";
 import { startSyncTimer } from "./sync-timer.ts";
@@ -217,12 +218,7 @@ async function forwardToHost(hub: Hub, host: string, name: string, routePath: st
   const passOn = ["last-event-id"].flatMap((h) => (request.headers.get(h) ? [[h, request.headers.get(h)!] as const] : []));
   const body = request.method === "GET" ? null : new TextDecoder().decode(await readCapped(request, MAX_BODY_BYTES));
   const answer = await client.forward(request.method, `/api/sessions/local/${encodeURIComponent(name)}${suffix}${url.search}`, body, Object.fromEntries(passOn));
-  const type = answer.headers.get("content-type") ?? "application/json";
-  if (!type.startsWith("application/json")) return new Response(answer.body, { status: answer.status, headers: { "content-type": type } });
-  // The remote hub calls its own machine `local`; here its session is on `host`.
-  const value = (await answer.json()) as unknown;
-  if (typeof value === "object" && value !== null && (value as { host?: unknown }).host === "local") (value as { host: string }).host = host;
-  return json(value, answer.status);
+  return forwardedAnswer(answer, host);
 }
 
 /** The session a `/ws/agent/NAME` or `/hooks/NAME/…` request is for, if its agent secret is right. */

@@ -88,6 +88,8 @@ export const ERROR_KINDS = {
   HubNotAnswering: unavailable,
   HubCannotListen: failed,
   RemoteCsmMissing: unavailable,
+  /** Another host's hub answered with something that is neither JSON nor an event stream. */
+  RemoteAnswerInvalid: { exit: 1, http: 502 },
   StoreDamaged: failed,
   ToolMissing: failed,
   SetupScriptFailed: failed,
