@@ -1,6 +1,6 @@
 import type { ServerWebSocket } from "bun";
 import type { LinkEvent, Transport } from "../core/live/live-state.ts";
-import { proofMatches, type AgentAuthFrame, type AgentChallengeFrame } from "../link/agent-proof.ts";
+import { proofMatches, type AgentAuthFrame, type AgentChallengeFrame, type LinkSeal } from "../link/agent-proof.ts";
 import { encodeFrame, NdjsonDecoder } from "../link/ndjson.ts";
 import {
   errorResponse,
@@ -26,7 +26,9 @@ export interface AgentSocketData {
   session: string;
   transport: Transport;
   /** A link that asked to be challenged (see link/agent-proof.ts): linked only once it answers. */
-  proving?: { challenge: AgentChallengeFrame; expected: string; timer?: ReturnType<typeof setTimeout> };
+  proving?: { challenge: AgentChallengeFrame; expected: string; seal: LinkSeal; timer?: ReturnType<typeof setTimeout> };
+  /** A proven link: every message either way is sealed. */
+  seal?: LinkSeal;
 }
 
 /** Frames only the bridge sends: process events, what it sent claude, delivery receipts. */
@@ -86,7 +88,7 @@ export class AgentLinks {
     this.live.setLinked(session, true);
     this.live.record(session, [{ kind: "link", at: now(), data: { event: "linked", transport } }]);
     if (transport !== "sdk-url") {
-      socket.send(encodeFrame({ type: "csm_hello", lastSeq: connection.lastSeq }));
+      write(socket, encodeFrame({ type: "csm_hello", lastSeq: connection.lastSeq }));
       return;
     }
     // sdk-url: the server speaks first; claude sends nothing until it gets a user message.
@@ -107,6 +109,12 @@ export class AgentLinks {
     if (socket.data.proving) return this.checkProof(socket, typeof data === "string" ? data : new TextDecoder().decode(data));
     const connection = this.connections.get(socket.data.session);
     if (!connection || connection.socket !== socket) return;
+    if (socket.data.seal) {
+      const text = socket.data.seal.open(typeof data === "string" ? data : new TextDecoder().decode(data));
+      // Not from the link that proved itself (see agent-proof.ts): nothing of it counts.
+      if (text === null) return socket.close(4401, "a message on the link was not sealed");
+      data = text;
+    }
     const at = now();
     const events: NewEvent[] = [];
     const unserved: string[] = [];
@@ -134,7 +142,7 @@ export class AgentLinks {
     // Only now, with the frames stored, do they count as received (and get acknowledged).
     if (highest !== undefined) {
       connection.lastSeq = highest;
-      socket.send(encodeFrame({ type: "csm_ack", seq: highest }));
+      write(socket, encodeFrame({ type: "csm_ack", seq: highest }));
     }
     // A request csm does not serve (hooks, MCP): answer so claude does not wait forever.
     for (const requestId of unserved) void this.send(socket.data.session, errorResponse(requestId, "csm does not handle this request")).catch(() => undefined);
@@ -199,6 +207,7 @@ export class AgentLinks {
       socket.close(4401, "agent proof refused");
       return;
     }
+    socket.data.seal = proving.seal;
     delete socket.data.proving;
     this.open(socket);
   }
@@ -226,7 +235,7 @@ export class AgentLinks {
       });
     }
     if (connection.socket.data.transport === "sdk-url") {
-      connection.socket.send(encodeFrame(message));
+      write(connection.socket, encodeFrame(message));
       this.live.record(session, [{ kind: "sent", at: now(), data: message }]);
       return;
     }
@@ -242,7 +251,7 @@ export class AgentLinks {
         else reject(new CsmError("Undeliverable", `${session}: ${refused}`, { data: { session } }));
       });
     });
-    connection.socket.send(encodeFrame({ ...message, csm_out: out }));
+    write(connection.socket, encodeFrame({ ...message, csm_out: out }));
     return delivered;
   }
 
@@ -260,3 +269,8 @@ export class AgentLinks {
 }
 
 const now = () => new Date().toISOString();
+
+/** A frame to the link: sealed when the link proved itself (bridges, native), as is otherwise (sdk-url claude, older bridges). */
+function write(socket: ServerWebSocket<AgentSocketData>, text: string): void {
+  socket.send(socket.data.seal ? socket.data.seal.seal(text) : text);
+}

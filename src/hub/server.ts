@@ -14,7 +14,7 @@ import { findRoute } from "./routes/index.ts";
 import { MAX_HOOK_BODY_BYTES } from "../link/hook-server.ts";
 import { bearer, secretsMatch } from "../shared/secrets.ts";
 import { forwardedAnswer } from "./forwarded-answer.ts";
-import { AGENT_CHALLENGE_HEADER, agentProof, hubProof, isNonce, newNonce } from "../link/agent-proof.ts";
+import { AGENT_CHALLENGE_HEADER, agentProof, hubProof, isNonce, linkSeal, newNonce } from "../link/agent-proof.ts";
 import { TokenSource } from "./token-source.ts";
 import { startSyncTimer } from "./sync-timer.ts";
 import { processStartTime } from "../shared/process-alive.ts";
@@ -276,6 +276,7 @@ function challengedUpgrade(ctx: Context, request: Request, server: Server<AgentS
   const proving = {
     challenge: { type: "csm_challenge" as const, nonce: hubNonce, proof: hubProof(secret, session, challenge) },
     expected: agentProof(secret, session, hubNonce),
+    seal: linkSeal(secret, session, challenge, hubNonce, "hub"),
   };
   if (server.upgrade(request, { data: { session, transport, proving } })) return undefined;
   throw httpError("NotWebSocket", "this endpoint takes a WebSocket upgrade");

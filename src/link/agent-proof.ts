@@ -59,3 +59,38 @@ export function agentProof(secret: string, session: string, hubNonce: string): s
 export function proofMatches(given: unknown, expected: string): boolean {
   return typeof given === "string" && secretsMatch(given, expected);
 }
+
+/**
+ * After the proofs, every message on the link is sealed with a key both sides derive from
+ * the secret and both nonces: a MAC over the side that sent it, its number and its text.
+ * The proofs alone would not do: something that held the link's connection open could
+ * relay them to the real hub and then read and write the link in the middle. A message
+ * that was changed, made up, replayed, dropped or reordered does not open, and the link
+ * ends there. Not encryption: this is the machine's loopback; what matters is who speaks.
+ */
+export interface LinkSeal {
+  /** The message as sent: its MAC, a space, the text. */
+  seal(text: string): string;
+  /** The text of a sealed message from the other side, or null when it does not open. */
+  open(message: string): string | null;
+}
+
+const MAC_LENGTH = 64;
+
+export function linkSeal(secret: string, session: string, agentNonce: string, hubNonce: string, side: "hub" | "agent"): LinkSeal {
+  const key = createHmac("sha256", secret).update(`csm-agent-link\0key\0${session}\0${agentNonce}\0${hubNonce}`).digest();
+  const other = side === "hub" ? "agent" : "hub";
+  let sent = 0;
+  let received = 0;
+  const macOf = (from: string, count: number, text: string) => createHmac("sha256", key).update(`${from}\0${count}\0`).update(text).digest("hex");
+  return {
+    seal: (text) => `${macOf(side, sent++, text)} ${text}`,
+    open(message) {
+      if (message.length < MAC_LENGTH + 1 || message[MAC_LENGTH] !== " ") return null;
+      const text = message.slice(MAC_LENGTH + 1);
+      if (!secretsMatch(message.slice(0, MAC_LENGTH), macOf(other, received, text))) return null;
+      received += 1;
+      return text;
+    },
+  };
+}

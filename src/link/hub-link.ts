@@ -160,7 +160,7 @@ export function openHubLink(target: { agentUrl: string; secret: string; transpor
       refused: (why) => {
         if (saidRefused) return;
         saidRefused = true;
-        deps.print(deps.palette.warn(`not linking: ${why}; nothing was sent to it, and the link keeps trying`));
+        deps.print(deps.palette.warn(`not linking: ${why} (the session's secret is never sent); the link keeps trying`));
       },
       close: () => {
         socket = null;

@@ -3,7 +3,7 @@ import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { textReply } from "../fixtures/fake-anthropic.ts";
 import { makeLiveSandbox, type LiveSandbox, type LiveSession } from "../helpers/live.ts";
-import { AGENT_CHALLENGE_HEADER, hubProof, newNonce } from "../../src/link/agent-proof.ts";
+import { AGENT_CHALLENGE_HEADER, agentProof, hubProof, newNonce } from "../../src/link/agent-proof.ts";
 
 // The hub's port is a fixed number: while the hub is down, another local user can listen
 // there. The bridge must never hand that process the session's secret, and nothing that
@@ -118,7 +118,8 @@ test("the hub proves the secret to a challenging link, and a wrong answer is clo
     } as unknown as string[]);
     const frames: Record<string, unknown>[] = [];
     const closed = new Promise<number>((resolve) => (socket.onclose = (event) => resolve(event.code)));
-    socket.onmessage = (event) => frames.push(JSON.parse(String(event.data)) as Record<string, unknown>);
+    // After the proofs the hub's messages are sealed: kept whole, under `sealed`.
+    socket.onmessage = (event) => frames.push(frames.length === 0 ? (JSON.parse(String(event.data)) as Record<string, unknown>) : { sealed: String(event.data) });
     await live.sb.waitFor(() => frames.length > 0, { what: `the hub's challenge for ${name}` });
     return { nonce, socket, frames, closed };
   };
@@ -139,6 +140,22 @@ test("the hub proves the secret to a challenging link, and a wrong answer is clo
   live.fake.reply(textReply("still here"));
   expect(await live.sb.csm(["send", "held", "still linked?"])).toMatchObject({ code: 0 });
   expect((await linkedIdle(live, "held", 2)).lastMessage).toBe("still here");
-  const events = await live.api<{ kind: string; data: { event?: string } }[]>("GET", "/api/sessions/held/events");
-  expect(events.body.filter((e) => e.kind === "link" && e.data.event === "linked")).toHaveLength(1);
+  const events = async () => (await live.api<{ kind: string; data: { event?: string; pid?: number } }[]>("GET", "/api/sessions/held/events")).body;
+  expect((await events()).filter((e) => e.kind === "link" && e.data.event === "linked")).toHaveLength(1);
+
+  // Something in the middle that relayed the right proofs, then adds a frame of its own:
+  // the frame is not sealed, so the hub ends that link and stores nothing of it.
+  const relayed = await challenge("held");
+  const hubNonce = relayed.frames[0]!.nonce as string;
+  relayed.socket.send(`${JSON.stringify({ type: "csm_auth", proof: agentProof(secret, "held", hubNonce) })}\n`);
+  await live.sb.waitFor(() => relayed.frames.length > 1, { what: "the hub's sealed hello" });
+  expect(String(relayed.frames[1]!.sealed)).toMatch(/^[0-9a-f]{64} \{"type":"csm_hello"/);
+  relayed.socket.send(`${JSON.stringify({ type: "csm_bridge", csm_seq: 1_000_000, event: { event: "claude_started", pid: 4242 } })}\n`);
+  expect(await relayed.closed).toBe(4401);
+  expect((await events()).filter((e) => e.data.pid === 4242)).toEqual([]);
+  // The bridge relinks (the proven relay had replaced its link) and goes on.
+  live.fake.reply(textReply("and again"));
+  await linkedIdle(live, "held", 2);
+  expect(await live.sb.csm(["send", "held", "once more"])).toMatchObject({ code: 0 });
+  expect((await linkedIdle(live, "held", 3)).lastMessage).toBe("and again");
 });

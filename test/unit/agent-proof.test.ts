@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { agentProof, hubProof, isNonce, newNonce, proofMatches } from "../../src/link/agent-proof.ts";
+import { agentProof, hubProof, isNonce, linkSeal, newNonce, proofMatches } from "../../src/link/agent-proof.ts";
 import { openHubLink } from "../../src/link/hub-link.ts";
 import { plain } from "../../src/link/render.ts";
 import { scriptedHub } from "../helpers/scripted-hub.ts";
@@ -42,11 +42,41 @@ test("a link told that what answered is not its hub says so once, until a hub sa
   };
   await refuse();
   await refuse();
-  expect(printed).toEqual(["not linking: what answers on port 1 did not prove it is the csm hub that holds session s; nothing was sent to it, and the link keeps trying"]);
+  expect(printed).toEqual(["not linking: what answers on port 1 did not prove it is the csm hub that holds session s (the session's secret is never sent); the link keeps trying"]);
   hub.hello(hub.sockets.length - 1, 0);
   hub.sockets.at(-1)!.handlers.close();
   await Bun.sleep(10);
   await refuse();
   expect(printed).toHaveLength(2);
   link.close();
+});
+
+test("sealed messages open only on the other side, in order, once, unchanged", () => {
+  const [agentNonce, hubNonce] = [newNonce(), newNonce()];
+  const hub = linkSeal(secret, "s", agentNonce, hubNonce, "hub");
+  const agent = linkSeal(secret, "s", agentNonce, hubNonce, "agent");
+  const first = hub.seal('{"type":"csm_hello","lastSeq":0}\n');
+  const second = hub.seal('{"type":"csm_ack","seq":1}\n');
+  expect(first).not.toContain(secret);
+  // Out of order, or the hub's own message fed back to it: neither opens.
+  expect(agent.open(second)).toBeNull();
+  expect(hub.open(first)).toBeNull();
+  expect(agent.open(first)).toBe('{"type":"csm_hello","lastSeq":0}\n');
+  // Replayed: its number is spent.
+  expect(agent.open(first)).toBeNull();
+  // Changed by one character.
+  expect(agent.open(second.replace('"seq":1', '"seq":9'))).toBeNull();
+  expect(agent.open(second)).toBe('{"type":"csm_ack","seq":1}\n');
+  // The other direction keeps its own count.
+  expect(hub.open(agent.seal("up"))).toBe("up");
+  // Another link's seal (other nonces, session or secret) opens nothing of this one.
+  for (const stranger of [
+    linkSeal(secret, "s", newNonce(), hubNonce, "hub"),
+    linkSeal(secret, "t", agentNonce, hubNonce, "hub"),
+    linkSeal("b".repeat(64), "s", agentNonce, hubNonce, "hub"),
+  ]) {
+    const fresh = linkSeal(secret, "s", agentNonce, hubNonce, "agent");
+    expect(fresh.open(stranger.seal("x"))).toBeNull();
+  }
+  for (const junk of ["", "x", `${"0".repeat(64)} x`, `${"0".repeat(64)}x`, "{}"]) expect(linkSeal(secret, "s", agentNonce, hubNonce, "agent").open(junk)).toBeNull();
 });

@@ -3,7 +3,7 @@ import { loadSettings } from "../../config/load.ts";
 import { createContext } from "../../core/context.ts";
 import { stoppedOnPurpose } from "../../hub-client/hub-files.ts";
 import { ensureHub } from "../../hub-client/hub-start.ts";
-import { AGENT_CHALLENGE_HEADER, agentProof, hubProof, isNonce, newNonce, proofMatches, type AgentAuthFrame, type AgentChallengeFrame } from "../../link/agent-proof.ts";
+import { AGENT_CHALLENGE_HEADER, agentProof, hubProof, isNonce, linkSeal, newNonce, proofMatches, type AgentAuthFrame, type AgentChallengeFrame, type LinkSeal } from "../../link/agent-proof.ts";
 import type { AgentSocket, AgentSocketHandlers, HubStartOutcome } from "../../link/hub-link.ts";
 import { VERSION } from "../../shared/version.ts";
 import { LocalHost } from "../../host/local.ts";
@@ -76,32 +76,52 @@ async function writeSettings(spec: LaunchSpec, settings: Record<string, unknown>
   return () => files.remove(spec.hookSettingsFile).catch(() => undefined);
 }
 
+/** How long the hub has to prove itself once the socket is open; what holds the link silently is dropped. */
+const CHALLENGE_TIMEOUT_MS = 5_000;
+
 /**
  * The pane's end of the agent socket, for link/hub-link.ts. The secret never leaves this
- * process: the hub must prove it holds it before any frame counts (see link/agent-proof.ts).
+ * process: the hub must prove it holds it before any frame counts, and after that every
+ * message either way is sealed (see link/agent-proof.ts).
  */
 export function connectAgentSocket(url: string, secret: string, handlers: AgentSocketHandlers): AgentSocket {
-  const session = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+  const { port, pathname } = new URL(url);
+  const session = decodeURIComponent(pathname.split("/").pop() ?? "");
   const nonce = newNonce();
   const socket = new WebSocket(url, { headers: { [AGENT_CHALLENGE_HEADER]: nonce } } as unknown as string[]);
-  let proven = false;
+  let seal: LinkSeal | null = null;
+  const refuse = (why: string) => {
+    handlers.refused?.(why);
+    socket.close(4401);
+  };
+  const silence = setTimeout(() => refuse(`what answers on port ${port} did not prove within ${CHALLENGE_TIMEOUT_MS / 1000} s that it is the csm hub that holds session ${session}`), CHALLENGE_TIMEOUT_MS);
   socket.onmessage = (event) => {
     const text = typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data as ArrayBuffer);
-    if (proven) return handlers.message(text);
+    if (seal) {
+      const opened = seal.open(text);
+      if (opened === null) return refuse(`a message on the link to port ${port} was not sealed by the csm hub of session ${session}`);
+      return handlers.message(opened);
+    }
+    clearTimeout(silence);
     const challenge = parseChallenge(text);
     if (!challenge || !proofMatches(challenge.proof, hubProof(secret, session, nonce))) {
-      handlers.refused?.(`what answers on port ${new URL(url).port} did not prove it is the csm hub that holds session ${session}`);
-      socket.close(4401);
-      return;
+      return refuse(`what answers on port ${port} did not prove it is the csm hub that holds session ${session}`);
     }
-    proven = true;
+    seal = linkSeal(secret, session, nonce, challenge.nonce, "agent");
     const auth: AgentAuthFrame = { type: "csm_auth", proof: agentProof(secret, session, challenge.nonce) };
     socket.send(`${JSON.stringify(auth)}\n`);
     handlers.open();
   };
-  socket.onclose = () => handlers.close();
+  socket.onclose = () => {
+    clearTimeout(silence);
+    handlers.close();
+  };
   socket.onerror = () => {};
-  return { send: (text) => socket.send(text), close: () => socket.close(1000) };
+  return {
+    // Nothing leaves before the hub has proved itself (hub-link sends only after its hello).
+    send: (text) => void (seal && socket.send(seal.seal(text))),
+    close: () => socket.close(1000),
+  };
 }
 
 /** The hub's challenge: its only frame until the link has answered it. */
