@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { loadSettings } from "../../config/load.ts";
 import { createContext } from "../../core/context.ts";
-import { stoppedOnPurpose } from "../../hub-client/hub-files.ts";
+import { hubInfoPath, stoppedOnPurpose, type HubInfo } from "../../hub-client/hub-files.ts";
+import { csmPaths } from "../../config/paths.ts";
+import { processAlive, processRuns } from "../../shared/process-alive.ts";
 import { ensureHub } from "../../hub-client/hub-start.ts";
 import { AGENT_CHALLENGE_HEADER, agentProof, hubProof, isNonce, linkSeal, newNonce, proofMatches, type AgentAuthFrame, type AgentChallengeFrame, type LinkSeal } from "../../link/agent-proof.ts";
-import type { AgentSocket, AgentSocketHandlers, HubStartOutcome } from "../../link/hub-link.ts";
+import type { AgentSocket, AgentSocketHandlers, HubLinkDeps, HubStartOutcome } from "../../link/hub-link.ts";
 import { VERSION } from "../../shared/version.ts";
 import { LocalHost } from "../../host/local.ts";
 import { claudeConfigDir } from "../../config/claude-config-dir.ts";
@@ -74,6 +76,31 @@ async function writeSettings(spec: LaunchSpec, settings: Record<string, unknown>
   await files.mkdirp(spec.hookSettingsFile.slice(0, spec.hookSettingsFile.lastIndexOf("/")), 0o700);
   await files.writeAtomic(spec.hookSettingsFile, JSON.stringify(settings), 0o600);
   return () => files.remove(spec.hookSettingsFile).catch(() => undefined);
+}
+
+/**
+ * The link's `connect` for a session: to the port its hub listens on now. hub.json says so
+ * while that hub runs; the spec's port otherwise. The two differ after a hub with tls
+ * restarts (its loopback listener takes whatever port is free) or after the configured
+ * port changed: a link that kept dialing the spec's port would never relink.
+ */
+export function agentSocketFor(spec: LaunchSpec): HubLinkDeps["connect"] {
+  const hubJson = hubInfoPath(csmPaths(spec.env).stateDir);
+  return (url, secret, handlers) => connectAgentSocket(withHubPort(url, hubJson), secret, handlers);
+}
+
+function withHubPort(url: string, hubJson: string): string {
+  try {
+    const info = JSON.parse(readFileSync(hubJson, "utf8")) as HubInfo;
+    const runs = info.procStart ? processRuns(info.pid, info.procStart) : processAlive(info.pid);
+    if (!runs || !Number.isInteger(info.port) || info.port <= 0) return url;
+    const current = new URL(url);
+    current.port = String(info.port);
+    return current.toString();
+  } catch {
+    // No hub.json (no hub yet, or one starting): the spec's port.
+    return url;
+  }
 }
 
 /** How long the hub has to prove itself once the socket is open; what holds the link silently is dropped. */

@@ -10,7 +10,7 @@ import { BRIDGE_HOOK_SECRET_VARIABLE } from "../../link/hook-settings.ts";
 import { newSecret, type LaunchSpec } from "../../link/launch.ts";
 import { colours, plain } from "../../link/render.ts";
 import type { Output } from "../io.ts";
-import { connectAgentSocket, recordExit, startHubFor, takeLaunchSpec, writeHookSettings } from "./agent-spec.ts";
+import { agentSocketFor, recordExit, startHubFor, takeLaunchSpec, writeHookSettings } from "./agent-spec.ts";
 
 // What a bridge session's agent window runs: `csm bridge NAME`.
 export async function run(argv: string[], io: Output): Promise<number> {
@@ -27,7 +27,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const rules = new RuleSource(csmPaths(spec.env).configFile);
   const status = await runBridge(spec, {
     spawnClaude: (s) => host.spawnPiped(s.argv, { cwd: s.cwd, env: s.env }),
-    connect: connectAgentSocket,
+    connect: agentSocketFor(spec),
     print: (line) => {
       io.out(line);
       paneLog?.write(encoder.encode(`${line}\n`));

@@ -16,7 +16,7 @@ import { projectSlug } from "../../core/carry/path-map.ts";
 import { plain } from "../../link/render.ts";
 import { pasteableText } from "../../link/typed-text.ts";
 import type { Output } from "../io.ts";
-import { connectAgentSocket, recordExit, startHubFor, takeLaunchSpec, writeNativeSettings } from "./agent-spec.ts";
+import { agentSocketFor, recordExit, startHubFor, takeLaunchSpec, writeNativeSettings } from "./agent-spec.ts";
 
 // What a native session's agent window runs: `csm native NAME`, the supervisor of claude's
 // own screen (see link/native.ts). claude has the pane's terminal; this process prints
@@ -46,7 +46,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   try {
     status = await runNative(spec, {
       spawnClaude: (claudeArgv, env) => host.spawnAttached(claudeArgv, { cwd: spec.cwd, env }),
-      connect: connectAgentSocket,
+      connect: agentSocketFor(spec),
       // claude owns the screen: the link's own lines are never drawn over it (its state reaches the hub).
       print: () => {},
       palette: plain,
