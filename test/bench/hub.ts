@@ -6,8 +6,11 @@ import { SessionStore } from "../../src/store/sessions.ts";
 import { makeSandbox, CSM_ENTRY, type Sandbox } from "../helpers/sandbox.ts";
 import { formatTable, ms, percentile } from "./measure.ts";
 import type { BenchSection } from "./section.ts";
+import { connectAgentSocket } from "../../src/cli/commands/agent-spec.ts";
+import type { AgentSocket } from "../../src/link/hub-link.ts";
 
-// The hub under load from simulated agent sockets (bridge framing: csm_seq, hello, acks),
+// The hub under load from simulated agent sockets (as bridges link: proofs, sealed messages,
+// csm_seq, hello, acks),
 // and the latency of a permission request from the agent socket to a client's event.
 
 const AGENTS = 50;
@@ -50,27 +53,34 @@ function cpuSeconds(pid: number): number {
 }
 
 export interface Agent {
-  socket: WebSocket;
+  socket: AgentSocket;
   seq: number;
   ready: Promise<void>;
   acked: number;
+  /** Called with each message from the hub, opened, after the agent's own bookkeeping. */
+  listeners: ((text: string) => void)[];
 }
 
+/** An agent socket as a bridge opens one: the challenge, the proofs, then sealed messages. */
 export function connectAgent(port: number, name: string, secret: string): Agent {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws/agent/${name}?transport=bridge`, { headers: { authorization: `Bearer ${secret}` } } as unknown as string[]);
-  const agent: Agent = { socket, seq: 0, acked: 0, ready: Promise.resolve() };
+  const agent = { seq: 0, acked: 0, listeners: [] as Agent["listeners"] } as Agent;
   agent.ready = new Promise((resolve, reject) => {
-    socket.onmessage = (event) => {
-      for (const line of String(event.data).split("\n")) {
-        if (!line) continue;
-        const frame = JSON.parse(line) as { type: string; lastSeq?: number; seq?: number };
-        if (frame.type === "csm_hello") {
-          agent.seq = frame.lastSeq!;
-          resolve();
-        } else if (frame.type === "csm_ack") agent.acked = frame.seq!;
-      }
-    };
-    socket.onerror = () => reject(new Error(`agent ${name} could not connect`));
+    agent.socket = connectAgentSocket(`ws://127.0.0.1:${port}/ws/agent/${name}?transport=bridge`, secret, {
+      open() {},
+      message(text) {
+        for (const line of text.split("\n")) {
+          if (!line) continue;
+          const frame = JSON.parse(line) as { type: string; lastSeq?: number; seq?: number };
+          if (frame.type === "csm_hello") {
+            agent.seq = frame.lastSeq!;
+            resolve();
+          } else if (frame.type === "csm_ack") agent.acked = frame.seq!;
+        }
+        for (const listener of agent.listeners) listener(text);
+      },
+      close: () => reject(new Error(`agent ${name}'s socket closed`)),
+      refused: (why) => reject(new Error(`agent ${name}: ${why}`)),
+    });
   });
   return agent;
 }

@@ -39,9 +39,8 @@ async function decisionLatency(): Promise<string> {
     const agent = connectAgent(hub.port, "agent-0", hub.secrets[0]!);
     await agent.ready;
     const answered = new Map<string, () => void>();
-    const previous = agent.socket.onmessage!;
-    agent.socket.onmessage = (event) => {
-      for (const line of String(event.data).split("\n")) {
+    agent.listeners.push((text) => {
+      for (const line of text.split("\n")) {
         if (!line.includes('"control_response"')) continue;
         const frame = JSON.parse(line) as { csm_out?: string; response: { request_id: string } };
         answered.get(frame.response.request_id)?.();
@@ -49,8 +48,7 @@ async function decisionLatency(): Promise<string> {
         agent.seq += 1;
         agent.socket.send(`${JSON.stringify({ type: "csm_sent", message: frame, out: frame.csm_out, csm_seq: agent.seq })}\n`);
       }
-      previous.call(agent.socket, event);
-    };
+    });
     const samples: number[] = [];
     for (let i = 0; i < REQUESTS; i++) {
       const requestId = `r-${i}`;
