@@ -158,6 +158,15 @@ export class LocalHost implements Runner {
         throw error;
       }
     },
+    async makeDirectoryExclusive(path) {
+      try {
+        await (await fs()).mkdir(path);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+        throw error;
+      }
+    },
     async copy(from, to) {
       const { copyFile, mkdir } = await fs();
       await mkdir(dirname(to), { recursive: true });
@@ -177,7 +186,7 @@ export class LocalHost implements Runner {
           const stats = lstatSync(path, { bigint: true, throwIfNoEntry: false });
           if (!stats) return null;
           const kind = stats.isFile() ? "file" : stats.isDirectory() ? "directory" : stats.isSymbolicLink() ? "symlink" : "other";
-          return { key: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`, kind, changedMs: Number(stats.ctimeNs / 1_000_000n) };
+          return { key: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`, kind, changedMs: Number(stats.ctimeNs / 1_000_000n), modifiedMs: Number(stats.mtimeNs / 1_000_000n) };
         } catch {
           // A parent that is now a file (ENOTDIR), or no permission: nothing to trust.
           return null;

@@ -52,6 +52,8 @@ export interface HostFiles {
   read(path: string): Promise<string | null>;
   /** Creates the file only if it does not exist (O_EXCL); false when it already does. */
   createExclusive(path: string, content: string): Promise<boolean>;
+  /** Makes one directory (its parent must exist); false when something is already there. A lock others take by mkdir. */
+  makeDirectoryExclusive(path: string): Promise<boolean>;
   copy(from: string, to: string): Promise<void>;
   remove(path: string): Promise<void>;
   realpath(path: string): Promise<string | null>;
@@ -69,6 +71,8 @@ export interface FileStamp {
   kind: "file" | "directory" | "symlink" | "other";
   /** The change time (ctime): no tool sets it back, so what changed since is seen. */
   changedMs: number;
+  /** The modification time (mtime): what lock libraries renew to say a lock is still held. */
+  modifiedMs: number;
 }
 
 /** Thrown when argv[0] cannot be started at all (not found, not executable). */

@@ -59,6 +59,10 @@ export function remoteFiles(hostName: string, run: Run): HostFiles {
       );
       return result.code === 0;
     },
+    async makeDirectoryExclusive(path) {
+      const result = await script(`making directory ${path}`, `mkdir -- "$1" 2>/dev/null && exit 0; [ -e "$1" ] && exit ${NO}; echo "cannot make $1" >&2; exit 1`, [path]);
+      return result.code === 0;
+    },
     async copy(from, to) {
       await script(`copying ${from} to ${to}`, `mkdir -p -- "$3" && exec cp -- "$1" "$2"`, [from, to, dirname(to)]);
     },

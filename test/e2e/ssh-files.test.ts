@@ -35,6 +35,13 @@ test("files: create, read, write atomically, copy, resolve and remove", async ()
   expect(await files.read(lock)).toBe("mine");
   expect((await stat(lock)).mode & 0o777).toBe(0o600);
 
+  // A lock taken by mkdir (claude's own config lock): once; a missing parent is an error.
+  const lockDir = join(base, "locks", "b.lock");
+  expect(await files.makeDirectoryExclusive(lockDir)).toBe(true);
+  expect(await files.makeDirectoryExclusive(lockDir)).toBe(false);
+  expect((await stat(lockDir)).isDirectory()).toBe(true);
+  await expect(files.makeDirectoryExclusive(join(base, "nowhere", "c.lock"))).rejects.toThrow(/making directory .* on box failed/);
+
   await files.mkdirp(join(base, "private", "dir"), 0o700);
   expect((await stat(join(base, "private", "dir"))).mode & 0o777).toBe(0o700);
   const copy = join(base, "copied", "state.json");

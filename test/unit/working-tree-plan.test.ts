@@ -5,7 +5,7 @@ import { parseWorkingTreeStatus, planWorkingTree as planWith, RACY_MS, UNTRACKED
 // When the uncommitted half of a session's diff, as counted last time, still holds.
 
 const COUNTED_AT = 1_000_000;
-const old = (key: string, kind: FileStamp["kind"] = "file"): FileStamp => ({ key, kind, changedMs: COUNTED_AT - RACY_MS - 1 });
+const old = (key: string, kind: FileStamp["kind"] = "file"): FileStamp => ({ key, kind, changedMs: COUNTED_AT - RACY_MS - 1, modifiedMs: COUNTED_AT - RACY_MS - 1 });
 const settings: Record<string, string | null> = { "/repo/.git/config": "c1", "/home/u/.gitconfig": null, "GIT_* variables": "[]" };
 const last: CountedTree = {
   head: "h1",
@@ -47,9 +47,9 @@ test("a modified file written again, newly modified or back to HEAD: only those 
 });
 
 test("a file stamped within the racy margin of the last count is never trusted", () => {
-  const racy: FileStamp = { key: "a1", kind: "file", changedMs: COUNTED_AT - RACY_MS + 1 };
+  const racy: FileStamp = { key: "a1", kind: "file", changedMs: COUNTED_AT - RACY_MS + 1, modifiedMs: COUNTED_AT - RACY_MS + 1 };
   expect(planWorkingTree(last, "h1", sameStatus, { ...sameStamps, "a.txt": racy })).toEqual({ kind: "recount", paths: ["a.txt"] });
-  const later: FileStamp = { key: "a1", kind: "file", changedMs: COUNTED_AT + 5 };
+  const later: FileStamp = { key: "a1", kind: "file", changedMs: COUNTED_AT + 5, modifiedMs: COUNTED_AT + 5 };
   expect(planWorkingTree(last, "h1", sameStatus, { ...sameStamps, "a.txt": later })).toEqual({ kind: "recount", paths: ["a.txt"] });
 });
 
