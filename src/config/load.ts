@@ -24,7 +24,13 @@ export async function readConfig(path: string): Promise<CsmConfig> {
   try {
     text = await Bun.file(path).text();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return validateConfig({}, path);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      // A symlink that leads nowhere (a dotfiles checkout not there yet) is not "no config":
+      // read as one, its deny rules would be off without a word.
+      const { lstatSync, readlinkSync } = require("node:fs") as typeof import("node:fs");
+      if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) throw danglingConfigError(path, readlinkSync(path));
+      return validateConfig({}, path);
+    }
     throw configError(path, "(file)", `cannot be read: ${(error as Error).message}`);
   }
   let raw: unknown;
@@ -35,6 +41,10 @@ export async function readConfig(path: string): Promise<CsmConfig> {
   }
   return validateConfig(raw, path);
 }
+
+/** The config is a symlink to nothing: refused by readers and writers alike, never replaced. */
+export const danglingConfigError = (path: string, target: string | null) =>
+  configError(path, "(file)", `is a symlink to ${target === null ? "a file" : JSON.stringify(target)}, which does not exist`);
 
 export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
   const paths = csmPaths(env);

@@ -35,7 +35,7 @@ export const invalidNameError = (kind: string, value: string, why: string) =>
 
 export const configError = (path: string, field: string, problem: string) =>
   new CsmError("ConfigInvalid", `config ${path}: ${field}: ${problem} (fix the file; csm never rewrites it)`, {
-    data: { path, field },
+    data: { path, field, problem },
   });
 
 export const notFoundError = (what: string, name: string, hint: string) =>

@@ -81,24 +81,28 @@ async function add(settings: Settings, argv: string[], io: Output): Promise<numb
   );
   if (flags.tool === undefined || flags.action === undefined) throw usageError("rules add: --tool and --action are required");
   const rule: ToolRule = { tool: flags.tool, ...(flags.pattern !== undefined ? { pattern: flags.pattern } : {}), action: flags.action as RuleAction };
-  const at = flags.position === undefined ? usableRules(settings).length : number(flags.position, "--position");
-  await write(settings, (rules) => insertRule(rules, rule, at));
+  const asked = flags.position === undefined ? null : number(flags.position, "--position");
+  // Positions come from the rules as they are under the lock: another writer may have
+  // changed them since this command started, and the first matching rule wins.
+  let at = 0;
+  await write(settings, (rules) => insertRule(rules, rule, (at = asked ?? rules.length)));
   io.out(`added ${showRule(rule, at)}`);
   return 0;
 }
 
 async function change(settings: Settings, what: "remove" | "move", argv: string[], io: Output): Promise<number> {
   const { positionals } = parseFlags(`rules ${what}`, argv, {}, { min: what === "remove" ? 1 : 2, max: what === "remove" ? 1 : 2 });
-  const current = usableRules(settings);
   const from = number(positionals[0], "N");
+  // What is said is the rule the edit took, under the lock: not one read before it.
+  let taken: ToolRule | undefined;
   if (what === "remove") {
-    await write(settings, (rules) => removeRule(rules, from));
-    io.out(`removed ${showRule(current[from]!, from)}`);
+    await write(settings, (rules) => ((taken = rules[from]), removeRule(rules, from)));
+    io.out(`removed ${showRule(taken!, from)}`);
     return 0;
   }
   const to = number(positionals[1], "M");
-  await write(settings, (rules) => moveRule(rules, from, to));
-  io.out(`moved ${showRule(current[from]!, to)}`);
+  await write(settings, (rules) => ((taken = rules[from]), moveRule(rules, from, to)));
+  io.out(`moved ${showRule(taken!, to)}`);
   return 0;
 }
 

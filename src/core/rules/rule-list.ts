@@ -1,6 +1,6 @@
 import type { ToolRule } from "../../config/schema.ts";
 import { usageError } from "../../shared/errors.ts";
-import { validateRules } from "./validate.ts";
+import { checkNewRule } from "./validate.ts";
 
 // Edits of the ordered rule list, shared by `csm rules` and the API. Positions are the
 // indexes of `toolApprovalRules[N]`, from 0, as every decision's reason names them.
@@ -11,7 +11,7 @@ function checkIndex(value: number, what: string, max: number): number {
 }
 
 export function insertRule(rules: readonly ToolRule[], rule: ToolRule, position = rules.length): ToolRule[] {
-  validateRules([rule], "the new rule");
+  checkNewRule(rule);
   const next = [...rules];
   next.splice(checkIndex(position, "position", rules.length), 0, rule);
   return next;

@@ -37,6 +37,12 @@ export function validateRules(rules: unknown, source = "toolApprovalRules"): ass
   });
 }
 
+/** A rule someone is adding (not one read from the file): a bad one is bad input, the file untouched. */
+export function checkNewRule(rule: unknown): asserts rule is ToolRule {
+  const problem = ruleProblem(rule);
+  if (problem) throw new CsmError("BadField", `the new rule's ${problem.field ?? "shape"}: ${problem.message}`, { data: { field: problem.field } });
+}
+
 function ruleProblem(rule: unknown): { field: string | null; message: string } | null {
   if (typeof rule !== "object" || rule === null || Array.isArray(rule)) {
     return { field: null, message: "must be an object {tool, pattern?, action}" };
