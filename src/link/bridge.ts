@@ -6,6 +6,9 @@ import { encodeFrame, NdjsonDecoder } from "./ndjson.ts";
 import { isCanUseTool, isClaudeToCsm, userMessage, type ClaudeToCsm, type CsmToClaude } from "./protocol.ts";
 import { renderClaudeMessage, renderSent } from "./render.ts";
 
+/** How many answered or withdrawn tool requests the bridge remembers, to refuse a second answer. */
+const SETTLED_REMEMBERED = 1000;
+
 export type { AgentSocket } from "./hub-link.ts";
 
 // The stdio bridge: runs claude with stream-json on stdio and relays it to the hub's
@@ -39,10 +42,25 @@ export interface BridgeDeps extends HubLinkDeps {
 export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<number> {
   // request_id → claude's can_use_tool, until claude gets its answer or withdraws it.
   const openRequests = new Map<string, ClaudeToCsm>();
+  // Tool requests answered or withdrawn: a second answer from the hub (one that restarted
+  // before hearing of the first) must never reach claude, nor be logged as what it got.
+  const settled = new Set<string>();
+  const settle = (requestId: string) => {
+    openRequests.delete(requestId);
+    settled.add(requestId);
+    if (settled.size > SETTLED_REMEMBERED) settled.delete(settled.values().next().value!);
+  };
   let toClaude: (message: CsmToClaude, out?: string) => void = () => {};
   const link = openHubLink({ agentUrl: spec.agentUrl, secret: spec.secret, transport: "bridge" }, deps, {
     openRequests: () => [...openRequests.values()],
-    deliver: (message, out) => toClaude(message, out),
+    deliver: (message, out) => {
+      const answered = message.type === "control_response" ? message.response.request_id : null;
+      if (answered !== null && settled.has(answered)) {
+        emit({ type: "csm_undeliverable", out, reason: `claude no longer waits on request ${answered}: it was answered already, or withdrawn` });
+        return;
+      }
+      toClaude(message, out);
+    },
   });
   const emit = link.emit;
 
@@ -61,7 +79,7 @@ export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<num
 
   toClaude = (message: CsmToClaude, out?: string) => {
     claude.write(encodeFrame(message));
-    if (message.type === "control_response") openRequests.delete(message.response.request_id);
+    if (message.type === "control_response" && openRequests.has(message.response.request_id)) settle(message.response.request_id);
     for (const line of renderSent(message as never, deps.palette)) deps.print(line);
     emit({ type: "csm_sent", message, ...(out ? { out } : {}) });
   };
@@ -88,7 +106,7 @@ export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<num
         if (isClaudeToCsm(line.value)) {
           const message = line.value as ClaudeToCsm;
           if (isCanUseTool(message)) openRequests.set(message.request_id, message);
-          if (message.type === "control_cancel_request") openRequests.delete(message.request_id);
+          if (message.type === "control_cancel_request" && openRequests.has(message.request_id)) settle(message.request_id);
           for (const text of renderClaudeMessage(message, deps.palette)) deps.print(text);
         }
         emit(line.value as Record<string, unknown>);

@@ -171,3 +171,40 @@ test("after each hello the bridge reports the tool requests claude still waits o
   claude.finish(0);
   await done;
 });
+
+test("a second answer to a tool request (from a hub that restarted before hearing of the first), or one to a withdrawn request, never reaches claude", async () => {
+  const claude = fakeClaude();
+  const hub = fakeHub();
+  const done = runBridge({ ...spec, prompt: undefined }, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50, ...noHooks });
+  await tick();
+  hub.hello(0, 0);
+  const ask = (id: string) => ({ type: "control_request", request_id: id, request: { subtype: "can_use_tool", tool_name: "Bash", input: { command: `touch ${id}` } } });
+  const answer = (id: string, behavior: "allow" | "deny", out: string) =>
+    `${JSON.stringify({ type: "control_response", response: { subtype: "success", request_id: id, response: behavior === "allow" ? { behavior, updatedInput: {} } : { behavior, message: "no" } }, csm_out: out })}\n`;
+  claude.say(ask("r1"));
+  claude.say(ask("r2"));
+  await tick();
+  hub.sockets[0]!.handlers.message(answer("r1", "allow", "o1"));
+  hub.sockets[0]!.handlers.close();
+  await Bun.sleep(20);
+  hub.hello(1, 0);
+  // The new hub never heard of the allow: its deny gets a new delivery id.
+  hub.sockets[1]!.handlers.message(answer("r1", "deny", "o2"));
+  claude.say({ type: "control_cancel_request", request_id: "r2" });
+  await tick();
+  hub.sockets[1]!.handlers.message(answer("r2", "allow", "o3"));
+  // An answer to a request csm does not serve (not a tool request) still goes through.
+  hub.sockets[1]!.handlers.message(`${JSON.stringify({ type: "control_response", response: { subtype: "error", request_id: "hook-1", error: "csm does not handle this request" }, csm_out: "o4" })}\n`);
+  const answers = claude.written.map((line) => JSON.parse(line) as { response?: { request_id: string; response?: { behavior: string } } }).filter((m) => m.response);
+  expect(answers.map((m) => [m.response!.request_id, m.response!.response?.behavior ?? "error"])).toEqual([
+    ["r1", "allow"],
+    ["hook-1", "error"],
+  ]);
+  const refused = hub.frames(1).filter((f) => f.type === "csm_undeliverable");
+  expect(refused.map((f) => [f.out, f.reason])).toEqual([
+    ["o2", "claude no longer waits on request r1: it was answered already, or withdrawn"],
+    ["o3", "claude no longer waits on request r2: it was answered already, or withdrawn"],
+  ]);
+  claude.finish(0);
+  await done;
+});
