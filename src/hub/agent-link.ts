@@ -2,6 +2,7 @@ import type { ServerWebSocket } from "bun";
 import type { LinkEvent, Transport } from "../core/live/live-state.ts";
 import { proofMatches, type AgentAuthFrame, type AgentChallengeFrame, type LinkSeal } from "../link/agent-proof.ts";
 import { encodeFrame, NdjsonDecoder } from "../link/ndjson.ts";
+import { DECISION_FIELD } from "../link/protocol.ts";
 import {
   errorResponse,
   isCanUseTool,
@@ -162,10 +163,13 @@ export class AgentLinks {
       case "csm_bridge":
         events.push({ kind: "link", at, data: (frame as BridgeFrame & { type: "csm_bridge" }).event });
         return;
-      case "csm_sent":
-        events.push({ kind: "sent", at, data: (frame as BridgeFrame & { type: "csm_sent" }).message });
+      case "csm_sent": {
+        const { [DECISION_FIELD]: decision, ...message } = (frame as BridgeFrame & { type: "csm_sent" }).message as unknown as Record<string, unknown>;
+        events.push({ kind: "sent", at, data: message });
+        if (typeof decision === "object" && decision !== null) events.push({ kind: "decision", at, data: decision as Record<string, unknown> });
         this.settle((frame as { out?: string }).out);
         return;
+      }
       case "csm_delivered":
         this.settle((frame as { out?: string }).out);
         return;
@@ -226,8 +230,13 @@ export class AgentLinks {
    * Sends a message to claude. Over the bridge it resolves once the bridge has written it
    * to claude (the bridge's own csm_sent report is what gets stored); over sdk-url the hub
    * stores it itself when sent.
+   *
+   * `decision`: the log's record of who answered a tool request, stored with what claude
+   * got. It travels with the answer and comes back in the bridge's numbered report, so the
+   * hub that stores the report stores the decision, exactly once, even when the hub that
+   * sent it died before the report came.
    */
-  async send(session: string, message: CsmToClaude): Promise<void> {
+  async send(session: string, message: CsmToClaude, decision?: Record<string, unknown>): Promise<void> {
     const connection = this.connections.get(session);
     if (!connection) {
       throw new CsmError("NotLinked", `${session} is not linked to the hub right now (is claude running? try \`csm reconnect ${session}\`)`, {
@@ -236,7 +245,10 @@ export class AgentLinks {
     }
     if (connection.socket.data.transport === "sdk-url") {
       write(connection.socket, encodeFrame(message));
-      this.live.record(session, [{ kind: "sent", at: now(), data: message }]);
+      const at = now();
+      const stored: NewEvent[] = [{ kind: "sent", at, data: message }];
+      if (decision) stored.push({ kind: "decision", at, data: decision });
+      this.live.record(session, stored);
       return;
     }
     const out = crypto.randomUUID();
@@ -251,7 +263,7 @@ export class AgentLinks {
         else reject(new CsmError("Undeliverable", `${session}: ${refused}`, { data: { session } }));
       });
     });
-    write(connection.socket, encodeFrame({ ...message, csm_out: out }));
+    write(connection.socket, encodeFrame({ ...message, csm_out: out, ...(decision ? { [DECISION_FIELD]: decision } : {}) }));
     return delivered;
   }
 

@@ -198,19 +198,18 @@ export class Approvals {
       decision.message = `Denied by csm rule ${describeRule(decision.rule!, decision.ruleIndex!)}: ${decision.reason}`;
     }
     const message = decision.action === "allow" ? allowResponse(decision.requestId, input) : denyResponse(decision.requestId, decision.message!);
-    await this.deliver(session, decision.requestId, message);
-    this.record(session, { event: "decision", ...decision });
+    await this.deliver(session, decision.requestId, message, { event: "decision", ...decision });
   }
 
   /** Sends an answer once the session is linked; the request stays pending if it cannot be. */
-  private async deliver(session: string, requestId: string, message: ControlResponse): Promise<void> {
+  private async deliver(session: string, requestId: string, message: ControlResponse, decision: Record<string, unknown>): Promise<void> {
     const stillPending = () => this.live.state(session).pending.some((p) => p.requestId === requestId);
     const linked = await this.links.waitForLink(session, RELINK_TIMEOUT_MS, stillPending);
     // Looked at again once linked: the relink replays what the bridge did meanwhile, and an
     // answer a hub before this one sent may have settled the request.
     if (!stillPending()) throw httpError("NotPending", `${session}'s request ${requestId} was answered or withdrawn while csm waited for claude's link`, { session, requestId });
     if (!linked) throw httpError("NotLinked", `${session} is not linked to the hub (waited ${RELINK_TIMEOUT_MS / 1000} s); the request is still pending: answer it again once claude is linked`, { session, requestId });
-    await this.links.send(session, message);
+    await this.links.send(session, message, decision);
   }
 
   private record(session: string, data: Record<string, unknown>): void {

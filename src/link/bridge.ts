@@ -3,7 +3,7 @@ import type { PipedProcess } from "../host/runner.ts";
 import { openHubLink, type HubLinkDeps } from "./hub-link.ts";
 import type { LaunchSpec } from "./launch.ts";
 import { encodeFrame, NdjsonDecoder } from "./ndjson.ts";
-import { isCanUseTool, isClaudeToCsm, userMessage, type ClaudeToCsm, type CsmToClaude } from "./protocol.ts";
+import { DECISION_FIELD, isCanUseTool, isClaudeToCsm, userMessage, type ClaudeToCsm, type CsmToClaude } from "./protocol.ts";
 import { renderClaudeMessage, renderSent } from "./render.ts";
 
 /** How many answered or withdrawn tool requests the bridge remembers, to refuse a second answer. */
@@ -78,7 +78,9 @@ export async function runBridge(spec: LaunchSpec, deps: BridgeDeps): Promise<num
   emit({ type: "csm_bridge", event: { event: "claude_started", pid: claude.pid } });
 
   toClaude = (message: CsmToClaude, out?: string) => {
-    claude.write(encodeFrame(message));
+    // The decision is the log's, not claude's: it goes back to the hub in the report below.
+    const { [DECISION_FIELD]: _decision, ...forClaude } = message as CsmToClaude & { [DECISION_FIELD]?: unknown };
+    claude.write(encodeFrame(forClaude));
     if (message.type === "control_response" && openRequests.has(message.response.request_id)) settle(message.response.request_id);
     for (const line of renderSent(message as never, deps.palette)) deps.print(line);
     emit({ type: "csm_sent", message, ...(out ? { out } : {}) });

@@ -301,3 +301,10 @@ export const setPermissionModeRequest = (requestId: string, mode: PermissionMode
 
 export const setModelRequest = (requestId: string, model?: string) =>
   controlRequest(requestId, model === undefined ? { subtype: "set_model" } : { subtype: "set_model", model });
+
+/**
+ * On an answer from the hub: the decision it carries out, for the log. The bridge and the
+ * native supervisor never give it to claude, and send it back in their report of what
+ * claude got (see hub/agent-link.ts, send).
+ */
+export const DECISION_FIELD = "csm_decision";

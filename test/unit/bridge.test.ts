@@ -208,3 +208,22 @@ test("a second answer to a tool request (from a hub that restarted before hearin
   claude.finish(0);
   await done;
 });
+
+test("the decision an answer carries is never given to claude, and goes back to the hub in the report of what claude got", async () => {
+  const claude = fakeClaude();
+  const hub = fakeHub();
+  const done = runBridge({ ...spec, prompt: undefined }, { spawnClaude: () => claude.process, connect: hub.connect, print: () => {}, typed: null, palette: plain, sleep: (ms) => Bun.sleep(Math.min(ms, 5)), flushTimeoutMs: 50, ...noHooks });
+  await tick();
+  hub.hello(0, 0);
+  claude.say({ type: "control_request", request_id: "r1", request: { subtype: "can_use_tool", tool_name: "Bash", input: { command: "ls" } } });
+  await tick();
+  const decision = { event: "decision", requestId: "r1", action: "allow", by: "person" };
+  hub.sockets[0]!.handlers.message(`${JSON.stringify({ type: "control_response", response: { subtype: "success", request_id: "r1", response: { behavior: "allow", updatedInput: {} } }, csm_out: "o1", csm_decision: decision })}\n`);
+  expect(claude.written.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+    { type: "control_response", response: { subtype: "success", request_id: "r1", response: { behavior: "allow", updatedInput: {} } } },
+  ]);
+  const report = hub.frames(0).find((f) => f.type === "csm_sent")!;
+  expect(report).toMatchObject({ out: "o1", message: { type: "control_response", csm_decision: decision } });
+  claude.finish(0);
+  await done;
+});
