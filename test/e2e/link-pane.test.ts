@@ -59,15 +59,19 @@ test("no process of a session carries its secret or the API key in its argv", as
   expect(seen).toBeGreaterThan(0);
 });
 
-// Not linked: a live bridge that cannot reach the hub (the hub came back on another
-// port) still reads its pane, so `csm send` types the text there as one line; an sdk-url
-// claude reads only its socket, so typing would reach no one and send says so.
+// Not linked: a live bridge the hub does not link (here its secret no longer matches, as
+// with a hub of another csm) still reads its pane, so `csm send` types the text there as
+// one line; an sdk-url claude that cannot reach the hub (it came back on another port)
+// reads only its socket, so typing would reach no one and send says so.
 test("send types into a live bridge's pane when it is not linked, and refuses where no one would read it", async () => {
   await using sb = await makeSandbox();
   const repo = await sb.makeRepo("app");
   await createSession(sb, "adrift", repo);
   await createSession(sb, "old", repo, ["--transport", "sdk-url"]);
   expect(await sb.csm(["server", "stop"])).toMatchObject({ code: 0 });
+  const db = new Database(join(sb.paths.stateHome, "csm", "csm.sqlite"));
+  db.query("UPDATE sessions SET agent_secret = ? WHERE name = 'adrift'").run("f".repeat(64));
+  db.close();
   const otherPort = freePort();
   const hub = Bun.spawn(["bun", CSM_ENTRY, "server", "--port", String(otherPort)], { env: sb.env, stdout: "pipe", stderr: "inherit" });
   try {
