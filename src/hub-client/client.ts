@@ -29,7 +29,12 @@ export class HubClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      throw new CsmError("HubUnreachable", `cannot reach the csm hub on port ${this.info.port}: ${(error as Error).message} (see \`csm server status\`)`);
+      const { message, code } = error as Error & { code?: string };
+      // Connected, asked, then lost: a change the hub made before it went is not undone.
+      if (method !== "GET" && code !== "ConnectionRefused" && code !== "ECONNREFUSED") {
+        throw new CsmError("HubUnreachable", `the csm hub on port ${this.info.port} went away before it answered (${message}): what was asked may have been done; look (\`csm list\`, \`csm logs\`) before asking again`);
+      }
+      throw new CsmError("HubUnreachable", `cannot reach the csm hub on port ${this.info.port}: ${message} (see \`csm server status\`)`);
     }
     const payload = (await response.json().catch(() => null)) as { error?: { name: string; message: string; data?: Record<string, unknown> } } | null;
     if (!response.ok) {
