@@ -38,29 +38,27 @@ test("a config with a byte-order mark is changed like any other, and keeps its m
 test("rules add, remove and move act on the rules as they are under the lock, and say what they did", async () => {
   await using sb = await makeSandbox();
   await sb.writeConfig({ toolApprovalRules: [{ tool: "Bash", pattern: "rm *", action: "deny" }, { tool: "Bash", pattern: "git *", action: "allow" }] });
-  // Held by a live process (this test): the commands wait for it.
+  // The lock held by a live process (this test): the command waits for it, and meanwhile
+  // another writer changes the rules.
   const lock = join(sb.paths.stateHome, "csm", "locks", "config.lock");
   mkdirSync(join(sb.paths.stateHome, "csm", "locks"), { recursive: true });
-  writeFileSync(lock, String(process.pid));
-  const removing = sb.csm(["rules", "remove", "0"]);
-  await Bun.sleep(400);
-  // Meanwhile another writer put a rule in front (as the always-deny key does).
-  const config = JSON.parse(readFileSync(sb.paths.configFile, "utf8")) as { toolApprovalRules: object[] };
-  config.toolApprovalRules.unshift({ tool: "Bash", pattern: "sudo *", action: "deny" });
-  writeFileSync(sb.paths.configFile, JSON.stringify(config, null, 2));
-  rmSync(lock);
-  const removed = await removing;
+  const whileWaiting = async (args: string[], change: (rules: object[]) => void) => {
+    writeFileSync(lock, String(process.pid));
+    const running = sb.csm(["rules", ...args]);
+    await Bun.sleep(400);
+    const config = JSON.parse(readFileSync(sb.paths.configFile, "utf8")) as { toolApprovalRules: object[] };
+    change(config.toolApprovalRules);
+    writeFileSync(sb.paths.configFile, JSON.stringify(config, null, 2));
+    rmSync(lock);
+    return running;
+  };
+  // A rule put in front, as the always-deny key does.
+  const removed = await whileWaiting(["remove", "0"], (rules) => rules.unshift({ tool: "Bash", pattern: "sudo *", action: "deny" }));
   expect(removed).toMatchObject({ code: 0 });
   expect(removed.stdout).toContain('"sudo *"');
   expect(rulesOf(sb.paths.configFile).map((r) => r.pattern)).toEqual(["rm *", "git *"]);
 
-  writeFileSync(lock, String(process.pid));
-  const adding = sb.csm(["rules", "add", "--tool", "Bash", "--pattern", "curl *", "--action", "deny"]);
-  await Bun.sleep(400);
-  const grown = JSON.parse(readFileSync(sb.paths.configFile, "utf8")) as { toolApprovalRules: object[] };
-  grown.toolApprovalRules.push({ tool: "Bash", pattern: "npm *", action: "allow" });
-  writeFileSync(sb.paths.configFile, JSON.stringify(grown, null, 2));
-  rmSync(lock);
+  const adding = whileWaiting(["add", "--tool", "Bash", "--pattern", "curl *", "--action", "deny"], (rules) => rules.push({ tool: "Bash", pattern: "npm *", action: "allow" }));
   const added = await adding;
   expect(added).toMatchObject({ code: 0 });
   // Appended to the rules as they were when it wrote: last, and said so.

@@ -218,19 +218,25 @@ export async function stopHubOf(stateHome: string): Promise<void> {
   await waitFor(() => hubPids.every((pid) => !isAlive(pid)), { timeoutMs: 3_000, what: "the hub to exit" }).catch(() => undefined);
 }
 
+/** The pids /proc lists that `where` accepts; none where there is no /proc. */
+function processesWhere(where: (pid: number) => boolean): number[] {
+  try {
+    return readdirSync("/proc")
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number)
+      .filter(where);
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Hubs this sandbox's bridges started and that had not yet taken the lock when the
  * sandbox was torn down: `csm server --port <the sandbox's port>` running in the
  * sandbox's directory. Linux only (/proc); elsewhere stopHubOf has to do.
  */
 function strayHubs(root: string, port: string): number[] {
-  let pids: string[];
-  try {
-    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-  } catch {
-    return [];
-  }
-  return pids.map(Number).filter((pid) => {
+  return processesWhere((pid) => {
     try {
       const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
       const at = argv.indexOf("server");
@@ -248,13 +254,7 @@ function strayHubs(root: string, port: string): number[] {
  * such as a claude that detached from its pane. Linux only (/proc).
  */
 function sandboxProcesses(root: string): number[] {
-  let pids: string[];
-  try {
-    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-  } catch {
-    return [];
-  }
-  return pids.map(Number).filter((pid) => {
+  return processesWhere((pid) => {
     if (pid === process.pid) return false;
     try {
       const inside = readlinkSync(`/proc/${pid}/cwd`).startsWith(`${root}/`) || readFileSync(`/proc/${pid}/environ`, "utf8").includes(`=${root}/`);
