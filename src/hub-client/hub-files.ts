@@ -21,6 +21,8 @@ export interface HubInfo {
   procStart?: string | null;
   /** The claude config dir whose conversations this hub indexes. */
   claudeConfigDir?: string;
+  /** The agent link it speaks (link/agent-proof.ts, AGENT_LINK_VERSION); absent: 1. */
+  agentLink?: number;
 }
 
 export const hubInfoPath = (stateDir: string) => `${stateDir}/hub.json`;

@@ -4,7 +4,8 @@ import { processRuns } from "../shared/process-alive.ts";
 import { csmSelfArgv } from "../shared/self.ts";
 import { withoutTmuxVariables } from "../shared/tmux-env.ts";
 import { findHub, type HubClient } from "./client.ts";
-import { hubLockOwner, hubLogPath } from "./hub-files.ts";
+import { AGENT_LINK_VERSION } from "../link/agent-proof.ts";
+import { hubLockOwner, hubLogPath, runningHub } from "./hub-files.ts";
 
 // Commands that need the hub (create, send, the dashboard …) start it when it is not
 // running: detached, so it outlives the terminal that started it. So do the bridges when
@@ -23,14 +24,31 @@ async function healthy(port: number): Promise<boolean> {
 }
 
 /**
- * The running hub, started detached (so it outlives this terminal) when there is none.
- * `port`: where to start it (a bridge asks for the port its agent URL names); the config's otherwise.
+ * A hub from before an upgrade (it still runs the old code) speaks an older agent link:
+ * the panes this csm starts could never link to it. It is stopped so a new one starts;
+ * the panes it served relink to the new hub, which still speaks their link.
  */
-export async function ensureHub(ctx: Context, options: { port?: number } = {}): Promise<HubClient> {
+async function stopOlderHub(stateDir: string, pid: number): Promise<void> {
+  const running = await runningHub(stateDir);
+  if (!running || running.pid !== pid) return;
+  process.kill(running.pid, "SIGTERM");
+  for (const until = Date.now() + START_TIMEOUT_MS; processRuns(running.pid, running.start) && Date.now() < until; ) await Bun.sleep(50);
+  if (processRuns(running.pid, running.start)) {
+    throw new CsmError("HubNotAnswering", `the csm hub (pid ${running.pid}) runs an older csm and did not stop; \`csm server stop\` it and try again (see ${hubLogPath(stateDir)})`);
+  }
+}
+
+/**
+ * The running hub, started detached (so it outlives this terminal) when there is none.
+ */
+export async function ensureHub(ctx: Context): Promise<HubClient> {
   const found = await findHub(ctx);
-  if (found && (await healthy(found.info.port))) return found;
   const stateDir = ctx.settings.paths.stateDir;
-  const port = options.port ?? ctx.settings.apiPort;
+  if (found && (await healthy(found.info.port))) {
+    if ((found.info.agentLink ?? 1) >= AGENT_LINK_VERSION) return found;
+    await stopOlderHub(stateDir, found.info.pid);
+  }
+  const port = ctx.settings.apiPort;
   await ctx.host.files.mkdirp(stateDir, 0o700);
   // In the state dir: not in the caller's directory (a bridge's worktree), which it would keep busy after a kill.
   const pid = ctx.host.spawnDetached(csmSelfArgv("server", "--port", String(port)), hubLogPath(stateDir), { cwd: stateDir, env: withoutTmuxVariables(ctx.env) });

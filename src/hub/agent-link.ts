@@ -164,7 +164,12 @@ export class AgentLinks {
         events.push({ kind: "link", at, data: (frame as BridgeFrame & { type: "csm_bridge" }).event });
         return;
       case "csm_sent": {
-        const { [DECISION_FIELD]: decision, ...message } = (frame as BridgeFrame & { type: "csm_sent" }).message as unknown as Record<string, unknown>;
+        const sent = (frame as BridgeFrame & { type: "csm_sent" }).message as unknown;
+        if (typeof sent !== "object" || sent === null) {
+          events.push({ kind: "link", at, data: { event: "unknown_frame", frame } });
+          return;
+        }
+        const { [DECISION_FIELD]: decision, ...message } = sent as Record<string, unknown>;
         events.push({ kind: "sent", at, data: message });
         if (typeof decision === "object" && decision !== null) events.push({ kind: "decision", at, data: decision as Record<string, unknown> });
         this.settle((frame as { out?: string }).out);
@@ -263,7 +268,11 @@ export class AgentLinks {
         else reject(new CsmError("Undeliverable", `${session}: ${refused}`, { data: { session } }));
       });
     });
-    write(connection.socket, encodeFrame({ ...message, csm_out: out, ...(decision ? { [DECISION_FIELD]: decision } : {}) }));
+    // A pane of this csm (a proven, sealed link) gives the decision back in its report; an
+    // older one would hand it to claude, so for it the hub records it once delivered.
+    const echoed = connection.socket.data.seal !== undefined;
+    write(connection.socket, encodeFrame({ ...message, csm_out: out, ...(decision && echoed ? { [DECISION_FIELD]: decision } : {}) }));
+    if (decision && !echoed) return delivered.then(() => void this.live.record(session, [{ kind: "decision", at: now(), data: decision }]));
     return delivered;
   }
 

@@ -14,7 +14,7 @@ import { findRoute } from "./routes/index.ts";
 import { MAX_HOOK_BODY_BYTES } from "../link/hook-server.ts";
 import { bearer, secretsMatch } from "../shared/secrets.ts";
 import { forwardedAnswer } from "./forwarded-answer.ts";
-import { AGENT_CHALLENGE_HEADER, agentProof, hubProof, isNonce, linkSeal, newNonce } from "../link/agent-proof.ts";
+import { AGENT_CHALLENGE_HEADER, AGENT_LINK_VERSION, agentProof, hubProof, isNonce, linkSeal, newNonce } from "../link/agent-proof.ts";
 import { TokenSource } from "./token-source.ts";
 import { startSyncTimer } from "./sync-timer.ts";
 import { processStartTime } from "../shared/process-alive.ts";
@@ -180,6 +180,7 @@ async function listen(ctx: Context, options: HubListenOptions, releaseLock: () =
     startedAt: new Date(startedAt).toISOString(),
     procStart: processStartTime(process.pid),
     claudeConfigDir: claudeConfigDir(ctx.env),
+    agentLink: AGENT_LINK_VERSION,
   };
   await ctx.host.files.writeAtomic(hubInfoPath(stateDir), JSON.stringify(info), 0o600);
   void hub.checkAll();

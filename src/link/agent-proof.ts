@@ -15,6 +15,13 @@ import { secretsMatch } from "../shared/secrets.ts";
 // claude's own sdk-url connection (claude ≤ 2.1.120) still sends the secret as a bearer:
 // that protocol is claude's, and the hub accepts it for that transport.
 
+/**
+ * The agent link's version, in hub.json: 1 took the secret as a bearer; 2 is proofs and
+ * sealed messages. A hub serves links of its own version and older (old panes keep
+ * running across an upgrade); a pane links only to a hub of its version or newer.
+ */
+export const AGENT_LINK_VERSION = 2;
+
 /** The upgrade request's header that carries the link's nonce (instead of a bearer). */
 export const AGENT_CHALLENGE_HEADER = "x-csm-agent-challenge";
 

@@ -1,4 +1,3 @@
-import { printable } from "../shared/printable.ts";
 import { encodeFrame, NdjsonDecoder } from "./ndjson.ts";
 import type { Palette } from "./render.ts";
 import type { ClaudeToCsm, CsmToClaude } from "./protocol.ts";
@@ -30,11 +29,8 @@ export interface AgentSocketHandlers {
   refused?(why: string): void;
 }
 
-/**
- * What starting the hub found. `otherVersion`: a hub runs and answers, but it is another
- * csm's (one running from before an upgrade), and the link keeps failing with it.
- */
-export type HubStartOutcome = "running" | "stopped-on-purpose" | { otherVersion: string; ownVersion: string };
+/** What starting the hub found (hub-client/hub-start.ts replaces a hub whose link is older). */
+export type HubStartOutcome = "running" | "stopped-on-purpose";
 
 export interface HubLinkDeps {
   connect(url: string, secret: string, handlers: AgentSocketHandlers): AgentSocket;
@@ -139,11 +135,7 @@ export function openHubLink(target: { agentUrl: string; secret: string; transpor
       .startHub()
       .then(
         (outcome) => {
-          if (hubStarts !== 1) return;
-          if (outcome === "stopped-on-purpose") deps.print(deps.palette.dim("the csm hub was stopped on purpose; the next csm command starts it again"));
-          else if (typeof outcome === "object") {
-            deps.print(deps.palette.warn(`the csm hub that runs is csm ${printable(outcome.otherVersion)}, this session's is csm ${outcome.ownVersion}, and they do not link: restart the hub (\`csm server stop\`, then any csm command)`));
-          }
+          if (outcome === "stopped-on-purpose" && hubStarts === 1) deps.print(deps.palette.dim("the csm hub was stopped on purpose; the next csm command starts it again"));
         },
         (error: Error) => deps.print(deps.palette.warn(`could not start the csm hub: ${error.message} (trying again in about ${spacing * 2} s)`)),
       )

@@ -6,7 +6,7 @@ import { SessionStore } from "../../src/store/sessions.ts";
 import { makeSandbox, CSM_ENTRY, type Sandbox } from "../helpers/sandbox.ts";
 import { formatTable, ms, percentile } from "./measure.ts";
 import type { BenchSection } from "./section.ts";
-import { connectAgentSocket } from "../../src/cli/commands/agent-spec.ts";
+import { connectAgentSocket } from "../../src/cli/agent-socket.ts";
 import type { AgentSocket } from "../../src/link/hub-link.ts";
 
 // The hub under load from simulated agent sockets (as bridges link: proofs, sealed messages,

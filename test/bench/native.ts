@@ -1,7 +1,7 @@
 import { readFrom } from "../../src/host/read-range.ts";
 import { appendFileSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { connectAgentSocket } from "../../src/cli/commands/agent-spec.ts";
+import { connectAgentSocket } from "../../src/cli/agent-socket.ts";
 import { claudeConfigDir } from "../../src/config/claude-config-dir.ts";
 import { preToolUseVerdict } from "../../src/core/rules/pre-tool-use.ts";
 import { RuleSource } from "../../src/core/rules/rule-source.ts";

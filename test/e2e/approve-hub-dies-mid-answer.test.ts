@@ -1,6 +1,6 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
-import { connectAgentSocket } from "../../src/cli/commands/agent-spec.ts";
+import { connectAgentSocket } from "../../src/cli/agent-socket.ts";
 import type { AgentSocket } from "../../src/link/hub-link.ts";
 import { openDatabase } from "../../src/store/db.ts";
 import { SessionStore } from "../../src/store/sessions.ts";
@@ -91,4 +91,36 @@ test("the hub dies between sending a person's allow and hearing claude got it: t
   const after = (await (await second.fetch("/api/sessions/s/events")).json()) as { kind: string }[];
   expect(after.filter((e) => e.kind === "decision")).toHaveLength(1);
   again.socket.close();
+});
+
+test("a pane of an older csm (a bearer, no seal) is never handed the decision; the hub logs it once delivered", async () => {
+  await using sb = await makeSandbox();
+  const secret = "d".repeat(64);
+  const db = openDatabase(join(sb.paths.stateHome, "csm", "csm.sqlite"));
+  new SessionStore(db).insert({
+    host: "local", name: "s", repo: null, worktree: sb.paths.root, branch: null, baseRef: null, baseCommit: null,
+    createdBranch: false, createdWorktree: false, createdAt: new Date(Date.now() - 60_000).toISOString(), options: {}, claudeSessionId: null,
+    favourite: false, exitStatus: null, exitedAt: null, agentSecret: secret, transport: "bridge",
+  });
+  db.close();
+  expect((await sb.tmux(["new-session", "-d", "-s", "csm-s", "-n", "agent", "sleep 600"])).code).toBe(0);
+  await using hub = await startTestHub(sb);
+  const socket = new WebSocket(`ws://127.0.0.1:${hub.port}/ws/agent/s?transport=bridge`, { headers: { authorization: `Bearer ${secret}` } } as unknown as string[]);
+  const frames: Record<string, unknown>[] = [];
+  socket.onmessage = (event) => {
+    for (const line of String(event.data).split("\n").filter(Boolean)) frames.push(JSON.parse(line) as Record<string, unknown>);
+  };
+  const hello = await sb.waitFor(() => frames.find((f) => f.type === "csm_hello"), { what: "the hello" });
+  const request = { type: "control_request", request_id: "r1", request: { subtype: "can_use_tool", tool_name: "Bash", input: { command: "ls" }, tool_use_id: "t1" } };
+  socket.send(`${JSON.stringify({ ...request, csm_seq: (hello.lastSeq as number) + 1 })}\n`);
+  await sb.waitFor(async () => ((await (await hub.fetch("/api/sessions/s")).json()) as { pending: unknown[] }).pending.length === 1, { what: "the request pending" });
+  const approving = sb.csm(["approve", "s"]);
+  const answer = await sb.waitFor(() => frames.find((f) => f.type === "control_response"), { what: "the allow" });
+  expect(Object.keys(answer)).not.toContain("csm_decision");
+  const { csm_out: out, ...sent } = answer;
+  socket.send(`${JSON.stringify({ type: "csm_sent", message: sent, out, csm_seq: (hello.lastSeq as number) + 2 })}\n`);
+  expect((await approving).code).toBe(0);
+  const events = (await (await hub.fetch("/api/sessions/s/events")).json()) as { kind: string; data: Record<string, unknown> }[];
+  expect(events.filter((e) => e.kind === "decision").map((e) => [e.data.action, e.data.by])).toEqual([["allow", "person"]]);
+  socket.close();
 });

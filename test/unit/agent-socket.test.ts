@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
-import { connectAgentSocket } from "../../src/cli/commands/agent-spec.ts";
+import { connectAgentSocket } from "../../src/cli/agent-socket.ts";
 import { AGENT_CHALLENGE_HEADER, agentProof, hubProof, linkSeal, newNonce, proofMatches } from "../../src/link/agent-proof.ts";
 
 // The pane's end of the agent socket against a hub played here, on a real WebSocket. The

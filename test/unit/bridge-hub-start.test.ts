@@ -105,16 +105,3 @@ test("a hub that comes back resets the count; a hub stopped on purpose is said o
   bridge.finish();
   await bridge.done;
 });
-
-test("a hub of another csm that runs while the link fails is named once, with how to restart it", async () => {
-  const hub = flakyHub();
-  const bridge = start(hub, async () => ({ otherVersion: "0.1.0\u001b]0;x\u0007", ownVersion: "0.2.0" }));
-  await until(() => hub.state.connects === 1);
-  await until(() => hub.state.hellos === 1);
-  hub.drop();
-  await until(() => hub.state.connects >= 20);
-  const said = bridge.printed.filter((line) => line.includes("this session's is csm 0.2.0"));
-  expect(said).toEqual(["the csm hub that runs is csm 0.1.0␛]0;x␇, this session's is csm 0.2.0, and they do not link: restart the hub (`csm server stop`, then any csm command)"]);
-  bridge.finish();
-  await bridge.done;
-});

@@ -10,7 +10,8 @@ import { BRIDGE_HOOK_SECRET_VARIABLE } from "../../link/hook-settings.ts";
 import { newSecret, type LaunchSpec } from "../../link/launch.ts";
 import { colours, plain } from "../../link/render.ts";
 import type { Output } from "../io.ts";
-import { agentSocketFor, recordExit, startHubFor, takeLaunchSpec, writeHookSettings } from "./agent-spec.ts";
+import { agentSocketFor } from "../agent-socket.ts";
+import { recordExit, startHubFor, takeLaunchSpec, writeHookSettings } from "./agent-spec.ts";
 
 // What a bridge session's agent window runs: `csm bridge NAME`.
 export async function run(argv: string[], io: Output): Promise<number> {

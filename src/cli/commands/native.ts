@@ -16,7 +16,8 @@ import { projectSlug } from "../../core/carry/path-map.ts";
 import { plain } from "../../link/render.ts";
 import { pasteableText } from "../../link/typed-text.ts";
 import type { Output } from "../io.ts";
-import { agentSocketFor, recordExit, startHubFor, takeLaunchSpec, writeNativeSettings } from "./agent-spec.ts";
+import { agentSocketFor } from "../agent-socket.ts";
+import { recordExit, startHubFor, takeLaunchSpec, writeNativeSettings } from "./agent-spec.ts";
 
 // What a native session's agent window runs: `csm native NAME`, the supervisor of claude's
 // own screen (see link/native.ts). claude has the pane's terminal; this process prints
