@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { mergePatch } from "../../src/config/redact.ts";
 import { updateConfig } from "../../src/config/write.ts";
 import { LocalHost } from "../../src/host/local.ts";
+import { RuleSource } from "../../src/core/rules/rule-source.ts";
 
 // The running hub applies what updateConfig returns: that must be what the file says,
 // never something a change left where JSON does not look (a prototype).
@@ -66,6 +67,21 @@ test("a config that cannot be read (a directory) is named with its path, not a b
     const file = join(dir, "config.json");
     mkdirSync(file);
     await expect(updateConfig(new LocalHost().files, file, join(dir, "config.lock"), () => {})).rejects.toThrow(`config ${file}: (file): cannot be read: `);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the rules read from a config symlink to nothing are none, with the error said: never a silent empty list", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "csm-config-write-"));
+  try {
+    const file = join(dir, "config.json");
+    symlinkSync(join(dir, "dotfiles", "csm.json"), file);
+    const current = await new RuleSource(file).get();
+    expect(current.rules).toEqual([]);
+    expect(current.error).toBe(`config ${file}: (file): is a symlink to ${JSON.stringify(join(dir, "dotfiles", "csm.json"))}, which does not exist (fix the file; csm never rewrites it)`);
+    // Without a file at all, there simply are no rules.
+    expect(await new RuleSource(join(dir, "none.json")).get()).toEqual({ rules: [], error: null });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

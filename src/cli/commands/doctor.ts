@@ -4,7 +4,7 @@ import { Git } from "../../adapters/git.ts";
 import { parseGitVersion } from "../../adapters/git-format.ts";
 import { Tmux } from "../../adapters/tmux.ts";
 import { parseTmuxVersion } from "../../adapters/tmux-format.ts";
-import { loadSettings, type Settings } from "../../config/load.ts";
+import { checkConfigLink, loadSettings, type Settings } from "../../config/load.ts";
 import { csmPaths } from "../../config/paths.ts";
 import { LocalHost } from "../../host/local.ts";
 import type { LiveSessionView } from "../../core/live/live-view.ts";
@@ -32,6 +32,7 @@ export async function run(_argv: string[], io: Output): Promise<number> {
   let settings: Settings | null = null;
   try {
     settings = await loadSettings();
+    checkConfigLink(settings.paths.configFile);
     checks.push({ name: "config", ok: true, detail: `${settings.paths.configFile} is valid` });
   } catch (error) {
     checks.push({ name: "config", ok: false, detail: (error as Error).message, fix: `edit ${csmPaths().configFile}; see the README's config reference` });

@@ -1,4 +1,4 @@
-import { loadSettings, type Settings } from "../../config/load.ts";
+import { checkConfigLink, loadSettings, type Settings } from "../../config/load.ts";
 import type { RuleAction, ToolRule } from "../../config/schema.ts";
 import { updateConfig } from "../../config/write.ts";
 import { describeRule, evaluateRules, type RuleDecision, validateRules } from "../../core/rules/index.ts";
@@ -26,6 +26,7 @@ const PRIMARY_FIELD: Record<string, string> = {
 export async function run(argv: string[], io: Output): Promise<number> {
   const [sub, ...rest] = argv;
   const settings = await loadSettings();
+  checkConfigLink(settings.paths.configFile);
   switch (sub) {
     case "list":
       return list(settings, rest, io);

@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { readConfig } from "../../config/load.ts";
+import { checkConfigLink, readConfig } from "../../config/load.ts";
 import type { ToolRule } from "../../config/schema.ts";
 import { validateRules } from "./validate.ts";
 
@@ -29,6 +29,7 @@ export class RuleSource {
     if (stamp === this.stamp) return this.current;
     this.stamp = stamp;
     try {
+      if (stamp === "missing") checkConfigLink(this.configFile);
       const config = await readConfig(this.configFile);
       validateRules(config.toolApprovalRules, `${this.configFile}: toolApprovalRules`);
       this.current = { rules: config.toolApprovalRules, error: null };
