@@ -139,6 +139,7 @@ export class Approvals {
   }
 
   private async answerClaimed(session: string, request: PendingRequest, action: "allow" | "deny", options: { message?: string; always?: boolean }): Promise<Decision> {
+    if (action === "allow") await this.denyIfARuleDenies(session, request);
     const addedRules = options.always ? await this.addAlwaysRules(session, request, action) : undefined;
     const decision: Decision = {
       requestId: request.requestId,
@@ -153,6 +154,32 @@ export class Approvals {
     };
     await this.deliverDecision(session, decision, request.input);
     return decision;
+  }
+
+  /**
+   * Deny means deny: a deny rule added since the request came (the rules decided it then)
+   * holds over a person's allow. The request is denied by that rule, and the person told.
+   */
+  private async denyIfARuleDenies(session: string, request: PendingRequest): Promise<void> {
+    const { rules, error } = await this.rules.get();
+    if (error) return;
+    const scope = this.scopeOf(session, rules);
+    const verdict = evaluateRules(scope.rules, { toolName: request.toolName, input: request.input, worktree: scope.worktree, realPath: resolveRealPath });
+    if (verdict.action !== "deny" || verdict.rule === null || verdict.ruleIndex === null) return;
+    const decision: Decision = {
+      requestId: request.requestId,
+      toolName: request.toolName,
+      action: "deny",
+      by: "rule",
+      ruleIndex: verdict.ruleIndex,
+      rule: verdict.rule,
+      reason: `${verdict.reason} (a person allowed it, but a deny rule holds)`,
+    };
+    await this.deliverDecision(session, decision, request.input);
+    throw httpError("DeniedByRule", `not allowed: ${describeRule(verdict.rule, verdict.ruleIndex)} denies it, so ${session}'s request ${request.requestId} was denied (change the rules to allow it)`, {
+      session,
+      requestId: request.requestId,
+    });
   }
 
   private async addAlwaysRules(session: string, request: PendingRequest, action: "allow" | "deny"): Promise<ToolRule[]> {

@@ -52,6 +52,8 @@ export const ERROR_KINDS = {
   NothingPending: conflict,
   SeveralPending: conflict,
   AlreadyAnswering: conflict,
+  /** A person allowed what a deny rule (added since the request came) matches: it was denied. */
+  DeniedByRule: conflict,
   NotLinked: conflict,
   NotRunning: conflict,
   StillRunning: conflict,

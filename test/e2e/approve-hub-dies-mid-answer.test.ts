@@ -1,10 +1,6 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
-import { join } from "node:path";
-import { connectAgentSocket } from "../../src/cli/agent-socket.ts";
-import type { AgentSocket } from "../../src/link/hub-link.ts";
-import { openDatabase } from "../../src/store/db.ts";
-import { SessionStore } from "../../src/store/sessions.ts";
 import { startTestHub } from "../helpers/hub.ts";
+import { bashRequest, playBridge, playedSession } from "../helpers/played-bridge.ts";
 import { makeSandbox } from "../helpers/sandbox.ts";
 
 // A person approves; the hub sends the answer and dies before the bridge reports that
@@ -14,48 +10,15 @@ import { makeSandbox } from "../helpers/sandbox.ts";
 
 setDefaultTimeout(60_000);
 
-interface Played {
-  socket: AgentSocket;
-  frames: Record<string, unknown>[];
-  hello: Promise<number>;
-}
-
-function playBridge(port: number, secret: string): Played {
-  const frames: Record<string, unknown>[] = [];
-  let said!: (lastSeq: number) => void;
-  const hello = new Promise<number>((resolve) => (said = resolve));
-  const socket = connectAgentSocket(`ws://127.0.0.1:${port}/ws/agent/s?transport=bridge`, secret, {
-    open() {},
-    message(text) {
-      for (const line of text.split("\n").filter(Boolean)) {
-        const frame = JSON.parse(line) as Record<string, unknown>;
-        frames.push(frame);
-        if (frame.type === "csm_hello") said(frame.lastSeq as number);
-      }
-    },
-    close() {},
-  });
-  return { socket, frames, hello };
-}
-
 test("the hub dies between sending a person's allow and hearing claude got it: the next hub logs that decision, once", async () => {
   await using sb = await makeSandbox();
   const secret = "e".repeat(64);
-  const db = openDatabase(join(sb.paths.stateHome, "csm", "csm.sqlite"));
-  new SessionStore(db).insert({
-    host: "local", name: "s", repo: null, worktree: sb.paths.root, branch: null, baseRef: null, baseCommit: null,
-    createdBranch: false, createdWorktree: false, createdAt: new Date(Date.now() - 60_000).toISOString(), options: {}, claudeSessionId: null,
-    favourite: false, exitStatus: null, exitedAt: null, agentSecret: secret, transport: "bridge",
-  });
-  db.close();
-  // A live tmux session with an agent window, so the hub counts the session as running.
-  expect((await sb.tmux(["new-session", "-d", "-s", "csm-s", "-n", "agent", "sleep 600"])).code).toBe(0);
+  await playedSession(sb, "s", secret);
 
   const first = await startTestHub(sb);
-  const bridge = playBridge(first.port, secret);
+  const bridge = playBridge(first.port, "s", secret);
   const lastSeq = await bridge.hello;
-  const request = { type: "control_request", request_id: "r1", request: { subtype: "can_use_tool", tool_name: "Bash", input: { command: "touch ran" }, tool_use_id: "t1" } };
-  bridge.socket.send(`${JSON.stringify({ ...request, csm_seq: lastSeq + 1 })}\n`);
+  bridge.socket.send(bashRequest("r1", "touch ran", lastSeq + 1));
   await sb.waitFor(async () => ((await (await first.fetch("/api/sessions/s")).json()) as { pending: unknown[] }).pending.length === 1, { what: "the request pending" });
 
   // The person approves; the answer reaches the bridge, which does not report yet.
@@ -72,7 +35,7 @@ test("the hub dies between sending a person's allow and hearing claude got it: t
 
   // claude got the allow. The bridge relinks to the next hub and reports it, numbered.
   await using second = await startTestHub(sb);
-  const again = playBridge(second.port, secret);
+  const again = playBridge(second.port, "s", secret);
   const stored = await again.hello;
   expect(stored).toBe(lastSeq + 1);
   const { csm_out: out, ...sent } = answer;
@@ -96,14 +59,7 @@ test("the hub dies between sending a person's allow and hearing claude got it: t
 test("a pane of an older csm (a bearer, no seal) is never handed the decision; the hub logs it once delivered", async () => {
   await using sb = await makeSandbox();
   const secret = "d".repeat(64);
-  const db = openDatabase(join(sb.paths.stateHome, "csm", "csm.sqlite"));
-  new SessionStore(db).insert({
-    host: "local", name: "s", repo: null, worktree: sb.paths.root, branch: null, baseRef: null, baseCommit: null,
-    createdBranch: false, createdWorktree: false, createdAt: new Date(Date.now() - 60_000).toISOString(), options: {}, claudeSessionId: null,
-    favourite: false, exitStatus: null, exitedAt: null, agentSecret: secret, transport: "bridge",
-  });
-  db.close();
-  expect((await sb.tmux(["new-session", "-d", "-s", "csm-s", "-n", "agent", "sleep 600"])).code).toBe(0);
+  await playedSession(sb, "s", secret);
   await using hub = await startTestHub(sb);
   const socket = new WebSocket(`ws://127.0.0.1:${hub.port}/ws/agent/s?transport=bridge`, { headers: { authorization: `Bearer ${secret}` } } as unknown as string[]);
   const frames: Record<string, unknown>[] = [];
@@ -111,8 +67,7 @@ test("a pane of an older csm (a bearer, no seal) is never handed the decision; t
     for (const line of String(event.data).split("\n").filter(Boolean)) frames.push(JSON.parse(line) as Record<string, unknown>);
   };
   const hello = await sb.waitFor(() => frames.find((f) => f.type === "csm_hello"), { what: "the hello" });
-  const request = { type: "control_request", request_id: "r1", request: { subtype: "can_use_tool", tool_name: "Bash", input: { command: "ls" }, tool_use_id: "t1" } };
-  socket.send(`${JSON.stringify({ ...request, csm_seq: (hello.lastSeq as number) + 1 })}\n`);
+  socket.send(bashRequest("r1", "ls", (hello.lastSeq as number) + 1));
   await sb.waitFor(async () => ((await (await hub.fetch("/api/sessions/s")).json()) as { pending: unknown[] }).pending.length === 1, { what: "the request pending" });
   const approving = sb.csm(["approve", "s"]);
   const answer = await sb.waitFor(() => frames.find((f) => f.type === "control_response"), { what: "the allow" });
