@@ -39,6 +39,7 @@ import { SETTLE_MS } from "../core/notify/decide.ts";
 import type { NotifyKind } from "../core/notify/notification.ts";
 import type { LiveSessionView } from "../core/live/live-view.ts";
 import { createInputOf, type CreateDefaults } from "./views/create-form.ts";
+import { requestShownWhole } from "./views/dashboard.ts";
 
 // The dashboard's controller: keys in (through the key tables), hub calls out, the model
 // in between. It holds no claude connection and polls nothing: the hub's event stream
@@ -49,6 +50,8 @@ export interface DashboardDeps {
   hub: HubClient;
   /** Draws the model (the screen computes the lines for its size). */
   draw(model: TuiModel): void;
+  /** The screen's size now: an allow needs the whole request on it (see views/dashboard.ts). */
+  size?(): { width: number; height: number };
   /** Hands the terminal to tmux for this session's window; resolves when the person is back. */
   attach(session: string, host: string, shell: boolean): Promise<string | null>;
   quit(): void;
@@ -273,6 +276,11 @@ export class DashboardApp {
   private async answer(action: "approve" | "deny" | "approve-always" | "deny-always"): Promise<void> {
     const request = currentRequest(this.model);
     if (!request) return;
+    const size = this.deps.size?.();
+    if (action.startsWith("approve") && size && !requestShownWhole(this.model, size.width, size.height)) {
+      this.update(setNotice(this.model, "error", "not allowed: the request is cut off on this screen; make the window taller to read it all (n still denies)"));
+      return;
+    }
     await this.guard(async () => {
       await callHub(this.deps.hub, "POST /api/sessions/:host/:name/approve-tool", {
         session: { host: request.host ?? "local", name: request.session },

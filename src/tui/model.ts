@@ -292,8 +292,9 @@ export function currentRequest(model: TuiModel): PendingEntry | null {
 }
 
 /** Opens the session whose request has waited longest (clearing a filter that hides it). */
+/** The request waiting longest; in a session's view, in another session (its own is on screen). */
 export function jumpToOldestPending(model: TuiModel): TuiModel {
-  const oldest = oldestPending(model);
+  const oldest = model.pending.find((p) => model.mode !== "detail" || pendingKey(p) !== model.selected) ?? null;
   const session = oldest ? model.sessions.find((s) => sessionKey(s) === pendingKey(oldest)) : undefined;
   if (!session) return model;
   const filter = matchesFilter(session, model.filter) ? model.filter : "";

@@ -13,6 +13,7 @@ export interface DashboardScreen {
   draw(model: TuiModel): void;
   onKey(handler: (full: string, ch: string | undefined) => void): void;
   onResize(handler: () => void): void;
+  size(): { width: number; height: number };
   /** A bell and an OSC 9/777 desktop notification (the text is made safe in terminalAlert). */
   alert(title: string, message: string): void;
   /** Gives the terminal to `work` (tmux attach) and takes it back afterwards. */
@@ -73,6 +74,7 @@ export function openScreen(options: { noColour: boolean }): DashboardScreen {
     onResize(handler) {
       screen.on("resize", handler);
     },
+    size: () => ({ width: screen.width, height: screen.height }),
     async suspended(work) {
       const resume = screen.program.pause();
       try {

@@ -64,3 +64,24 @@ test("the banner shows a long command whole, wrapped, never cut", async () => {
   const screen = await tui.waitFor("wordy asks to use Bash", "the session view");
   expect(screen.replace(/\s/g, "")).toContain(long.replace(/\s/g, ""));
 });
+
+test("a request too long for the screen says it is cut, y will not allow it, and n still denies it", async () => {
+  await using live = await makeLiveSandbox();
+  const hidden = join(live.sb.paths.root, "HIDDEN-TAIL");
+  const long = `echo ${"harmless-looking-padding ".repeat(60)}> /dev/null && touch ${hidden}`;
+  live.fake.reply(bashReply(long));
+  live.fake.reply(textReply("denied, fine"));
+  await live.create("tall", ["--prompt", "do it"]);
+  await live.waitForSession("tall", "waiting", (s) => s.status === "waiting");
+  const tui = await startTui(live.sb, { width: 60, height: 20 });
+  await tui.waitFor(/request waiting/);
+  await tui.keys("Space");
+  const screen = await tui.waitFor("more lines of this request not shown", "the cut marker");
+  expect(screen).not.toContain("HIDDEN-TAIL");
+  await tui.keys("y");
+  await tui.waitFor("not allowed: the request is cut off on this screen", "the refusal");
+  expect((await live.session("tall")).status).toBe("waiting");
+  await tui.keys("n");
+  await live.waitForSession("tall", "idle after n", (s) => s.status === "idle");
+  expect(existsSync(hidden)).toBe(false);
+});

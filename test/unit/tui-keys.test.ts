@@ -108,3 +108,17 @@ test("the keys that apply follow the mode", () => {
   expect(actions(setMode(connected(), "help"))).not.toContain("create");
   expect(actions(setMode(connected(), "filter"))).toEqual(["submit", "back", "delete-char", "quit"]);
 });
+
+test("in a session's view, Space goes to the oldest request of another session, as its hint says", () => {
+  const request = (session: string, requestId: string, at: string) => ({
+    session, requestId, toolName: "Bash", input: { command: "ls" }, toolUseId: null, description: null, suggestions: [], blockedPath: null, receivedAt: at,
+  });
+  let model = applyPending(connected(), [request("busy", "r1", "2026-11-21T11:00:00.000Z"), request("idle-one", "r2", "2026-11-21T11:01:00.000Z")]);
+  model = applyPureAction(model, "jump-to-pending")!;
+  expect(model.selected).toBe("busy@local");
+  expect(resolveKey(model, "space")).toEqual({ action: "jump-to-pending" });
+  model = applyPureAction(model, "jump-to-pending")!;
+  expect([model.mode, model.selected]).toEqual(["detail", "idle-one@local"]);
+  model = applyPureAction(model, "jump-to-pending")!;
+  expect(model.selected).toBe("busy@local");
+});

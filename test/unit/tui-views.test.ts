@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import type { LiveSessionView } from "../../src/core/live/live-view.ts";
 import { applyEventLog, applyPending, applySessions, initialModel, openCreate, openKill, selectSession, setConnection, setMode, formFailed, type PendingEntry, type TuiModel } from "../../src/tui/model.ts";
 import { approvalBannerView } from "../../src/tui/views/approval-banner.ts";
-import { dashboardView } from "../../src/tui/views/dashboard.ts";
+import { dashboardView, requestShownWhole } from "../../src/tui/views/dashboard.ts";
 import { killTargets } from "../../src/tui/views/kill-confirm.ts";
 import { plainText, visibleWidth, withoutColour } from "../../src/tui/views/markup.ts";
 import { sessionListView } from "../../src/tui/views/session-list.ts";
@@ -163,4 +163,29 @@ test("a session whose claude runs tools without asking csm is marked ⊘ in the 
   expect(lines.filter((l) => l.includes("⊘"))).toHaveLength(1);
   expectFits(sessionListView(model, now, 80), 80);
   expect(plain(dashboardView(setMode(model, "detail"), now, 120, 40)).join("\n")).toContain("⊘ unguarded: claude runs tools without asking csm (permission mode acceptEdits)");
+});
+
+test("a request banner taller than the screen says what is cut and that y is off; one that fits says nothing of the kind", () => {
+  const model = setMode(selectSession(fleet(), "migrate-db@local"), "detail");
+  // The smallest screen that shows it whole, and one row less.
+  let whole = 1;
+  while (!requestShownWhole(model, 60, whole)) whole += 1;
+  const height = whole - 1;
+  expect(whole).toBeGreaterThan(approvalBannerView(model, now, 60).length);
+  const small = plain(dashboardView(model, now, 60, height));
+  expect(small).toHaveLength(height);
+  expect(requestShownWhole(model, 60, height)).toBe(false);
+  const cut = small.find((line) => line.includes("of this request not shown"));
+  expect(cut).toMatch(/… \d+ more lines? of this request not shown/);
+  expect(small.some((line) => line.includes("y allow"))).toBe(true);
+  expect(requestShownWhole(model, 80, 40)).toBe(true);
+  expect(plain(dashboardView(model, now, 80, 40)).some((line) => line.includes("not shown"))).toBe(false);
+});
+
+test("claude's blocked path is shown as the path its check is about, not called outside the worktree", () => {
+  const model = setMode(selectSession(fleet(), "migrate-db@local"), "detail");
+  const withPath = { ...model, pending: model.pending.map((p) => ({ ...p, blockedPath: "/work/wt/made.txt" })) };
+  const lines = plain(approvalBannerView(withPath, now, 80));
+  expect(lines.some((line) => line.includes("path: /work/wt/made.txt"))).toBe(true);
+  expect(lines.some((line) => line.includes("outside the worktree"))).toBe(false);
 });

@@ -31,6 +31,7 @@ export async function run(_argv: string[], io: Output): Promise<number> {
     {
       hub,
       draw: (model) => screen.draw(model),
+      size: () => screen.size(),
       log,
       createDefaults: { repo: ctx.settings.config.defaultRepo ?? null, mode: ctx.settings.sessionMode },
       resolvePath: (path) => resolve(process.cwd(), path),

@@ -39,7 +39,8 @@ function requestLines(request: PendingEntry, index: number, count: number, now: 
     ...wrapText(input, width - 2).map((row) => `  ${styled("bold", esc(row))}`),
   ];
   if (request.description) lines.push(...wrapText(oneLine(request.description), width - 2).map((row) => `  ${paint("gray", row)}`));
-  if (request.blockedPath) lines.push(...wrapText(`outside the worktree: ${request.blockedPath}`, width - 2).map((row) => `  ${paint("gray", row)}`));
+  // claude's blocked_path is the path its rule checks, inside the worktree or not.
+  if (request.blockedPath) lines.push(...wrapText(`path: ${request.blockedPath}`, width - 2).map((row) => `  ${paint("gray", row)}`));
   return lines;
 }
 

@@ -1,4 +1,4 @@
-import type { TuiModel } from "../model.ts";
+import { currentRequest, type TuiModel } from "../model.ts";
 import { approvalBannerView } from "./approval-banner.ts";
 import { createFormView } from "./create-form.ts";
 import { diffView } from "./diff-view.ts";
@@ -67,13 +67,35 @@ function noticeLines(model: TuiModel, width: number): string[] {
   return [truncate(model.notice.kind === "error" ? paint("red", `✗ ${text}`) : paint("green", text), width)];
 }
 
+const bottomOf = (model: TuiModel, width: number, height: number) => [...noticeLines(model, width), ...footerView(model, width, height >= TWO_LINE_FOOTER_FROM ? 2 : 1)];
+
+/**
+ * Whether the request in the banner fits whole on a screen this size. Allowing takes a
+ * request a person could read to its end: a cut one is said to be cut, and only denied.
+ */
+export function requestShownWhole(model: TuiModel, width: number, height: number): boolean {
+  if (!currentRequest(model)) return true;
+  return headerView(model, width).length + approvalBannerView(model, new Date(), width).length + bottomOf(model, width, height).length <= height;
+}
+
+/** A request banner taller than the room: its start, a line saying what is cut, and the keys. */
+function cutBanner(banner: string[], room: number, width: number): string[] {
+  const kept = Math.max(1, room - 2);
+  const hidden = banner.length - 1 - kept;
+  const said = paint("red", styled("bold", `  … ${hidden} more line${hidden === 1 ? "" : "s"} of this request not shown: make the window taller to read it all (y is off until then; n denies)`));
+  return [...banner.slice(0, kept), truncate(said, width), banner.at(-1)!];
+}
+
 export function dashboardView(model: TuiModel, now: Date, width: number, height: number): string[] {
-  const top = [...headerView(model, width), ...approvalBannerView(model, now, width)];
-  const bottom = [...noticeLines(model, width), ...footerView(model, width, height >= TWO_LINE_FOOTER_FROM ? 2 : 1)];
+  const header = headerView(model, width);
+  const bottom = bottomOf(model, width, height);
+  let banner = approvalBannerView(model, now, width);
+  if (!requestShownWhole(model, width, height)) banner = cutBanner(banner, height - header.length - bottom.length, width);
+  const top = [...header, ...banner];
   const room = Math.max(0, height - top.length - bottom.length);
   const middle = body(model, now, width, room).slice(0, room);
   const padded = [...middle, ...Array<string>(room - middle.length).fill("")];
-  // A banner taller than the screen (a very long command) keeps its start and the footer.
+  // A screen too small even for the cut banner keeps its start and the footer.
   const lines = [...top, ...padded, ...bottom];
   return lines.length <= height ? lines : [...lines.slice(0, Math.max(0, height - bottom.length)), ...bottom].slice(0, height);
 }

@@ -24,7 +24,7 @@ export function PendingCard({ request, first, busy, denyText, onDenyText, onAnsw
       </header>
       <pre class="input">{primaryInputText(request.toolName, request.input)}</pre>
       {request.description && <p class="description">{request.description}</p>}
-      {request.blockedPath && <p class="description">outside the worktree: {request.blockedPath}</p>}
+      {request.blockedPath && <p class="description">path: {request.blockedPath}</p>}
       <input class="deny-text" placeholder="message to claude with a denial (optional)" value={denyText} onInput={(e) => onDenyText(e.currentTarget.value)} maxLength={4000} />
       <div class="actions">
         <button class="allow" disabled={busy} onClick={() => onAnswer({ action: "allow" })}>
