@@ -10,10 +10,14 @@ import { liveHubInfo, type HubInfo } from "./hub-files.ts";
 /** A session's API path: it is (host, name) everywhere; `local` is this machine. */
 export const sessionPath = (host: string, name: string, rest = "") => `/api/sessions/${encodeURIComponent(host)}/${encodeURIComponent(name)}${rest}`;
 
+/** How long a GET waits for the hub before it says the hub does not answer. */
+const LOOK_TIMEOUT_MS = 30_000;
+
 export class HubClient {
   constructor(
     readonly info: HubInfo,
     private readonly token: string,
+    private readonly lookTimeoutMs = LOOK_TIMEOUT_MS,
   ) {}
 
   get baseUrl(): string {
@@ -27,9 +31,15 @@ export class HubClient {
         method,
         headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
         body: body === undefined ? undefined : JSON.stringify(body),
+        // A hub that is stuck (stopped, swapping) answers nothing: a look gives up, and says so.
+        // A change may take long (a setup script, a merge) and is waited for.
+        signal: method === "GET" ? AbortSignal.timeout(this.lookTimeoutMs) : undefined,
       });
     } catch (error) {
-      const { message, code } = error as Error & { code?: string };
+      const { message, code, name } = error as Error & { code?: string };
+      if (name === "TimeoutError") {
+        throw new CsmError("HubNotAnswering", `the csm hub on port ${this.info.port} did not answer within ${this.lookTimeoutMs / 1000} s; it may be stuck (see \`csm server status\`, ${"`csm server stop`"})`);
+      }
       // Connected, asked, then lost: a change the hub made before it went is not undone.
       if (method !== "GET" && code !== "ConnectionRefused" && code !== "ECONNREFUSED") {
         throw new CsmError("HubUnreachable", `the csm hub on port ${this.info.port} went away before it answered (${message}): what was asked may have been done; look (\`csm list\`, \`csm logs\`) before asking again`);

@@ -13,7 +13,8 @@ export interface SseSource {
   accepts(event: PublishedEvent): boolean;
 }
 
-const KEEPALIVE_MS = 15_000;
+/** Also the sign of life a follower waits for (hub-client/event-feed.ts): it gives up after three missed. */
+export const KEEPALIVE_MS = 5_000;
 
 export function sseResponse(source: SseSource, after: number, signal: AbortSignal): Response {
   const encoder = new TextEncoder();
