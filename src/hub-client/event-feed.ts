@@ -17,10 +17,11 @@ export interface HubFeed {
 
 /**
  * A hub that is hung (stopped, swapping, stuck) keeps its socket open and says nothing: the
- * stream carries a keep-alive every KEEPALIVE_MS (hub/sse.ts), so three missed mean it is
- * not answering, and the follower says so and reconnects instead of showing stale as live.
+ * stream carries a keep-alive every KEEPALIVE_MS (hub/sse.ts), so this long without one
+ * means it is not answering, and the follower says so and reconnects instead of showing
+ * stale as live. Above 15 s: a remote host's older csm sends one every 15 s.
  */
-const SILENCE_MS = 3 * KEEPALIVE_MS;
+const SILENCE_MS = Math.max(4 * KEEPALIVE_MS, 20_000);
 
 export function followHub(
   hub: HubClient,
