@@ -224,6 +224,8 @@ export class DashboardApp {
         return this.deps.quit();
       case "refresh":
         this.update(setNotice(this.model, "info", REFRESHING));
+        // The Diff tab counts again too: files a person changed by hand send no event.
+        if (this.model.mode === "diff" && this.model.diff) this.diffs.readChanges([this.model.diff.key]);
         await this.refresh();
         // Only its own notice: an error the refresh met stays in sight.
         return this.update(this.model.notice?.text === REFRESHING ? clearNotice(this.model) : this.model);

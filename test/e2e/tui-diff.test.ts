@@ -32,6 +32,11 @@ test("d shows what the session changed: the files, then each file's diff; the li
   // A file's contents are text: its escape sequence shows, the terminal never sees it.
   expect(second).toContain("␛]0;pwned␇");
   expect((await sb.tmuxOn(tui.socket, ["display", "-p", "-t", "=tui:", "#{pane_title}"])).stdout).not.toContain("pwned");
+  // A file changed by hand sends no event: r counts again.
+  writeFileSync(join(worktree, "by-hand.txt"), "edited by a person\n");
+  await tui.keys("r");
+  const counted = await tui.waitFor("3 files, +4 -0", "the tab counted again");
+  expect(counted).toContain("by-hand.txt");
   await tui.keys("Escape");
   await tui.waitFor("claude id", "the session view again");
   await tui.keys("q");

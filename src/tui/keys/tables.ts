@@ -74,6 +74,7 @@ export const diffKeys: KeyTable = {
     { keys: ["up", "C-p"], action: "select-prev", label: "file", help: "Show the previous changed file", when: always, footer: false },
     { keys: ["pagedown", "space"], action: "scroll-down", label: "scroll", help: "Scroll the file's diff down a page", when: always, footerKeys: "PgUp/PgDn" },
     { keys: ["pageup"], action: "scroll-up", label: "scroll", help: "Scroll the file's diff up a page", when: always, footer: false },
+    { keys: ["r"], action: "refresh", label: "refresh", help: "Count the changes again (claude's are counted as it makes them; a person's edits when asked)", when: always },
   ],
 };
 
