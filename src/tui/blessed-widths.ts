@@ -50,18 +50,23 @@ export function teachBlessedWidths(): void {
 
 /**
  * The width to give the box holding `lines` (each already fitted to `screenWidth` cells).
- * blessed cuts a line (with wrap off) at the box's width counted in UTF-16 units, and an
- * emoji beyond the BMP is two units plus its \x03 for two cells: a row with k of them would
- * lose its last k cells. A box wider by the most any row holds cuts nothing; the screen
- * itself still ends each row.
+ * blessed cuts a line (with wrap off) at the box's width counted in UTF-16 units. A
+ * character beyond the BMP is two units: an emoji with its \x03 is three for two cells, a
+ * flag letter (regional indicator) two for one, a tag character two for none. A row holding
+ * such characters would lose as many cells at its end as it has units over cells; a box
+ * wider by the most any row has cuts nothing, and the screen itself still ends each row.
  */
 export function boxWidthFor(lines: string[], screenWidth: number): number {
   let most = 0;
   for (const line of lines) {
     if (!/[\ud800-\udbff]/.test(line)) continue;
-    let count = 0;
-    for (const char of line) if (char.length === 2 && textWidth(char) === 2) count++;
-    most = Math.max(most, count);
+    let over = 0;
+    for (const char of line) {
+      if (char.length !== 2) continue;
+      const cells = textWidth(char);
+      over += char.length + (cells === 2 ? 1 : 0) - cells;
+    }
+    most = Math.max(most, over);
   }
   return screenWidth + most;
 }
