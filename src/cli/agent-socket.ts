@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { csmPaths } from "../config/paths.ts";
-import { hubInfoPath, type HubInfo } from "../hub-client/hub-files.ts";
+import { hubInfoPath, isRunningHub, type HubInfo } from "../hub-client/hub-files.ts";
 import { AGENT_CHALLENGE_HEADER, agentProof, hubProof, isNonce, linkSeal, newNonce, proofMatches, type AgentAuthFrame, type AgentChallengeFrame, type LinkSeal } from "../link/agent-proof.ts";
 import type { AgentSocket, AgentSocketHandlers, HubLinkDeps } from "../link/hub-link.ts";
 import type { LaunchSpec } from "../link/launch.ts";
-import { processAlive, processRuns } from "../shared/process-alive.ts";
 
 // The pane's end of the agent socket (the hub's is hub/agent-link.ts), for the two programs
 // an agent pane runs (`csm bridge`, `csm native`): which port to dial, the proofs, and the
@@ -24,8 +23,7 @@ export function agentSocketFor(spec: LaunchSpec): HubLinkDeps["connect"] {
 function withHubPort(url: string, hubJson: string): string {
   try {
     const info = JSON.parse(readFileSync(hubJson, "utf8")) as HubInfo;
-    const runs = info.procStart ? processRuns(info.pid, info.procStart) : processAlive(info.pid);
-    if (!runs || !Number.isInteger(info.port) || info.port <= 0) return url;
+    if (!isRunningHub(info) || !Number.isInteger(info.port) || info.port <= 0) return url;
     const current = new URL(url);
     current.port = String(info.port);
     return current.toString();

@@ -78,8 +78,22 @@ export async function runningHub(stateDir: string): Promise<{ pid: number; start
   const owner = hubLockOwner(stateDir);
   if (owner) return { pid: owner.pid, start: owner.start, info: info?.pid === owner.pid ? info : null };
   if (!info) return null;
-  const isHub = info.procStart ? processRuns(info.pid, info.procStart) : processRuns(info.pid) && processArgv(info.pid).includes("server");
-  return isHub ? { pid: info.pid, start: info.procStart ?? processStartTime(info.pid), info } : null;
+  return isRunningHub(info) ? { pid: info.pid, start: info.procStart ?? processStartTime(info.pid), info } : null;
+}
+
+/** Whether hub.json's pid is still that hub: its recorded start time, or for a file without one, a csm `server` command line. */
+export function isRunningHub(info: HubInfo): boolean {
+  return info.procStart ? processRuns(info.pid, info.procStart) : processRuns(info.pid) && processArgv(info.pid).includes("server");
+}
+
+/** SIGTERM to a running hub, then waits until it has exited and is reaped; false when it still runs after `waitMs`. */
+export async function terminateHub(running: { pid: number; start: string | null }, waitMs: number): Promise<boolean> {
+  process.kill(running.pid, "SIGTERM");
+  for (const until = Date.now() + waitMs; processRuns(running.pid, running.start) && Date.now() < until; ) await Bun.sleep(50);
+  if (processRuns(running.pid, running.start)) return false;
+  // It has exited; give whoever reaps it a moment, so its pid is gone too when this returns.
+  for (const until = Date.now() + 5000; processAlive(running.pid) && Date.now() < until; ) await Bun.sleep(20);
+  return true;
 }
 
 /** Whether the last hub was stopped on purpose (`csm server stop`, a signal): then only a command starts one. */

@@ -5,7 +5,7 @@ import { csmSelfArgv } from "../shared/self.ts";
 import { withoutTmuxVariables } from "../shared/tmux-env.ts";
 import { findHub, type HubClient } from "./client.ts";
 import { AGENT_LINK_VERSION } from "../link/agent-proof.ts";
-import { hubLockOwner, hubLogPath, runningHub } from "./hub-files.ts";
+import { hubLockOwner, hubLogPath, runningHub, terminateHub } from "./hub-files.ts";
 
 // Commands that need the hub (create, send, the dashboard …) start it when it is not
 // running: detached, so it outlives the terminal that started it. So do the bridges when
@@ -31,9 +31,7 @@ async function healthy(port: number): Promise<boolean> {
 async function stopOlderHub(stateDir: string, pid: number): Promise<void> {
   const running = await runningHub(stateDir);
   if (!running || running.pid !== pid) return;
-  process.kill(running.pid, "SIGTERM");
-  for (const until = Date.now() + START_TIMEOUT_MS; processRuns(running.pid, running.start) && Date.now() < until; ) await Bun.sleep(50);
-  if (processRuns(running.pid, running.start)) {
+  if (!(await terminateHub(running, START_TIMEOUT_MS))) {
     throw new CsmError("HubNotAnswering", `the csm hub (pid ${running.pid}) runs an older csm and did not stop; \`csm server stop\` it and try again (see ${hubLogPath(stateDir)})`);
   }
 }

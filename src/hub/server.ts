@@ -222,15 +222,20 @@ async function forwardToHost(hub: Hub, host: string, name: string, routePath: st
   return forwardedAnswer(answer, host);
 }
 
-/** The session a `/ws/agent/NAME` or `/hooks/NAME/…` request is for, if its agent secret is right. */
-function agentSession(ctx: Context, request: Request, encoded: string): string | null {
-  let session: string;
+/** A session name from a path segment, when it decodes to a valid one. */
+function sessionNamed(encoded: string): string | null {
   try {
-    session = decodeURIComponent(encoded);
+    const session = decodeURIComponent(encoded);
+    return isValidName(session) ? session : null;
   } catch {
     return null;
   }
-  if (!isValidName(session)) return null;
+}
+
+/** The session a `/ws/agent/NAME` or `/hooks/NAME/…` request is for, if its agent secret is right. */
+function agentSession(ctx: Context, request: Request, encoded: string): string | null {
+  const session = sessionNamed(encoded);
+  if (!session) return null;
   const record = ctx.sessions().get(ctx.host.hostName, session);
   return record && secretsMatch(bearer(request.headers.get("authorization")), record.agentSecret) ? session : null;
 }
@@ -265,13 +270,8 @@ function agentUpgrade(ctx: Context, request: Request, server: Server<AgentSocket
  * no secret can match: nothing to probe.
  */
 function challengedUpgrade(ctx: Context, request: Request, server: Server<AgentSocketData>, url: URL, transport: Transport, challenge: string): Response | undefined {
-  let session: string | null;
-  try {
-    session = decodeURIComponent(url.pathname.slice("/ws/agent/".length));
-  } catch {
-    session = null;
-  }
-  if (!session || !isValidName(session) || !isNonce(challenge) || transport === "sdk-url") return agentRefused();
+  const session = sessionNamed(url.pathname.slice("/ws/agent/".length));
+  if (!session || !isNonce(challenge) || transport === "sdk-url") return agentRefused();
   const secret = ctx.sessions().get(ctx.host.hostName, session)?.agentSecret ?? newNonce();
   const hubNonce = newNonce();
   const proving = {

@@ -1,12 +1,11 @@
 import { csmPaths } from "../../config/paths.ts";
 import { createContext } from "../../core/context.ts";
 import { ensureHub } from "../../hub-client/hub-start.ts";
-import { liveHubInfo, runningHub } from "../../hub-client/hub-files.ts";
+import { liveHubInfo, runningHub, terminateHub } from "../../hub-client/hub-files.ts";
 import { isLoopbackAddress } from "../../hub/browser-guard.ts";
 import { startHub, type HubListenOptions } from "../../hub/server.ts";
 import type { Context } from "../../core/context.ts";
 import { CsmError, usageError } from "../../shared/errors.ts";
-import { processAlive, processRuns } from "../../shared/process-alive.ts";
 import { parseFlags } from "../args.ts";
 import { printJson, type Output } from "../io.ts";
 
@@ -106,14 +105,10 @@ async function stop(stateDir: string, io: Output): Promise<number> {
     io.out("not running");
     return 0;
   }
-  process.kill(running.pid, "SIGTERM");
-  for (const until = Date.now() + STOP_WAIT_MS; processRuns(running.pid, running.start) && Date.now() < until; ) await Bun.sleep(50);
-  if (processRuns(running.pid, running.start)) {
+  if (!(await terminateHub(running, STOP_WAIT_MS))) {
     io.err(`csm: the hub (pid ${running.pid}) did not stop within ${STOP_WAIT_MS / 1000} s; see ${stateDir}/hub.log`);
     return 1;
   }
-  // It has exited; give whoever reaps it a moment, so its pid is gone too when this returns.
-  for (const until = Date.now() + 5000; processAlive(running.pid) && Date.now() < until; ) await Bun.sleep(20);
   io.out(`stopped hub (pid ${running.pid})`);
   return 0;
 }
